@@ -1,0 +1,50 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test lint format install clean
+
+$(BIN)/lms: pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(BIN)/lms
+
+install: $(BIN)/lms
+
+run: install
+	$(BIN)/lms db upgrade
+	$(BIN)/lms demo load
+	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C stops it)"
+	LMS_ENV=development $(BIN)/lms run --host 127.0.0.1 --port $(PORT)
+
+test: install chromium
+	$(BIN)/ruff check lms lrs tests bench
+	$(BIN)/ruff format --check lms lrs tests bench
+	$(BIN)/python -m pytest
+
+# The browser tests drive Debian's Chromium; install it when we can, say how when we cannot.
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing Chromium for the browser tests (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium. Run: sudo apt-get install -y chromium"; exit 1; \
+	  fi; \
+	fi
+
+lint: install
+	$(BIN)/ruff check lms lrs tests bench
+
+format: install
+	$(BIN)/ruff format lms lrs tests bench
+	$(BIN)/ruff check --fix lms lrs tests bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+.PHONY: chromium

@@ -1,0 +1,210 @@
+"""Agency administration: NPO users, sub-affiliations and learners, scoped to the agency.
+
+An LP administrator reaches only their own agency (any other answers 404); POST staff reach all.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from lms.accounts import agencies
+from lms.accounts.forms import (
+    MoveLearnerForm,
+    MoveSubAffiliationForm,
+    NpoForm,
+    RenameSubAffiliationForm,
+    SubAffiliationForm,
+)
+from lms.accounts.interfaces import AccountsError, NotFound, Role
+from lms.accounts.models import Agency, SubAffiliation
+from lms.db import db
+from lms.web import place_error, role_required
+
+bp = Blueprint("admin", __name__, url_prefix="/agencies")
+
+ADMINISTRATORS = (Role.LP_ADMINISTRATOR, Role.POST_STAFF)
+INVALID = 422
+
+
+def _agency(agency_id: int) -> Agency:
+    try:
+        return agencies.agency_for(current_user, agency_id)
+    except NotFound as error:
+        abort(404, error.message)
+
+
+def _tree_choices(agency: Agency, *, top_label: str, exclude_id: int | None = None) -> list:
+    choices: list[tuple[str, str]] = [("", top_label)]
+    for sub, depth in agencies.sub_affiliation_tree(agency):
+        if sub.id != exclude_id:
+            choices.append((sub.id, "\u2014 " * depth + sub.name))
+    return choices
+
+
+def _overview(agency: Agency, status: int = 200, **forms: object) -> ResponseReturnValue:
+    sub_form = forms.get("sub_form") or SubAffiliationForm(formdata=None)
+    sub_form.parent_id.choices = _tree_choices(agency, top_label="(top level)")
+    npo_form = forms.get("npo_form") or NpoForm(formdata=None)
+    return render_template(
+        "admin/agency.html",
+        agency=agency,
+        tree=agencies.sub_affiliation_tree(agency),
+        people=agencies.people_of(agency),
+        sub_form=sub_form,
+        npo_form=npo_form,
+        invitation_link=forms.get("invitation_link"),
+    ), status
+
+
+@bp.get("/")
+@role_required(*ADMINISTRATORS)
+def agency_list() -> ResponseReturnValue:
+    visible = agencies.agencies_visible_to(current_user)
+    if len(visible) == 1 and not current_user.is_post_staff:
+        return redirect(url_for("admin.agency_overview", agency_id=visible[0].id))
+    return render_template("admin/agencies.html", agencies=visible)
+
+
+@bp.get("/<int:agency_id>/")
+@role_required(*ADMINISTRATORS)
+def agency_overview(agency_id: int) -> ResponseReturnValue:
+    return _overview(_agency(agency_id))
+
+
+@bp.post("/<int:agency_id>/npo")
+@role_required(*ADMINISTRATORS)
+def add_npo(agency_id: int) -> ResponseReturnValue:
+    agency = _agency(agency_id)
+    form = NpoForm()
+    if form.validate_on_submit():
+        try:
+            person, token = agencies.add_npo(
+                agency,
+                email=form.email.data,
+                first_name=form.first_name.data,
+                last_name=form.last_name.data,
+            )
+        except AccountsError as error:
+            db.session.rollback()
+            place_error(form, error)
+        else:
+            link = url_for("accounts.accept_invitation", token=token, _external=True)
+            flash(f"{person.full_name} was added. Send them this one-time link to set a password.", "success")
+            return _overview(agency, invitation_link=link)
+    return _overview(agency, INVALID, npo_form=form)
+
+
+@bp.post("/<int:agency_id>/sub-affiliations")
+@role_required(*ADMINISTRATORS)
+def create_sub_affiliation(agency_id: int) -> ResponseReturnValue:
+    agency = _agency(agency_id)
+    form = SubAffiliationForm()
+    form.parent_id.choices = _tree_choices(agency, top_label="(top level)")
+    if form.validate_on_submit():
+        try:
+            sub = agencies.create_sub_affiliation(agency, form.name.data, form.parent_id.data)
+        except AccountsError as error:
+            db.session.rollback()
+            place_error(form, error)
+        else:
+            flash(f"Sub-affiliation “{sub.name}” created.", "success")
+            return redirect(url_for("admin.agency_overview", agency_id=agency.id))
+    return _overview(agency, INVALID, sub_form=form)
+
+
+def _sub_affiliation(agency: Agency, sub_id: int) -> SubAffiliation:
+    try:
+        return agencies.sub_affiliation_of(agency, sub_id, "sub_affiliation_id")
+    except NotFound:
+        abort(404, "No such sub-affiliation in this agency.")
+
+
+def _sub_affiliation_page(
+    agency: Agency,
+    sub: SubAffiliation,
+    status: int = 200,
+    rename_form: RenameSubAffiliationForm | None = None,
+    move_form: MoveSubAffiliationForm | None = None,
+) -> ResponseReturnValue:
+    rename_form = rename_form or RenameSubAffiliationForm(formdata=None, data={"name": sub.name})
+    move_form = move_form or MoveSubAffiliationForm(
+        formdata=None, data={"parent_id": sub.parent_id or ""}
+    )
+    move_form.parent_id.choices = _tree_choices(agency, top_label="(top level)", exclude_id=sub.id)
+    return render_template(
+        "admin/sub_affiliation.html",
+        agency=agency,
+        sub=sub,
+        rename_form=rename_form,
+        move_form=move_form,
+    ), status
+
+
+@bp.get("/<int:agency_id>/sub-affiliations/<int:sub_id>")
+@role_required(*ADMINISTRATORS)
+def sub_affiliation_page(agency_id: int, sub_id: int) -> ResponseReturnValue:
+    agency = _agency(agency_id)
+    return _sub_affiliation_page(agency, _sub_affiliation(agency, sub_id))
+
+
+@bp.post("/<int:agency_id>/sub-affiliations/<int:sub_id>/rename")
+@role_required(*ADMINISTRATORS)
+def rename_sub_affiliation(agency_id: int, sub_id: int) -> ResponseReturnValue:
+    agency = _agency(agency_id)
+    sub = _sub_affiliation(agency, sub_id)
+    form = RenameSubAffiliationForm()
+    if form.validate_on_submit():
+        try:
+            agencies.rename_sub_affiliation(agency, sub.id, form.name.data)
+        except AccountsError as error:
+            db.session.rollback()
+            place_error(form, error)
+        else:
+            flash(f"Sub-affiliation renamed to “{sub.name}”.", "success")
+            return redirect(url_for("admin.agency_overview", agency_id=agency.id))
+    return _sub_affiliation_page(agency, sub, INVALID, rename_form=form)
+
+
+@bp.post("/<int:agency_id>/sub-affiliations/<int:sub_id>/move")
+@role_required(*ADMINISTRATORS)
+def move_sub_affiliation(agency_id: int, sub_id: int) -> ResponseReturnValue:
+    agency = _agency(agency_id)
+    sub = _sub_affiliation(agency, sub_id)
+    form = MoveSubAffiliationForm()
+    form.parent_id.choices = _tree_choices(agency, top_label="(top level)", exclude_id=sub.id)
+    if form.validate_on_submit():
+        try:
+            agencies.move_sub_affiliation(agency, sub.id, form.parent_id.data)
+        except AccountsError as error:
+            db.session.rollback()
+            place_error(form, error)
+        else:
+            flash(f"Sub-affiliation “{sub.name}” moved.", "success")
+            return redirect(url_for("admin.agency_overview", agency_id=agency.id))
+    return _sub_affiliation_page(agency, sub, INVALID, move_form=form)
+
+
+@bp.route("/<int:agency_id>/people/<int:person_id>", methods=["GET", "POST"])
+@role_required(*ADMINISTRATORS)
+def edit_person(agency_id: int, person_id: int) -> ResponseReturnValue:
+    """Move a learner into another sub-affiliation of the agency, or out of all of them."""
+    agency = _agency(agency_id)
+    try:
+        person = agencies.person_of(agency, person_id)
+    except NotFound:
+        abort(404, "No such person in this agency.")
+    form = MoveLearnerForm(data={"sub_affiliation_id": person.sub_affiliation_id or ""})
+    form.sub_affiliation_id.choices = _tree_choices(agency, top_label="(none)")
+    if form.validate_on_submit():
+        try:
+            agencies.move_learner(agency, person.id, form.sub_affiliation_id.data)
+        except AccountsError as error:
+            db.session.rollback()
+            place_error(form, error)
+        else:
+            flash(f"{person.full_name} moved.", "success")
+            return redirect(url_for("admin.agency_overview", agency_id=agency.id))
+    status = INVALID if form.is_submitted() else 200
+    return render_template("admin/person.html", agency=agency, person=person, form=form), status

@@ -1,0 +1,95 @@
+"""The accounts area's contract: roles and the named errors its services raise."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Role(enum.StrEnum):
+    PEACE_OFFICER = "peace_officer"
+    DISPATCHER = "dispatcher"
+    NPO = "npo"
+    LP_ADMINISTRATOR = "lp_administrator"
+    TRAINING_MANAGER = "training_manager"
+    POST_STAFF = "post_staff"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.PEACE_OFFICER: "Peace officer (sworn)",
+    Role.DISPATCHER: "Dispatcher",
+    Role.NPO: "Non-peace officer (NPO)",
+    Role.LP_ADMINISTRATOR: "LP administrator",
+    Role.TRAINING_MANAGER: "Training manager",
+    Role.POST_STAFF: "POST staff",
+}
+
+# Roles a person may choose at sign-up; the others are granted by an agency or by POST.
+SELF_CHOSEN_ROLES = (Role.PEACE_OFFICER, Role.DISPATCHER)
+
+
+class AccountsError(Exception):
+    """A rule of the accounts area was broken. `field` names the input at fault, if any."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidSignIn(AccountsError):
+    pass
+
+
+class TooManyFailedSignIns(AccountsError):
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(
+            f"Too many failed sign-ins. Try again in {retry_after_seconds} seconds.", "email"
+        )
+        self.retry_after_seconds = retry_after_seconds
+
+
+class EmailAlreadyUsed(AccountsError):
+    def __init__(self) -> None:
+        super().__init__("An account with this e-mail address already exists.", "email")
+
+
+class InvalidPostId(AccountsError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "post_id")
+
+
+class PostIdAlreadyLinked(AccountsError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "post_id")
+
+
+class PostIdNotLinked(AccountsError):
+    def __init__(self) -> None:
+        super().__init__("Link your POST-ID before you register for courses.", "post_id")
+
+
+class AgencyNumberTaken(AccountsError):
+    def __init__(self) -> None:
+        super().__init__("Another agency already has this agency number.", "agency_number")
+
+
+class SubAffiliationConflict(AccountsError):
+    pass
+
+
+class InvitationInvalid(AccountsError):
+    def __init__(self) -> None:
+        super().__init__("This invitation link is not valid: it was used, or it has expired.")
+
+
+class AccessRequestAlreadyDecided(AccountsError):
+    def __init__(self) -> None:
+        super().__init__("This access request has already been decided.")
+
+
+class NotFound(AccountsError):
+    """The thing does not exist, or the person acting may not know that it does."""

@@ -1,0 +1,100 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+from lms import errors, health, request_log
+from lms.config import (
+    PROJECT_ROOT,
+    Settings,
+    load_or_create_secret_key,
+    normalise_database_url,
+    sqlite_url,
+)
+from lms.db import db, engine_options
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+login_manager.login_view = "accounts.sign_in"
+login_manager.login_message = "Please sign in to see that page."
+login_manager.session_protection = "strong"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application from environment variables, then `config` on top (tests use it)."""
+    config = dict(config or {})
+    settings = Settings.from_environment()
+    instance_path = config.pop("LMS_INSTANCE_PATH", None) or settings.instance_path
+    instance_path.mkdir(parents=True, exist_ok=True)
+
+    app = Flask(
+        "lms",
+        instance_path=str(instance_path),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "lms" / "static"),
+    )
+    environment = config.pop("LMS_ENV", settings.environment)
+    development = environment in {"development", "test"}
+    database_url = normalise_database_url(
+        config.pop("DATABASE_URL", None) or settings.database_url or sqlite_url(instance_path)
+    )
+    app.config.update(
+        LMS_ENV=environment,
+        LMS_BASE_URL=settings.base_url,
+        SECRET_KEY=settings.secret_key or load_or_create_secret_key(instance_path),
+        SQLALCHEMY_DATABASE_URI=database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=engine_options(database_url),
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=not development,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=not development,
+        REMEMBER_COOKIE_DURATION=dt.timedelta(days=14),
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=12),
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the signed-in session
+    )
+    app.config.update(config)
+
+    request_log.configure_logging(settings.log_level)
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    request_log.init_app(app)
+    errors.init_app(app)
+    _register_blueprints(app)
+    _register_template_globals(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from lms.accounts.admin_views import bp as admin_bp
+    from lms.accounts.staff_views import bp as staff_bp
+    from lms.accounts.views import bp as accounts_bp
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(staff_bp)
+
+
+def _register_template_globals(app: Flask) -> None:
+    from lms.accounts.interfaces import Role
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["Role"] = Role
+
+
+@login_manager.user_loader
+def _load_person(person_id: str) -> Any:
+    from lms.accounts.services import get_person
+
+    return get_person(int(person_id)) if person_id.isdigit() else None

@@ -1,0 +1,82 @@
+"""Settings, read from environment variables with safe defaults.
+
+The application starts with no configuration at all: the instance folder holds the SQLite
+database, local course content and a secret key generated on first start.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
+SECRET_KEY_FILE = "secret_key"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the application reads from its environment."""
+
+    environment: str = "production"
+    instance_path: Path = DEFAULT_INSTANCE_PATH
+    database_url: str | None = None
+    secret_key: str | None = None
+    base_url: str = "http://127.0.0.1:5000"
+    max_content_length: int = 16 * 1024 * 1024
+    log_level: str = "INFO"
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment in {"development", "test"}
+
+    @classmethod
+    def from_environment(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        port = env.get("PORT", "5000")
+        return cls(
+            environment=env.get("LMS_ENV", "production"),
+            instance_path=Path(env.get("LMS_INSTANCE_PATH") or DEFAULT_INSTANCE_PATH).resolve(),
+            database_url=env.get("DATABASE_URL") or None,
+            secret_key=env.get("LMS_SECRET_KEY") or None,
+            base_url=(env.get("LMS_BASE_URL") or f"http://127.0.0.1:{port}").rstrip("/"),
+            max_content_length=int(env.get("LMS_MAX_REQUEST_BYTES", 16 * 1024 * 1024)),
+            log_level=env.get("LMS_LOG_LEVEL", "INFO").upper(),
+        )
+
+
+def sqlite_url(instance_path: Path) -> str:
+    return f"sqlite:///{instance_path / 'lms.sqlite3'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs given in the usual `postgres://` forms."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_or_create_secret_key(instance_path: Path) -> str:
+    """Read the instance's secret key, creating it once; safe when several processes start."""
+    path = instance_path / SECRET_KEY_FILE
+    instance_path.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        # Written beside it, then linked into place: link() fails if another process won.
+        draft = instance_path / f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty: delete it or set LMS_SECRET_KEY")
+    return key

@@ -1,0 +1,146 @@
+"""Demo agencies and people for `make run`; loading twice changes nothing the second time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from lms.accounts import access_requests
+from lms.accounts.agencies import create_agency
+from lms.accounts.interfaces import Role
+from lms.accounts.models import AccessRequest, Agency, Person, SubAffiliation
+from lms.accounts.services import add_person
+from lms.db import db, utcnow
+
+
+@dataclass(frozen=True)
+class DemoAgency:
+    agency_number: str
+    name: str
+    in_post_program: bool
+    sub_affiliations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    password: str
+    first_name: str
+    last_name: str
+    roles: frozenset[Role]
+    agency_number: str | None
+    post_id: str | None = None
+    sub_affiliation: str | None = None
+
+    def describe(self) -> str:
+        roles = ", ".join(role.label for role in sorted(self.roles))
+        if self.post_id:
+            post_id = f"POST-ID {self.post_id}"
+        elif self.roles & {Role.PEACE_OFFICER, Role.DISPATCHER}:
+            post_id = "POST-ID not linked yet"
+        else:
+            post_id = "no POST-ID needed"
+        return f"{roles}; {self.agency_number or 'POST'}; {post_id}"
+
+
+AGENCIES = (
+    DemoAgency("90001", "Capitol City Police Department", True, ("Patrol", "Dispatch Center")),
+    DemoAgency("90002", "Valley County Sheriff's Office", True, ("Jail Division",)),
+)
+
+ACCOUNTS = (
+    DemoAccount(
+        "officer@example.org", "officer-demo-2026", "Alex", "Rivera",
+        frozenset({Role.PEACE_OFFICER}), "90001", None, "Patrol",
+    ),
+    DemoAccount(
+        "dispatcher@example.org", "dispatcher-demo-2026", "Jordan", "Lee",
+        frozenset({Role.DISPATCHER}), "90001", "D21-000-002", "Dispatch Center",
+    ),
+    DemoAccount(
+        "admin@example.org", "admin-demo-2026", "Morgan", "Chen",
+        frozenset({Role.PEACE_OFFICER, Role.LP_ADMINISTRATOR, Role.TRAINING_MANAGER}),
+        "90001", "M19-000-003",
+    ),
+    DemoAccount(
+        "npo@example.org", "npo-demo-2026", "Sam", "Okafor",
+        frozenset({Role.NPO}), "90001",
+    ),
+    DemoAccount(
+        "valley.admin@example.org", "valley-demo-2026", "Casey", "Nguyen",
+        frozenset({Role.PEACE_OFFICER, Role.LP_ADMINISTRATOR}), "90002", "V15-000-004",
+    ),
+    DemoAccount(
+        "staff@example.org", "staff-demo-2026", "Taylor", "Brooks",
+        frozenset({Role.POST_STAFF}), None,
+    ),
+)
+
+PENDING_REQUEST = {
+    "organisation_name": "Harbor District Port Security",
+    "contact_first_name": "Riley",
+    "contact_last_name": "Adams",
+    "contact_email": "riley.adams@example.net",
+    "contact_phone": "(555) 010-0199",
+    "reason": "Our port security officers support the county's mutual-aid plan.",
+}
+
+
+def load() -> int:
+    """Create whatever demo records are missing; returns how many were created."""
+    created = 0
+    agencies: dict[str, Agency] = {}
+    for spec in AGENCIES:
+        agency = db.session.scalar(select(Agency).where(Agency.agency_number == spec.agency_number))
+        if agency is None:
+            agency = create_agency(
+                name=spec.name, agency_number=spec.agency_number, in_post_program=spec.in_post_program
+            )
+            created += 1
+        agencies[spec.agency_number] = agency
+        for name in spec.sub_affiliations:
+            exists = db.session.scalar(
+                select(SubAffiliation.id).where(
+                    SubAffiliation.agency_id == agency.id, SubAffiliation.name == name
+                )
+            )
+            if exists is None:
+                db.session.add(SubAffiliation(agency=agency, name=name))
+                created += 1
+    db.session.flush()
+
+    for account in ACCOUNTS:
+        if db.session.scalar(select(Person.id).where(Person.email == account.email)) is not None:
+            continue
+        agency = agencies.get(account.agency_number) if account.agency_number else None
+        person = add_person(
+            email=account.email,
+            first_name=account.first_name,
+            last_name=account.last_name,
+            roles=set(account.roles),
+            agency=agency,
+            password=account.password,
+        )
+        if account.post_id:
+            person.post_id = account.post_id
+            person.post_id_linked_at = utcnow()
+        if account.sub_affiliation and agency is not None:
+            person.sub_affiliation = db.session.scalar(
+                select(SubAffiliation).where(
+                    SubAffiliation.agency_id == agency.id,
+                    SubAffiliation.name == account.sub_affiliation,
+                )
+            )
+        created += 1
+    db.session.commit()
+
+    has_request = db.session.scalar(
+        select(AccessRequest.id).where(
+            AccessRequest.contact_email == PENDING_REQUEST["contact_email"]
+        )
+    )
+    if has_request is None:
+        access_requests.submit(**PENDING_REQUEST)
+        created += 1
+    return created

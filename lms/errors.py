@@ -1,0 +1,64 @@
+"""Error pages (HTML) and error bodies (JSON), one place for the whole application."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from lms.db import db
+
+log = logging.getLogger(__name__)
+
+TITLES = {
+    400: "Bad request",
+    403: "Not allowed",
+    404: "Page not found",
+    405: "Method not allowed",
+    413: "Too large",
+    422: "Please correct the form",
+    429: "Too many requests",
+    500: "Something went wrong",
+    503: "Unavailable",
+}
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return request.is_json or best == "application/json"
+
+
+def error_response(status: int, message: str) -> tuple[ResponseReturnValue, int]:
+    if wants_json():
+        return jsonify(error=TITLES.get(status, "Error"), message=message), status
+    title = TITLES.get(status, "Error")
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError) -> ResponseReturnValue:
+        return error_response(
+            400, f"The form's security token (csrf_token) is missing or stale: {error.description}"
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> ResponseReturnValue:
+        status = error.code or 500
+        if status == 500:
+            return _server_error(error)
+        body, code = error_response(status, error.description or TITLES.get(status, ""))
+        allow = error.get_response().headers.get("Allow")
+        return body, code, ({"Allow": allow} if allow else {})
+
+    @app.errorhandler(Exception)
+    def _server_error(error: Exception) -> ResponseReturnValue:
+        if not isinstance(error, InternalServerError):
+            log.exception("unhandled error", exc_info=error)
+        db.session.rollback()
+        return error_response(
+            500, "The error was logged. Nothing you sent was half-saved; please try again."
+        )

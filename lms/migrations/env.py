@@ -1,0 +1,20 @@
+"""Alembic's environment: runs on the connection `lms db upgrade` hands it."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from lms import models_registry
+from lms.db import db
+
+models_registry.import_all()
+config = context.config
+connection = config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=db.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()
