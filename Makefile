@@ -23,8 +23,8 @@ run: install
 	LMS_ENV=development $(BIN)/lms run --host 127.0.0.1 --port $(PORT)
 
 test: install chromium
-	$(BIN)/ruff check lms lrs tests bench
-	$(BIN)/ruff format --check lms lrs tests bench
+	$(BIN)/ruff check lms lrs tests
+	$(BIN)/ruff format --check lms lrs tests
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium; install it when we can, say how when we cannot.
@@ -39,11 +39,11 @@ chromium:
 	fi
 
 lint: install
-	$(BIN)/ruff check lms lrs tests bench
+	$(BIN)/ruff check lms lrs tests
 
 format: install
-	$(BIN)/ruff format lms lrs tests bench
-	$(BIN)/ruff check --fix lms lrs tests bench
+	$(BIN)/ruff format lms lrs tests
+	$(BIN)/ruff check --fix lms lrs tests
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

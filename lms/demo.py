@@ -51,29 +51,58 @@ AGENCIES = (
 
 ACCOUNTS = (
     DemoAccount(
-        "officer@example.org", "officer-demo-2026", "Alex", "Rivera",
-        frozenset({Role.PEACE_OFFICER}), "90001", None, "Patrol",
+        "officer@example.org",
+        "officer-demo-2026",
+        "Alex",
+        "Rivera",
+        frozenset({Role.PEACE_OFFICER}),
+        "90001",
+        None,
+        "Patrol",
     ),
     DemoAccount(
-        "dispatcher@example.org", "dispatcher-demo-2026", "Jordan", "Lee",
-        frozenset({Role.DISPATCHER}), "90001", "D21-000-002", "Dispatch Center",
+        "dispatcher@example.org",
+        "dispatcher-demo-2026",
+        "Jordan",
+        "Lee",
+        frozenset({Role.DISPATCHER}),
+        "90001",
+        "D21-000-002",
+        "Dispatch Center",
     ),
     DemoAccount(
-        "admin@example.org", "admin-demo-2026", "Morgan", "Chen",
+        "admin@example.org",
+        "admin-demo-2026",
+        "Morgan",
+        "Chen",
         frozenset({Role.PEACE_OFFICER, Role.LP_ADMINISTRATOR, Role.TRAINING_MANAGER}),
-        "90001", "M19-000-003",
+        "90001",
+        "M19-000-003",
     ),
     DemoAccount(
-        "npo@example.org", "npo-demo-2026", "Sam", "Okafor",
-        frozenset({Role.NPO}), "90001",
+        "npo@example.org",
+        "npo-demo-2026",
+        "Sam",
+        "Okafor",
+        frozenset({Role.NPO}),
+        "90001",
     ),
     DemoAccount(
-        "valley.admin@example.org", "valley-demo-2026", "Casey", "Nguyen",
-        frozenset({Role.PEACE_OFFICER, Role.LP_ADMINISTRATOR}), "90002", "V15-000-004",
+        "valley.admin@example.org",
+        "valley-demo-2026",
+        "Casey",
+        "Nguyen",
+        frozenset({Role.PEACE_OFFICER, Role.LP_ADMINISTRATOR}),
+        "90002",
+        "V15-000-004",
     ),
     DemoAccount(
-        "staff@example.org", "staff-demo-2026", "Taylor", "Brooks",
-        frozenset({Role.POST_STAFF}), None,
+        "staff@example.org",
+        "staff-demo-2026",
+        "Taylor",
+        "Brooks",
+        frozenset({Role.POST_STAFF}),
+        None,
     ),
 )
 
@@ -95,7 +124,9 @@ def load() -> int:
         agency = db.session.scalar(select(Agency).where(Agency.agency_number == spec.agency_number))
         if agency is None:
             agency = create_agency(
-                name=spec.name, agency_number=spec.agency_number, in_post_program=spec.in_post_program
+                name=spec.name,
+                agency_number=spec.agency_number,
+                in_post_program=spec.in_post_program,
             )
             created += 1
         agencies[spec.agency_number] = agency

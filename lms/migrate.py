@@ -27,7 +27,9 @@ UPGRADE_LOCK_KEY = 7_100_251_004
 def upgrade(revision: str = "head") -> None:
     with current_app.app_context(), db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK_KEY})
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK_KEY}
+            )
         config = _config()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

@@ -44,7 +44,5 @@ def init_app(app: Flask) -> None:
     def _log_request(response: Response) -> Response:
         response.headers[REQUEST_ID_HEADER] = g.get("request_id", "-")
         elapsed_ms = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
-        log.info(
-            "%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed_ms
-        )
+        log.info("%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed_ms)
         return response

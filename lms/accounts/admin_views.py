@@ -91,7 +91,10 @@ def add_npo(agency_id: int) -> ResponseReturnValue:
             place_error(form, error)
         else:
             link = url_for("accounts.accept_invitation", token=token, _external=True)
-            flash(f"{person.full_name} was added. Send them this one-time link to set a password.", "success")
+            flash(
+                f"{person.full_name} was added. Send them this one-time link to set a password.",
+                "success",
+            )
             return _overview(agency, invitation_link=link)
     return _overview(agency, INVALID, npo_form=form)
 

@@ -84,7 +84,9 @@ def sub_affiliation_of(agency: Agency, sub_affiliation_id: int, field: str) -> S
 
 def sub_affiliation_tree(agency: Agency) -> list[tuple[SubAffiliation, int]]:
     """Every sub-affiliation of the agency with its depth, parents before their children."""
-    rows = list(db.session.scalars(select(SubAffiliation).where(SubAffiliation.agency_id == agency.id)))
+    rows = list(
+        db.session.scalars(select(SubAffiliation).where(SubAffiliation.agency_id == agency.id))
+    )
     children: dict[int | None, list[SubAffiliation]] = {}
     for sub in rows:
         children.setdefault(sub.parent_id, []).append(sub)
@@ -99,7 +101,9 @@ def sub_affiliation_tree(agency: Agency) -> list[tuple[SubAffiliation, int]]:
     return ordered
 
 
-def _ensure_name_free(agency: Agency, parent_id: int | None, name: str, except_id: int | None) -> None:
+def _ensure_name_free(
+    agency: Agency, parent_id: int | None, name: str, except_id: int | None
+) -> None:
     query = select(SubAffiliation.id).where(
         SubAffiliation.agency_id == agency.id,
         func.lower(SubAffiliation.name) == name.lower(),

@@ -94,7 +94,9 @@ class AccessRequestForm(FlaskForm):
     contact_first_name = _name("Your first name")
     contact_last_name = _name("Your last name")
     contact_email = _email("Your e-mail address")
-    contact_phone = StringField("Your phone number", validators=[DataRequired(REQUIRED), Length(max=40)])
+    contact_phone = StringField(
+        "Your phone number", validators=[DataRequired(REQUIRED), Length(max=40)]
+    )
     reason = TextAreaField(
         "Why does your organisation need access?",
         validators=[DataRequired(REQUIRED), Length(max=4000)],

@@ -28,14 +28,18 @@ def invite(person: Person, *, now: dt.datetime | None = None) -> str:
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
     db.session.add(
-        Invitation(person=person, token_hash=_digest(token), created_at=now, expires_at=now + VALID_FOR)
+        Invitation(
+            person=person, token_hash=_digest(token), created_at=now, expires_at=now + VALID_FOR
+        )
     )
     return token
 
 
 def find_open_invitation(token: str, *, now: dt.datetime | None = None) -> Invitation:
     now = now or utcnow()
-    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _digest(token)))
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == _digest(token))
+    )
     if invitation is None or invitation.used_at is not None or invitation.expires_at <= now:
         raise InvitationInvalid()
     return invitation

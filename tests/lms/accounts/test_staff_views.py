@@ -1,0 +1,132 @@
+"""POST staff decide access requests; the approved agency's first administrator is invited."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from lms.accounts import access_requests
+from lms.accounts.interfaces import Role
+from lms.accounts.models import AccessRequest, Agency, Person
+from lms.db import db
+from tests.conftest import csrf_token, post_form, sign_in
+from tests.factories import PASSWORD, make_administrator, make_agency, make_post_staff
+
+REQUEST = {
+    "organisation_name": "Harbor Port Security",
+    "contact_first_name": "Riley",
+    "contact_last_name": "Adams",
+    "contact_email": "riley@example.net",
+    "contact_phone": "555-0100",
+    "reason": "Mutual aid.",
+}
+
+
+@pytest.fixture
+def pending(app):
+    make_post_staff(email="staff@example.org")
+    return access_requests.submit(**REQUEST)
+
+
+def test_staff_see_pending_requests(client, pending):
+    sign_in(client, "staff@example.org", PASSWORD)
+    page = client.get("/staff/access-requests").get_data(as_text=True)
+    assert "Harbor Port Security" in page and "pending" in page
+
+
+def test_approval_shows_a_one_time_link_that_makes_the_first_administrator(client, pending):
+    sign_in(client, "staff@example.org", PASSWORD)
+    token = csrf_token(client, f"/staff/access-requests/{pending.id}")
+    response = client.post(
+        f"/staff/access-requests/{pending.id}/approve", data={"csrf_token": token}
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    link = re.search(r"http://lms\.test(/invitations/[\w-]+)", page)
+    assert link, page
+    agency = db.session.query(Agency).filter_by(name="Harbor Port Security").one()
+    assert not agency.in_post_program
+
+    newcomer = client.application.test_client()
+    response = post_form(
+        newcomer, link.group(1), {"password": "harbor admin pw", "confirm": "harbor admin pw"}
+    )
+    assert response.status_code == 302
+    assert newcomer.get("/agencies/").headers["Location"] == f"/agencies/{agency.id}/"
+    assert "Harbor Port Security" in newcomer.get(f"/agencies/{agency.id}/").get_data(as_text=True)
+
+
+def test_deny_records_the_decision_and_creates_nothing(client, pending):
+    sign_in(client, "staff@example.org", PASSWORD)
+    token = csrf_token(client, f"/staff/access-requests/{pending.id}")
+    response = client.post(
+        f"/staff/access-requests/{pending.id}/deny",
+        data={"csrf_token": token, "note": "Not eligible"},
+    )
+    assert response.status_code == 302
+    db.session.refresh(pending)
+    assert (pending.status, pending.decision_note) == ("denied", "Not eligible")
+    assert db.session.query(Agency).count() == 0
+
+
+def test_a_decided_request_cannot_be_decided_again(client, pending):
+    sign_in(client, "staff@example.org", PASSWORD)
+    token = csrf_token(client, f"/staff/access-requests/{pending.id}")
+    client.post(f"/staff/access-requests/{pending.id}/deny", data={"csrf_token": token})
+    response = client.post(
+        f"/staff/access-requests/{pending.id}/approve", data={"csrf_token": token}
+    )
+    assert response.status_code == 409
+    assert "already been decided" in response.get_data(as_text=True)
+    assert db.session.query(Agency).count() == 0
+
+
+def test_approval_of_a_contact_who_has_an_account_changes_nothing(client, pending):
+    make_administrator(make_agency(), email="riley@example.net")
+    sign_in(client, "staff@example.org", PASSWORD)
+    token = csrf_token(client, f"/staff/access-requests/{pending.id}")
+    response = client.post(
+        f"/staff/access-requests/{pending.id}/approve", data={"csrf_token": token}
+    )
+    assert response.status_code == 409
+    assert "already exists" in response.get_data(as_text=True)
+    db.session.refresh(pending)
+    assert pending.status == "pending"
+    assert db.session.query(Agency).filter_by(in_post_program=False).count() == 0
+
+
+def test_an_overlong_note_is_refused_beside_the_note(client, pending):
+    sign_in(client, "staff@example.org", PASSWORD)
+    token = csrf_token(client, f"/staff/access-requests/{pending.id}")
+    response = client.post(
+        f"/staff/access-requests/{pending.id}/deny", data={"csrf_token": token, "note": "x" * 2001}
+    )
+    assert response.status_code == 422
+    assert 'id="note-error"' in response.get_data(as_text=True)
+    db.session.refresh(pending)
+    assert pending.status == "pending"
+
+
+def test_administrators_and_officers_cannot_decide_requests(client, pending):
+    make_administrator(make_agency(), email="admin@example.org")
+    sign_in(client, "admin@example.org", PASSWORD)
+    token = csrf_token(client, "/dashboard")
+    assert client.get("/staff/access-requests").status_code == 403
+    assert client.get(f"/staff/access-requests/{pending.id}").status_code == 403
+    response = client.post(
+        f"/staff/access-requests/{pending.id}/approve", data={"csrf_token": token}
+    )
+    assert response.status_code == 403
+    assert db.session.query(AccessRequest).one().status == "pending"
+    assert (
+        db.session.query(Person)
+        .filter(Person.role_grants.any(role=str(Role.LP_ADMINISTRATOR)))
+        .count()
+        == 1
+    )
+
+
+def test_an_unknown_request_is_404(client, pending):
+    sign_in(client, "staff@example.org", PASSWORD)
+    assert client.get("/staff/access-requests/999999").status_code == 404
