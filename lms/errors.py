@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from lms.db import db
@@ -18,6 +20,7 @@ TITLES = {
     403: "Not allowed",
     404: "Page not found",
     405: "Method not allowed",
+    409: "Conflict",
     413: "Too large",
     422: "Please correct the form",
     429: "Too many requests",
@@ -54,6 +57,22 @@ def init_app(app: Flask) -> None:
         allow = error.get_response().headers.get("Allow")
         return body, code, ({"Allow": allow} if allow else {})
 
+    @app.errorhandler(IntegrityError)
+    def _conflict(error: IntegrityError) -> ResponseReturnValue:
+        # Services check uniqueness first; this is the race two simultaneous requests can run.
+        db.session.rollback()
+        field = _field_of(str(error.orig))
+        return error_response(409, f"Another record already has this {field}; nothing was saved.")
+
+    @app.before_request
+    def _refuse_nul_characters() -> ResponseReturnValue | None:
+        # No database stores U+0000 in text (PostgreSQL refuses it): refuse it by field name.
+        for source in (request.args, request.form):
+            for name, value in source.items(multi=True):
+                if "\x00" in value:
+                    return error_response(400, f"The field '{name}' contains a NUL character.")
+        return None
+
     @app.errorhandler(Exception)
     def _server_error(error: Exception) -> ResponseReturnValue:
         if not isinstance(error, InternalServerError):
@@ -62,3 +81,18 @@ def init_app(app: Flask) -> None:
         return error_response(
             500, "The error was logged. Nothing you sent was half-saved; please try again."
         )
+
+
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)")
+
+
+def _field_of(database_message: str) -> str:
+    """The column(s) of the unique constraint a database message names."""
+    sqlite = _SQLITE_UNIQUE.search(database_message)
+    if sqlite:
+        return ", ".join(part.split(".")[-1] for part in sqlite.group(1).split(", "))
+    for table in db.metadata.tables.values():
+        for constraint in table.constraints:
+            if constraint.name and f'"{constraint.name}"' in database_message:
+                return ", ".join(column.name for column in constraint.columns)
+    return "value"
