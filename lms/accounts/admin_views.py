@@ -5,20 +5,22 @@ An LP administrator reaches only their own agency (any other answers 404); POST 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from lms.accounts import agencies
 from lms.accounts.forms import (
+    AgencyForm,
     MoveLearnerForm,
     MoveSubAffiliationForm,
     NpoForm,
     RenameSubAffiliationForm,
+    RolesForm,
     SubAffiliationForm,
 )
 from lms.accounts.interfaces import AccountsError, NotFound, Role
-from lms.accounts.models import Agency, SubAffiliation
+from lms.accounts.models import Agency, Person, SubAffiliation
 from lms.db import db
 from lms.web import place_error, role_required
 
@@ -189,16 +191,56 @@ def move_sub_affiliation(agency_id: int, sub_id: int) -> ResponseReturnValue:
     return _sub_affiliation_page(agency, sub, INVALID, move_form=form)
 
 
-@bp.route("/<int:agency_id>/people/<int:person_id>", methods=["GET", "POST"])
-@role_required(*ADMINISTRATORS)
-def edit_person(agency_id: int, person_id: int) -> ResponseReturnValue:
-    """Move a learner into another sub-affiliation of the agency, or out of all of them."""
-    agency = _agency(agency_id)
+def _person(agency: Agency, person_id: int) -> Person:
     try:
-        person = agencies.person_of(agency, person_id)
+        return agencies.person_of(agency, person_id)
     except NotFound:
         abort(404, "No such person in this agency.")
-    form = MoveLearnerForm(data={"sub_affiliation_id": person.sub_affiliation_id or ""})
+
+
+def _roles_form(person: Person, formdata: object = None) -> RolesForm:
+    assignable = agencies.assignable_roles(current_user, person)
+    form = RolesForm(
+        formdata=formdata, data={"roles": [str(r) for r in person.roles if r in assignable]}
+    )
+    form.roles.choices = [(str(role), role.label) for role in assignable]
+    return form
+
+
+def _person_page(
+    agency: Agency,
+    person: Person,
+    status: int = 200,
+    move_form: MoveLearnerForm | None = None,
+    roles_form: RolesForm | None = None,
+) -> ResponseReturnValue:
+    move_form = move_form or MoveLearnerForm(
+        formdata=None, data={"sub_affiliation_id": person.sub_affiliation_id or ""}
+    )
+    move_form.sub_affiliation_id.choices = _tree_choices(agency, top_label="(none)")
+    return render_template(
+        "admin/person.html",
+        agency=agency,
+        person=person,
+        form=move_form,
+        roles_form=roles_form or _roles_form(person),
+    ), status
+
+
+@bp.get("/<int:agency_id>/people/<int:person_id>")
+@role_required(*ADMINISTRATORS)
+def person_page(agency_id: int, person_id: int) -> ResponseReturnValue:
+    agency = _agency(agency_id)
+    return _person_page(agency, _person(agency, person_id))
+
+
+@bp.post("/<int:agency_id>/people/<int:person_id>")
+@role_required(*ADMINISTRATORS)
+def move_person(agency_id: int, person_id: int) -> ResponseReturnValue:
+    """Move a learner into another sub-affiliation of the agency, or out of all of them."""
+    agency = _agency(agency_id)
+    person = _person(agency, person_id)
+    form = MoveLearnerForm()
     form.sub_affiliation_id.choices = _tree_choices(agency, top_label="(none)")
     if form.validate_on_submit():
         try:
@@ -209,5 +251,45 @@ def edit_person(agency_id: int, person_id: int) -> ResponseReturnValue:
         else:
             flash(f"{person.full_name} moved.", "success")
             return redirect(url_for("admin.agency_overview", agency_id=agency.id))
+    return _person_page(agency, person, INVALID, move_form=form)
+
+
+@bp.post("/<int:agency_id>/people/<int:person_id>/roles")
+@role_required(*ADMINISTRATORS)
+def set_roles(agency_id: int, person_id: int) -> ResponseReturnValue:
+    agency = _agency(agency_id)
+    person = _person(agency, person_id)
+    form = _roles_form(person, formdata=request.form)
+    if form.validate_on_submit():
+        try:
+            agencies.set_roles(current_user, agency, person.id, {Role(r) for r in form.roles.data})
+        except AccountsError as error:
+            db.session.rollback()
+            place_error(form, error)
+        else:
+            flash(f"Roles of {person.full_name} saved.", "success")
+            return redirect(url_for("admin.person_page", agency_id=agency.id, person_id=person.id))
+    return _person_page(agency, person, INVALID, roles_form=form)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.POST_STAFF)
+def new_agency() -> ResponseReturnValue:
+    """POST staff add an agency of the POST program (or another) by hand."""
+    form = AgencyForm()
+    if form.validate_on_submit():
+        try:
+            agency = agencies.create_agency(
+                name=form.name.data,
+                agency_number=form.agency_number.data,
+                in_post_program=form.in_post_program.data,
+            )
+            db.session.commit()
+        except AccountsError as error:
+            db.session.rollback()
+            place_error(form, error)
+        else:
+            flash(f"Agency {agency.name} ({agency.agency_number}) created.", "success")
+            return redirect(url_for("admin.agency_overview", agency_id=agency.id))
     status = INVALID if form.is_submitted() else 200
-    return render_template("admin/person.html", agency=agency, person=person, form=form), status
+    return render_template("admin/new_agency.html", form=form), status

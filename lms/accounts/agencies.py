@@ -9,9 +9,10 @@ from lms.accounts.interfaces import (
     AgencyNumberTaken,
     NotFound,
     Role,
+    RoleNotAssignable,
     SubAffiliationConflict,
 )
-from lms.accounts.models import Agency, Person, SubAffiliation
+from lms.accounts.models import Agency, Person, RoleGrant, SubAffiliation
 from lms.accounts.services import add_person
 from lms.db import db
 
@@ -175,3 +176,35 @@ def add_npo(agency: Agency, *, email: str, first_name: str, last_name: str) -> t
     token = invitations.invite(person)
     db.session.commit()
     return person, token
+
+
+def assignable_roles(actor: Person, person: Person) -> list[Role]:
+    """The roles the actor may give or take away from the person (ours).
+
+    POST staff manage every role but POST staff itself; an LP administrator manages the
+    administrative roles within their agency, and cannot take away their own administrator role.
+    """
+    if actor.is_post_staff:
+        return [role for role in Role if role is not Role.POST_STAFF]
+    if actor.administers_agency and actor.agency_id == person.agency_id:
+        if person.id == actor.id:
+            return [Role.TRAINING_MANAGER]
+        return [Role.LP_ADMINISTRATOR, Role.TRAINING_MANAGER]
+    return []
+
+
+def set_roles(actor: Person, agency: Agency, person_id: int, chosen: set[Role]) -> Person:
+    """Give the person exactly `chosen` of the roles the actor manages; the rest stay."""
+    person = person_of(agency, person_id)
+    manageable = set(assignable_roles(actor, person))
+    if not chosen <= manageable:
+        raise RoleNotAssignable("You cannot give these roles.", "roles")
+    kept = person.roles - manageable
+    wanted = kept | chosen
+    if not wanted:
+        raise RoleNotAssignable("A person keeps at least one role.", "roles")
+    person.role_grants = [g for g in person.role_grants if Role(g.role) in wanted] + [
+        RoleGrant(role=str(role)) for role in sorted(wanted - person.roles)
+    ]
+    db.session.commit()
+    return person

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     EmailField,
     PasswordField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.accounts import passwords
 from lms.accounts.interfaces import SELF_CHOSEN_ROLES
@@ -128,3 +131,20 @@ class MoveSubAffiliationForm(FlaskForm):
 
 class MoveLearnerForm(FlaskForm):
     sub_affiliation_id = SelectField("Sub-affiliation", coerce=_optional_id, validate_choice=True)
+
+
+class RolesForm(FlaskForm):
+    roles = SelectMultipleField(
+        "Roles",
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validate_choice=True,
+    )
+
+
+class AgencyForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(REQUIRED), Length(max=200)])
+    agency_number = StringField(
+        "Agency number", validators=[DataRequired(REQUIRED), Length(max=20)]
+    )
+    in_post_program = BooleanField("In the POST program", default=True)

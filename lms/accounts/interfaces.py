@@ -81,6 +81,10 @@ class SubAffiliationConflict(AccountsError):
     pass
 
 
+class RoleNotAssignable(AccountsError):
+    pass
+
+
 class InvitationInvalid(AccountsError):
     def __init__(self) -> None:
         super().__init__("This invitation link is not valid: it was used, or it has expired.")

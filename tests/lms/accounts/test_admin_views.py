@@ -52,6 +52,7 @@ def agency_requests(agency, sub, person):
         ("POST", f"{base}/sub-affiliations/{sub.id}/move", {"parent_id": ""}),
         ("GET", f"{base}/people/{person.id}", {}),
         ("POST", f"{base}/people/{person.id}", {"sub_affiliation_id": ""}),
+        ("POST", f"{base}/people/{person.id}/roles", {"roles": "training_manager"}),
     ]
 
 
@@ -231,3 +232,65 @@ def test_non_numeric_ids_are_404_not_500(client, world):
     signed_in(client, "admin@example.org")
     assert client.get("/agencies/abc/").status_code == 404
     assert client.get(f"/agencies/{world['own'].id}/people/x").status_code == 404
+
+
+def test_administrator_grants_the_training_manager_role_from_the_person_page(client, world):
+    token = signed_in(client, "admin@example.org")
+    base = f"/agencies/{world['own'].id}/people/{world['officer'].id}"
+    page = client.get(base).get_data(as_text=True)
+    assert "Training manager" in page and "POST staff" not in page
+    response = client.post(f"{base}/roles", data={"csrf_token": token, "roles": "training_manager"})
+    assert response.status_code == 302
+    db.session.refresh(world["officer"])
+    assert world["officer"].roles == {Role.PEACE_OFFICER, Role.TRAINING_MANAGER}
+
+
+def test_a_role_outside_ones_reach_is_refused_beside_the_roles(client, world):
+    token = signed_in(client, "admin@example.org")
+    url = f"/agencies/{world['own'].id}/people/{world['officer'].id}/roles"
+    response = client.post(url, data={"csrf_token": token, "roles": "post_staff"})
+    assert response.status_code == 422
+    assert 'id="roles-error"' in response.get_data(as_text=True)
+    db.session.refresh(world["officer"])
+    assert world["officer"].roles == {Role.PEACE_OFFICER}
+
+
+def test_another_agencys_administrator_cannot_change_roles(client, world):
+    token = signed_in(client, "other.admin@example.org")
+    url = f"/agencies/{world['own'].id}/people/{world['officer'].id}/roles"
+    response = client.post(url, data={"csrf_token": token, "roles": "lp_administrator"})
+    assert response.status_code == 404
+    db.session.refresh(world["officer"])
+    assert world["officer"].roles == {Role.PEACE_OFFICER}
+
+
+def test_post_staff_create_an_agency(client, world):
+    make_post_staff(email="staff@example.org")
+    token = signed_in(client, "staff@example.org")
+    response = client.post(
+        "/agencies/new",
+        data={
+            "csrf_token": token,
+            "name": "Coast Rail PD",
+            "agency_number": "91234",
+            "in_post_program": "y",
+        },
+    )
+    assert response.status_code == 302
+    from lms.accounts.models import Agency
+
+    agency = db.session.query(Agency).filter_by(agency_number="91234").one()
+    assert agency.in_post_program and agency.name == "Coast Rail PD"
+    again = client.post(
+        "/agencies/new", data={"csrf_token": token, "name": "Dup", "agency_number": "91234"}
+    )
+    assert again.status_code == 422
+    assert 'id="agency_number-error"' in again.get_data(as_text=True)
+
+
+def test_an_administrator_cannot_create_agencies(client, world):
+    token = signed_in(client, "admin@example.org")
+    response = client.post(
+        "/agencies/new", data={"csrf_token": token, "name": "X", "agency_number": "1"}
+    )
+    assert response.status_code == 403

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lms.accounts import agencies, invitations
-from lms.accounts.interfaces import NotFound, Role, SubAffiliationConflict
+from lms.accounts.interfaces import NotFound, Role, RoleNotAssignable, SubAffiliationConflict
 from lms.db import db
 from tests.factories import (
     make_administrator,
@@ -139,3 +139,48 @@ def test_non_post_agencies_are_numbered_in_sequence(app):
     assert agencies.next_non_post_agency_number() == "NP00001"
     agencies.create_agency(name="Port", agency_number="NP00001", in_post_program=False)
     assert agencies.next_non_post_agency_number() == "NP00002"
+
+
+def test_an_administrator_makes_a_colleague_an_administrator_too(app):
+    agency = make_agency()
+    administrator = make_administrator(agency)
+    officer = make_officer(agency)
+    agencies.set_roles(administrator, agency, officer.id, {Role.LP_ADMINISTRATOR})
+    db.session.refresh(officer)
+    assert officer.roles == {Role.PEACE_OFFICER, Role.LP_ADMINISTRATOR}
+    agencies.set_roles(administrator, agency, officer.id, {Role.TRAINING_MANAGER})
+    db.session.refresh(officer)
+    assert officer.roles == {Role.PEACE_OFFICER, Role.TRAINING_MANAGER}
+
+
+def test_an_administrator_cannot_grant_learner_or_staff_roles(app):
+    agency = make_agency()
+    administrator = make_administrator(agency)
+    officer = make_officer(agency)
+    for role in (Role.POST_STAFF, Role.DISPATCHER):
+        with pytest.raises(RoleNotAssignable):
+            agencies.set_roles(administrator, agency, officer.id, {role})
+    db.session.refresh(officer)
+    assert officer.roles == {Role.PEACE_OFFICER}
+
+
+def test_an_administrator_cannot_drop_their_own_administrator_role(app):
+    agency = make_agency()
+    administrator = make_administrator(agency)
+    assert Role.LP_ADMINISTRATOR not in agencies.assignable_roles(administrator, administrator)
+    agencies.set_roles(administrator, agency, administrator.id, set())
+    db.session.refresh(administrator)
+    assert Role.LP_ADMINISTRATOR in administrator.roles
+
+
+def test_post_staff_change_learner_roles_but_a_person_keeps_one(app):
+    agency = make_agency()
+    staff = make_post_staff()
+    officer = make_officer(agency)
+    agencies.set_roles(staff, agency, officer.id, {Role.DISPATCHER})
+    db.session.refresh(officer)
+    assert officer.roles == {Role.DISPATCHER}
+    with pytest.raises(RoleNotAssignable):
+        agencies.set_roles(staff, agency, officer.id, set())
+    with pytest.raises(RoleNotAssignable):
+        agencies.set_roles(staff, agency, officer.id, {Role.POST_STAFF})
