@@ -75,6 +75,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+def _mount_lrs(app: Flask) -> None:
+    """The LRS shares the app's database engine and answers under /xapi."""
+    from lrs.api import LearningRecordStore
+    from lrs.http.blueprint import create_blueprint
+
+    store = LearningRecordStore(lambda: db.engine, app.config["LMS_BASE_URL"])
+    app.extensions["lrs"] = store
+    blueprint = create_blueprint(store)
+    csrf.exempt(blueprint)
+    app.register_blueprint(blueprint, url_prefix="/xapi")
+
+
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts.admin_views import bp as admin_bp
     from lms.accounts.staff_views import bp as staff_bp

@@ -66,3 +66,64 @@ def demo_load() -> None:
     click.echo("Demo accounts (e-mail / password / roles):")
     for account in demo_data.ACCOUNTS:
         click.echo(f"  {account.email:<28} {account.password:<22} {account.describe()}")
+
+
+@main.group()
+def lrs() -> None:
+    """The Learning Record Store."""
+
+
+@lrs.group()
+def credential() -> None:
+    """LRS credentials (HTTP Basic key and secret)."""
+
+
+@credential.command("create")
+@click.argument("name")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    required=True,
+    help="statements/write, statements/read, statements/read/mine, state, profile, define, "
+    "all/read or all; repeat for several.",
+)
+@with_appcontext
+def credential_create(name: str, scopes: tuple[str, ...]) -> None:
+    """Create a credential and print it as one JSON object with `key` and `secret`."""
+    import json
+
+    from flask import current_app
+
+    from lrs.errors import LRSError
+
+    store = current_app.extensions["lrs"]
+    try:
+        created, secret = store.create_credential(name, list(scopes))
+    except LRSError as error:
+        raise click.UsageError(error.message) from None
+    click.echo(
+        json.dumps(
+            {
+                "key": created.key,
+                "secret": secret,
+                "name": created.name,
+                "scopes": sorted(created.scopes),
+            }
+        )
+    )
+
+
+@credential.command("revoke")
+@click.argument("key")
+@with_appcontext
+def credential_revoke(key: str) -> None:
+    """Revoke a credential: its key and secret stop working at once."""
+    from flask import current_app
+
+    from lrs import credentials
+
+    store = current_app.extensions["lrs"]
+    if not store.with_connection(lambda c: credentials.revoke(c, key), write=True):
+        raise click.UsageError(f"no active credential with key {key}")
+    click.echo(f"revoked {key}")

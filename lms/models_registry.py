@@ -5,3 +5,12 @@ from __future__ import annotations
 
 def import_all() -> None:
     import lms.accounts.models  # noqa: F401
+
+
+def all_metadata() -> list:
+    """The LMS's tables and the LRS's, which one migration history builds."""
+    from lms.db import db
+    from lrs.backend.schema import metadata as lrs_metadata
+
+    import_all()
+    return [db.metadata, lrs_metadata]

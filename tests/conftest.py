@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from lms import create_app, migrate
+from lms import create_app, migrate, models_registry
 from lms.config import normalise_database_url
 from lms.db import db
 
@@ -91,8 +91,9 @@ def app(migrated_database_url: str, tmp_path: Path) -> Iterator[Flask]:
         yield app
         db.session.remove()
         with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+            for metadata in models_registry.all_metadata():
+                for table in reversed(metadata.sorted_tables):
+                    connection.execute(table.delete())
         db.engine.dispose()
 
 

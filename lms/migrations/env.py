@@ -5,14 +5,12 @@ from __future__ import annotations
 from alembic import context
 
 from lms import models_registry
-from lms.db import db
 
-models_registry.import_all()
 config = context.config
 connection = config.attributes["connection"]
 context.configure(
     connection=connection,
-    target_metadata=db.metadata,
+    target_metadata=models_registry.all_metadata(),
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
 )

@@ -1,0 +1,1 @@
+"""The LRS's HTTP resources (xAPI Communication), as one Flask blueprint."""

@@ -1,0 +1,107 @@
+"""The /xapi blueprint: version, authentication, CORS and errors for every resource."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+
+from flask import Blueprint, Response, g, request
+from flask.typing import ResponseReturnValue
+
+from lrs import spec
+from lrs.api import LearningRecordStore
+from lrs.errors import LRSError, Unauthorized
+from lrs.http import context, statements
+from lrs.http.context import VERSION_HEADER, XapiRequest
+
+log = logging.getLogger(__name__)
+
+ALLOWED_METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"]
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, HEAD, PUT, POST, DELETE, OPTIONS",
+    "Access-Control-Allow-Headers": (
+        "Authorization, Content-Type, Content-Length, If-Match, If-None-Match, "
+        "X-Experience-API-Version, X-Experience-API-Hash, Accept-Language"
+    ),
+    "Access-Control-Expose-Headers": (
+        "ETag, Last-Modified, Content-Type, X-Experience-API-Version, "
+        "X-Experience-API-Consistent-Through"
+    ),
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def consistent_through() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def create_blueprint(lrs: LearningRecordStore, name: str = "xapi") -> Blueprint:
+    bp = Blueprint(name, __name__)
+
+    def xapi() -> XapiRequest:
+        return g.xapi
+
+    @bp.before_request
+    def _prepare() -> ResponseReturnValue | None:
+        if request.method == "OPTIONS":
+            return Response(status=204)
+        xreq = context.from_flask(request)
+        g.xapi = xreq
+        if request.endpoint == f"{bp.name}.about":
+            return None
+        xreq.version = context.negotiate_version(xreq.headers.get(VERSION_HEADER))
+        pair = context.basic_credentials(xreq.headers)
+        credential = lrs.authenticate(*pair) if pair else None
+        if credential is None:
+            raise Unauthorized("Send a valid LRS key and secret with HTTP Basic authentication.")
+        xreq.credential = credential
+        return None
+
+    @bp.after_request
+    def _headers(response: Response) -> Response:
+        xreq = g.get("xapi")
+        response.headers[VERSION_HEADER] = xreq.version if xreq else "2.0.0"
+        response.headers.update(CORS_HEADERS)
+        if response.status_code == 401:
+            response.headers["WWW-Authenticate"] = 'Basic realm="LRS"'
+        return response
+
+    @bp.errorhandler(LRSError)
+    def _lrs_error(error: LRSError) -> ResponseReturnValue:
+        return _error(error.status, error.message)
+
+    @bp.errorhandler(spec.ValidationError)
+    def _invalid(error: spec.ValidationError) -> ResponseReturnValue:
+        return _error(400, str(error))
+
+    @bp.route("/about", methods=ALLOWED_METHODS)
+    def about() -> ResponseReturnValue:
+        if xapi().method not in ("GET", "HEAD"):
+            return _error(405, "The About resource answers GET only.")
+        return Response(
+            json.dumps({"version": list(context.SUPPORTED_VERSIONS), "extensions": {}}),
+            mimetype="application/json",
+        )
+
+    @bp.route("/statements", endpoint="statements", methods=ALLOWED_METHODS)
+    def statements_resource() -> ResponseReturnValue:
+        xreq = xapi()
+        handlers = {
+            "PUT": lambda: statements.put(lrs, xreq),
+            "POST": lambda: statements.post(lrs, xreq),
+            "GET": lambda: statements.get(lrs, xreq, xreq.headers.get("Accept-Language")),
+            "HEAD": lambda: statements.get(lrs, xreq, xreq.headers.get("Accept-Language")),
+        }
+        if xreq.method not in handlers:
+            return _error(405, f"The Statement resource does not answer {xreq.method}.")
+        response = handlers[xreq.method]()
+        response.headers["X-Experience-API-Consistent-Through"] = consistent_through()
+        return response
+
+    return bp
+
+
+def _error(status: int, message: str) -> Response:
+    return Response(json.dumps({"error": message}), status=status, mimetype="application/json")

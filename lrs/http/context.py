@@ -1,0 +1,135 @@
+"""One xAPI request as the resources see it, whichever syntax it came in.
+
+The alternate request syntax (xAPI 1.0.3 Communication §1.3) carries the method in `?method=`
+and the headers, parameters and content in a form body; it is unpacked here, once.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+from flask import Request
+from werkzeug.datastructures import Headers
+
+from lrs.credentials import Credential
+from lrs.errors import BadRequest
+
+SUPPORTED_VERSIONS = ("1.0.3", "2.0.0")
+VERSION_HEADER = "X-Experience-API-Version"
+ALTERNATE_HEADERS = {
+    "authorization",
+    "x-experience-api-version",
+    "content-type",
+    "content-length",
+    "if-match",
+    "if-none-match",
+}
+ALTERNATE_METHODS = {"GET", "PUT", "POST", "DELETE", "HEAD"}
+
+
+@dataclass
+class XapiRequest:
+    method: str
+    params: dict[str, str]
+    headers: Headers
+    body: bytes
+    version: str = "2.0.0"
+    credential: Credential | None = None
+    alternate: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def content_type(self) -> str:
+        return (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+
+    @property
+    def mimetype_params(self) -> dict[str, str]:
+        raw = self.headers.get("Content-Type") or ""
+        params: dict[str, str] = {}
+        for part in raw.split(";")[1:]:
+            name, _, value = part.strip().partition("=")
+            params[name.strip().lower()] = value.strip().strip('"')
+        return params
+
+
+def negotiate_version(raw: str | None) -> str:
+    """The version this request speaks: 1.0.x is answered as 1.0.3, 2.0.x as 2.0.0."""
+    if raw is None:
+        raise BadRequest(f"The {VERSION_HEADER} header is missing.")
+    value = raw.strip()
+    if value.startswith("1.0.") and value[4:].isdigit() or value == "1.0":
+        return "1.0.3"
+    if value in ("2.0", "2.0.0") or (value.startswith("2.0.") and value[4:].isdigit()):
+        return "2.0.0"
+    raise BadRequest(f"{VERSION_HEADER} {value!r} is not supported: send 1.0.3 or 2.0.0.")
+
+
+def single_params(request: Request) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for name, values in request.args.lists():
+        if len(values) > 1:
+            raise BadRequest(f"The parameter {name} is given {len(values)} times.")
+        params[name] = values[0]
+    return params
+
+
+def from_flask(request: Request) -> XapiRequest:
+    params = single_params(request)
+    if request.method == "POST" and "method" in params:
+        return _alternate(request, params)
+    return XapiRequest(
+        method=request.method,
+        params=params,
+        headers=Headers(request.headers),
+        body=request.get_data(cache=False),
+    )
+
+
+def _alternate(request: Request, params: dict[str, str]) -> XapiRequest:
+    method = params.pop("method").upper()
+    if method not in ALTERNATE_METHODS:
+        raise BadRequest(f"method: {method!r} is not an HTTP method of the xAPI.")
+    if len(params) > 0:
+        raise BadRequest("With method= the other parameters go in the form body, not the URL.")
+    content_type = (request.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    if content_type != "application/x-www-form-urlencoded":
+        raise BadRequest(
+            "Content-Type: the alternate request syntax sends application/x-www-form-urlencoded."
+        )
+    form = parse_qs(
+        request.get_data(cache=False).decode("utf-8", "replace"), keep_blank_values=True
+    )
+    headers = Headers()
+    body = b""
+    fields: dict[str, str] = {}
+    for name, values in form.items():
+        value = values[-1]
+        if name.lower() in ALTERNATE_HEADERS:
+            headers[name] = value
+        elif name == "content":
+            body = value.encode()
+        else:
+            fields[name] = value
+    for passed in ("Authorization", VERSION_HEADER):
+        if passed not in headers and request.headers.get(passed):
+            headers[passed] = request.headers[passed]
+    if body and "Content-Type" not in headers:
+        headers["Content-Type"] = "application/json"
+    return XapiRequest(method=method, params=fields, headers=headers, body=body, alternate=True)
+
+
+def basic_credentials(headers: Headers) -> tuple[str, str] | None:
+    raw = headers.get("Authorization") or ""
+    scheme, _, encoded = raw.partition(" ")
+    if scheme.lower() != "basic" or not encoded:
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    key, sep, secret = decoded.partition(":")
+    return (key, secret) if sep else None

@@ -1,0 +1,310 @@
+"""Storing statements: ids, stored, authority and version filled in; voiding; immutability.
+
+The caller has validated the statements (lrs.spec) and checked the credential's scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, insert, select, update
+from sqlalchemy.engine import Connection
+
+from lrs.backend import schema
+from lrs.backend.engine import take_write_lock
+from lrs.errors import BadRequest, Conflict
+from lrs.identifiers import activity_key, agent_key, dumps, ifi_of
+from lrs.ops import comparison, indexing
+from lrs.ops.indexing import Row
+
+VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    content_type: str
+    content: bytes
+
+
+@dataclass
+class StoreResult:
+    ids: list[str]
+    # The sequence numbers of the statements newly stored (not those already held).
+    stored_seqs: list[int] = field(default_factory=list)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _format_time(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _parse_time(value: str) -> dt.datetime:
+    parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _target_of(statement: dict[str, Any]) -> str | None:
+    obj = statement.get("object") or {}
+    if obj.get("objectType") == "StatementRef":
+        return str(obj["id"]).lower()
+    return None
+
+
+def store(
+    connection: Connection,
+    statements: list[dict[str, Any]],
+    *,
+    authority: dict[str, Any],
+    credential_id: int | None,
+    version: str,
+    attachments: dict[str, Attachment] | None = None,
+) -> StoreResult:
+    """Store the statements in one transaction (the caller's), all or none."""
+    take_write_lock(connection)
+    now = _now()
+    ids: list[str] = []
+    seen: set[str] = set()
+    for statement in statements:
+        if "id" in statement:
+            statement_id = str(statement["id"]).lower()
+            if statement_id in seen:
+                raise BadRequest(f"The batch holds statement id {statement_id} twice.")
+            seen.add(statement_id)
+    existing = _existing(connection, seen)
+
+    result = StoreResult(ids=ids)
+    for statement in statements:
+        statement_id = str(statement.get("id") or uuid.uuid4()).lower()
+        ids.append(statement_id)
+        if statement_id in existing:
+            if not comparison.same_statement(statement, existing[statement_id]):
+                raise Conflict(
+                    f"Statement {statement_id} is already stored with different content."
+                )
+            continue
+        stored = _complete(statement, statement_id, now, authority, version)
+        result.stored_seqs.append(_insert(connection, stored, credential_id))
+    for sha2, attachment in (attachments or {}).items():
+        _store_attachment(connection, sha2, attachment)
+    return result
+
+
+def _existing(connection: Connection, ids: set[str]) -> dict[str, dict[str, Any]]:
+    if not ids:
+        return {}
+    rows = connection.execute(
+        select(schema.statement.c.id, schema.statement.c.raw).where(schema.statement.c.id.in_(ids))
+    )
+    return {row.id: json.loads(row.raw) for row in rows}
+
+
+def _complete(
+    statement: dict[str, Any],
+    statement_id: str,
+    now: dt.datetime,
+    authority: dict[str, Any],
+    version: str,
+) -> dict[str, Any]:
+    """The statement with the properties the LRS sets (xAPI Data §2.4.1, §2.4.7–2.4.10)."""
+    stored = dict(statement)
+    stored["id"] = statement_id
+    stored.setdefault("timestamp", _format_time(now))
+    stored["stored"] = _format_time(now)
+    stored["authority"] = authority
+    stored.setdefault("version", "2.0.0" if version.startswith("2") else "1.0.0")
+    return stored
+
+
+def _insert(connection: Connection, stored: dict[str, Any], credential_id: int | None) -> int:
+    s = schema.statement
+    target_id = _target_of(stored)
+    is_voiding = stored["verb"]["id"] == VOIDED and target_id is not None
+    if is_voiding:
+        _void(connection, target_id)
+    registration = (stored.get("context") or {}).get("registration")
+    seq = connection.execute(
+        insert(s)
+        .values(
+            id=stored["id"],
+            stored=_parse_time(stored["stored"]),
+            timestamp=_parse_time(stored["timestamp"]),
+            verb_id=stored["verb"]["id"],
+            registration=registration.lower() if registration else None,
+            target_id=target_id,
+            voided=not is_voiding and _is_voided_already(connection, stored["id"]),
+            is_voiding=is_voiding,
+            credential_id=credential_id,
+            version=stored["version"],
+            raw=dumps(stored),
+        )
+        .returning(s.c.seq)
+    ).scalar_one()
+
+    rows = indexing.rows_for(stored)
+    if target_id is not None:
+        rows = indexing.merge(rows, _rows_of_statement(connection, target_id))
+    _write_rows(connection, seq, rows)
+    _pass_rows_to_targeting_statements(connection, stored["id"], rows)
+    _remember_activities(connection, stored)
+    _remember_agents(connection, stored)
+    return seq
+
+
+def _void(connection: Connection, target_id: str) -> None:
+    s = schema.statement
+    target = connection.execute(select(s.c.is_voiding).where(s.c.id == target_id)).first()
+    if target is not None and target.is_voiding:
+        raise BadRequest(f"Statement {target_id} is a voiding statement: it cannot be voided.")
+    connection.execute(update(s).where(s.c.id == target_id).values(voided=True))
+
+
+def _is_voided_already(connection: Connection, statement_id: str) -> bool:
+    """A voiding statement may arrive before the statement it voids."""
+    s = schema.statement
+    found = connection.execute(
+        select(s.c.seq).where(and_(s.c.target_id == statement_id, s.c.is_voiding.is_(True)))
+    ).first()
+    return found is not None
+
+
+def _rows_of_statement(connection: Connection, statement_id: str) -> set[Row]:
+    s, ix = schema.statement, schema.statement_index
+    found = connection.execute(
+        select(ix.c.kind, ix.c.key, ix.c.narrow)
+        .join(s, s.c.seq == ix.c.seq)
+        .where(s.c.id == statement_id)
+    )
+    return {(row.kind, row.key, row.narrow) for row in found}
+
+
+def _write_rows(connection: Connection, seq: int, rows: Iterable[Row]) -> None:
+    values = [{"seq": seq, "kind": k, "key": key, "narrow": n} for k, key, n in rows]
+    if values:
+        connection.execute(insert(schema.statement_index), values)
+
+
+def _pass_rows_to_targeting_statements(
+    connection: Connection, statement_id: str, rows: set[Row]
+) -> None:
+    """Statements that already target this one now match what it matches, recursively."""
+    s, ix = schema.statement, schema.statement_index
+    pending, visited = [statement_id], {statement_id}
+    while pending:
+        target = pending.pop()
+        for row in connection.execute(select(s.c.seq, s.c.id).where(s.c.target_id == target)):
+            if row.id in visited:
+                continue
+            visited.add(row.id)
+            have = {
+                (r.kind, r.key, r.narrow)
+                for r in connection.execute(
+                    select(ix.c.kind, ix.c.key, ix.c.narrow).where(ix.c.seq == row.seq)
+                )
+            }
+            merged = indexing.merge(have, rows)
+            connection.execute(ix.delete().where(ix.c.seq == row.seq))
+            _write_rows(connection, row.seq, merged)
+            pending.append(row.id)
+
+
+def _activities_in(statement: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    obj = statement.get("object") or {}
+    if obj.get("objectType", "Activity") == "Activity" and "id" in obj:
+        yield obj
+    if obj.get("objectType") == "SubStatement":
+        yield from _activities_in(obj)
+    context_activities = (statement.get("context") or {}).get("contextActivities") or {}
+    for kind in indexing.CONTEXT_ACTIVITY_KINDS:
+        found = context_activities.get(kind)
+        yield from found if isinstance(found, list) else [found] if found else []
+
+
+def _remember_activities(connection: Connection, statement: dict[str, Any]) -> None:
+    """Keep each activity's canonical definition: the newest, language maps merged."""
+    a = schema.activity
+    now = _now()
+    for activity in _activities_in(statement):
+        key = activity_key(activity["id"])
+        definition = activity.get("definition")
+        current = connection.execute(select(a.c.definition).where(a.c.key == key)).first()
+        if current is None:
+            connection.execute(
+                insert(a).values(
+                    key=key,
+                    activity_id=activity["id"],
+                    definition=dumps(definition) if definition else None,
+                    updated=now,
+                )
+            )
+        elif definition:
+            merged = _merge_definition(json.loads(current.definition or "{}"), definition)
+            connection.execute(
+                update(a).where(a.c.key == key).values(definition=dumps(merged), updated=now)
+            )
+
+
+def _merge_definition(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(old)
+    for name, value in new.items():
+        if name in ("name", "description") and isinstance(value, dict):
+            merged[name] = {**(old.get(name) or {}), **value}
+        else:
+            merged[name] = value
+    return merged
+
+
+def _agents_in(statement: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    candidates = [statement.get("actor")]
+    obj = statement.get("object")
+    if isinstance(obj, dict) and obj.get("objectType") in ("Agent", "Group"):
+        candidates.append(obj)
+    for actor in candidates:
+        if isinstance(actor, dict):
+            yield actor
+            yield from actor.get("member") or []
+
+
+def _remember_agents(connection: Connection, statement: dict[str, Any]) -> None:
+    """Names seen for each IFI, for the Agents resource's Person object."""
+    g = schema.agent
+    now = _now()
+    for actor in _agents_in(statement):
+        key, ifi = agent_key(actor), ifi_of(actor)
+        if key is None or ifi is None:
+            continue
+        current = connection.execute(select(g.c.agent).where(g.c.key == key)).first()
+        names = json.loads(current.agent).get("name", []) if current else []
+        name = actor.get("name")
+        if current is not None and (not name or name in names):
+            continue
+        person = {
+            k: v for k, v in actor.items() if k in ("mbox", "mbox_sha1sum", "openid", "account")
+        }
+        person["name"] = [*names, name] if name and name not in names else names
+        if current is None:
+            connection.execute(insert(g).values(key=key, ifi=ifi, agent=dumps(person), updated=now))
+        else:
+            connection.execute(
+                update(g).where(g.c.key == key).values(agent=dumps(person), updated=now)
+            )
+
+
+def _store_attachment(connection: Connection, sha2: str, attachment: Attachment) -> None:
+    t = schema.attachment
+    if connection.execute(select(t.c.sha2).where(t.c.sha2 == sha2)).first() is None:
+        connection.execute(
+            insert(t).values(
+                sha2=sha2,
+                content_type=attachment.content_type,
+                length=len(attachment.content),
+                content=attachment.content,
+            )
+        )

@@ -1,0 +1,152 @@
+"""Reading statements: one by id, or a filtered page with a `more` position that stays right
+while statements keep arriving (it remembers the newest sequence number of its first page)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.engine import Connection
+
+from lrs.backend import schema
+from lrs.errors import NotFound
+from lrs.identifiers import activity_key, agent_key, registration_key, verb_key
+
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True)
+class StatementQuery:
+    agent: dict[str, Any] | None = None
+    verb: str | None = None
+    activity: str | None = None
+    registration: str | None = None
+    related_activities: bool = False
+    related_agents: bool = False
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    limit: int = 0
+    ascending: bool = False
+    # Only statements sent with this credential (scope statements/read/mine).
+    credential_id: int | None = None
+    # Paging: the last sequence number already returned, and the newest one the first page saw.
+    after_seq: int | None = None
+    through_seq: int | None = None
+    # What the first page asked for besides filters (format, attachments), for its more links.
+    extra: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StatementPage:
+    statements: list[dict[str, Any]]
+    next_query: StatementQuery | None
+
+
+def get_one(connection: Connection, statement_id: str, *, voided: bool) -> dict[str, Any]:
+    """A statement by id; `voided` asks for one that has been voided (voidedStatementId)."""
+    s = schema.statement
+    row = connection.execute(
+        select(s.c.raw, s.c.voided).where(s.c.id == statement_id.lower())
+    ).first()
+    if row is None or row.voided != voided:
+        raise NotFound(f"No {'voided ' if voided else ''}statement with id {statement_id}.")
+    return json.loads(row.raw)
+
+
+def sent_with(connection: Connection, statement_id: str, credential_id: int) -> bool:
+    s = schema.statement
+    found = connection.execute(
+        select(s.c.credential_id).where(s.c.id == statement_id.lower())
+    ).first()
+    return found is not None and found.credential_id == credential_id
+
+
+def _filter(kind: str, key: str, narrow: bool) -> Any:
+    ix = schema.statement_index
+    condition = and_(ix.c.seq == schema.statement.c.seq, ix.c.kind == kind, ix.c.key == key)
+    if narrow:
+        condition = and_(condition, ix.c.narrow.is_(True))
+    return exists().where(condition)
+
+
+def newest_seq(connection: Connection) -> int:
+    return connection.execute(
+        select(func.coalesce(func.max(schema.statement.c.seq), 0))
+    ).scalar_one()
+
+
+def page(connection: Connection, query: StatementQuery) -> StatementPage:
+    s = schema.statement
+    through = query.through_seq if query.through_seq is not None else newest_seq(connection)
+    conditions = [s.c.voided.is_(False), s.c.seq <= through]
+    if query.agent is not None:
+        key = agent_key(query.agent)
+        conditions.append(_filter("agent", key or "", not query.related_agents))
+    if query.verb:
+        conditions.append(_filter("verb", verb_key(query.verb), True))
+    if query.activity:
+        conditions.append(
+            _filter("activity", activity_key(query.activity), not query.related_activities)
+        )
+    if query.registration:
+        conditions.append(_filter("registration", registration_key(query.registration), True))
+    if query.since is not None:
+        conditions.append(s.c.stored > query.since)
+    if query.until is not None:
+        conditions.append(s.c.stored <= query.until)
+    if query.credential_id is not None:
+        conditions.append(s.c.credential_id == query.credential_id)
+    if query.after_seq is not None:
+        conditions.append(
+            s.c.seq > query.after_seq if query.ascending else s.c.seq < query.after_seq
+        )
+
+    size = min(query.limit or MAX_PAGE, MAX_PAGE)
+    order = s.c.seq.asc() if query.ascending else s.c.seq.desc()
+    rows = connection.execute(
+        select(s.c.seq, s.c.raw).where(and_(*conditions)).order_by(order).limit(size + 1)
+    ).all()
+    statements = [json.loads(row.raw) for row in rows[:size]]
+    next_query = None
+    if len(rows) > size:
+        next_query = replace(query, after_seq=rows[size - 1].seq, through_seq=through)
+    return StatementPage(statements, next_query)
+
+
+def stream(
+    connection: Connection, after_seq: int, batch: int = 500
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Every statement stored after `after_seq`, in stored order, voided ones included,
+    read in batches so that memory stays flat however many there are."""
+    s = schema.statement
+    position = after_seq
+    while True:
+        rows = connection.execute(
+            select(s.c.seq, s.c.raw).where(s.c.seq > position).order_by(s.c.seq).limit(batch)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            yield row.seq, json.loads(row.raw)
+        position = rows[-1].seq
+
+
+def attachments_for(connection: Connection, statements: list[dict[str, Any]]) -> list[Any]:
+    wanted = {
+        a["sha2"]
+        for st in statements
+        for a in st.get("attachments") or []
+        if "fileUrl" not in a or a.get("sha2")
+    }
+    if not wanted:
+        return []
+    t = schema.attachment
+    return list(
+        connection.execute(
+            select(t.c.sha2, t.c.content_type, t.c.content).where(t.c.sha2.in_(wanted))
+        )
+    )
