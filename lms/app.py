@@ -71,6 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     request_log.init_app(app)
     errors.init_app(app)
     _register_blueprints(app)
+    _mount_lrs(app)
     _register_template_globals(app)
     return app
 
@@ -78,8 +79,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _mount_lrs(app: Flask) -> None:
     """The LRS shares the app's database engine and answers under /xapi."""
     from lrs.api import LearningRecordStore
+    from lrs.backend.engine import prepare_engine
     from lrs.http.blueprint import create_blueprint
 
+    with app.app_context():
+        prepare_engine(db.engine)
     store = LearningRecordStore(lambda: db.engine, app.config["LMS_BASE_URL"])
     app.extensions["lrs"] = store
     blueprint = create_blueprint(store)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from sqlalchemy import event, text
@@ -10,6 +11,7 @@ from sqlalchemy.engine import Connection, Engine
 # Statements are numbered in the order they become visible: one writer at a time.
 WRITE_LOCK_KEY = 7_100_251_003
 WRITE = {"lrs_write": True}
+_prepared: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def prepare_engine(engine: Engine) -> Engine:
@@ -18,7 +20,7 @@ def prepare_engine(engine: Engine) -> Engine:
     pysqlite's own transaction handling defers BEGIN to the first write, so two writers can both
     read, then one fails to upgrade its lock. SQLAlchemy's documented recipe hands BEGIN to us.
     """
-    if engine.dialect.name != "sqlite" or engine.info.get("lrs_prepared"):
+    if engine.dialect.name != "sqlite" or engine in _prepared:
         return engine
 
     @event.listens_for(engine, "connect")
@@ -30,7 +32,9 @@ def prepare_engine(engine: Engine) -> Engine:
         immediate = connection.get_execution_options().get("lrs_write")
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
-    engine.info["lrs_prepared"] = True
+    _prepared.add(engine)
+    # Connections opened before the recipe was in place would begin transactions their own way.
+    engine.dispose()
     return engine
 
 

@@ -81,7 +81,7 @@ def store(
     existing = _existing(connection, seen)
 
     result = StoreResult(ids=ids)
-    for statement in statements:
+    for position, statement in enumerate(statements):
         statement_id = str(statement.get("id") or uuid.uuid4()).lower()
         ids.append(statement_id)
         if statement_id in existing:
@@ -90,7 +90,9 @@ def store(
                     f"Statement {statement_id} is already stored with different content."
                 )
             continue
-        stored = _complete(statement, statement_id, now, authority, version)
+        # Each statement its own instant, so that `stored` orders a batch as `seq` does.
+        moment = now + dt.timedelta(microseconds=position)
+        stored = _complete(statement, statement_id, moment, authority, version)
         result.stored_seqs.append(_insert(connection, stored, credential_id))
     for sha2, attachment in (attachments or {}).items():
         _store_attachment(connection, sha2, attachment)

@@ -1,0 +1,27 @@
+"""The LRS served on its own, without the Learning Portal around it.
+
+    DATABASE_URL=postgresql://… LRS_BASE_URL=https://lrs.example.org flask --app lrs.app run
+
+The schema is the one `lms db upgrade` builds (one migration history for both).
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from sqlalchemy import create_engine
+
+from lrs.api import LearningRecordStore
+from lrs.http.blueprint import create_blueprint
+
+
+def create_app(database_url: str | None = None, base_url: str | None = None) -> Flask:
+    database_url = database_url or os.environ.get("DATABASE_URL") or "sqlite:///lrs.sqlite3"
+    base_url = base_url or os.environ.get("LRS_BASE_URL") or "http://127.0.0.1:5000"
+    app = Flask("lrs")
+    engine = create_engine(database_url, pool_pre_ping=True)
+    store = LearningRecordStore(engine, base_url)
+    app.extensions["lrs"] = store
+    app.register_blueprint(create_blueprint(store), url_prefix="/xapi")
+    return app
