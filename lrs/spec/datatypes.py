@@ -17,6 +17,13 @@ from lrs.spec.errors import ValidationError
 
 VERSIONS = ("1.0.3", "2.0.0")
 
+
+def check_version(version: str) -> None:
+    """The version argument is the caller's choice, not client data: a bad one is a bug."""
+    if version not in VERSIONS:
+        raise ValueError(f"unknown xAPI version {version!r}: use one of {', '.join(VERSIONS)}")
+
+
 # --- JSON shapes ----------------------------------------------------------------------------
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -349,6 +356,7 @@ def parse_timestamp(value: object, path: str, version: str) -> dt.datetime:
     calendar date-times, extended or basic, seconds optional, a missing offset meaning UTC.
     Both refuse the "unknown offset" -00:00 (and -00, -0000), which names no instant.
     """
+    check_version(version)
     if not isinstance(value, str):
         raise ValidationError(path, f"must be a timestamp string, not {type_name(value)}")
     if version == "2.0.0":

@@ -14,8 +14,8 @@ from lrs.spec.actors import (
     validate_group,
 )
 from lrs.spec.datatypes import (
-    VERSIONS,
     check_keys,
+    check_version,
     expect_array,
     expect_boolean,
     expect_integer,
@@ -74,11 +74,6 @@ _STATEMENT_VERSION = {
     "1.0.3": (re.compile(r"1\.0(?:\.\d+)?"), "1.0 or 1.0.x"),
     "2.0.0": (re.compile(r"[12]\.0(?:\.\d+)?"), "2.0.0 (or 1.0.x)"),
 }
-
-
-def check_version(version: str) -> None:
-    if version not in VERSIONS:
-        raise ValueError(f"unknown xAPI version {version!r}: use one of {', '.join(VERSIONS)}")
 
 
 def validate_statements(payload: object, version: str) -> list[dict[str, Any]]:
