@@ -64,6 +64,8 @@ def create_blueprint(lrs: LearningRecordStore, name: str = "xapi") -> Blueprint:
         xreq = g.get("xapi")
         response.headers[VERSION_HEADER] = xreq.version if xreq else "2.0.0"
         response.headers.update(CORS_HEADERS)
+        if request.endpoint == f"{bp.name}.statements":
+            response.headers["X-Experience-API-Consistent-Through"] = consistent_through()
         if response.status_code == 401:
             response.headers["WWW-Authenticate"] = 'Basic realm="LRS"'
         return response
@@ -96,9 +98,7 @@ def create_blueprint(lrs: LearningRecordStore, name: str = "xapi") -> Blueprint:
         }
         if xreq.method not in handlers:
             return _error(405, f"The Statement resource does not answer {xreq.method}.")
-        response = handlers[xreq.method]()
-        response.headers["X-Experience-API-Consistent-Through"] = consistent_through()
-        return response
+        return handlers[xreq.method]()
 
     return bp
 

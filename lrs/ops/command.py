@@ -21,6 +21,7 @@ from lrs.errors import BadRequest, Conflict
 from lrs.identifiers import activity_key, agent_key, dumps, ifi_of
 from lrs.ops import comparison, indexing
 from lrs.ops.indexing import Row
+from lrs.ops.shape import with_context_activity_arrays
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 
@@ -116,7 +117,7 @@ def _complete(
     version: str,
 ) -> dict[str, Any]:
     """The statement with the properties the LRS sets (xAPI Data §2.4.1, §2.4.7–2.4.10)."""
-    stored = dict(statement)
+    stored = with_context_activity_arrays(statement)
     stored["id"] = statement_id
     stored.setdefault("timestamp", _format_time(now))
     stored["stored"] = _format_time(now)

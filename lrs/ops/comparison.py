@@ -2,16 +2,26 @@
 
 Differences the specification itself could cause are ignored: the properties the LRS sets
 (stored, authority, version), the order of array values, the case of an mbox, the offset
-of the timestamp and its precision beyond milliseconds.
+of the timestamp and its precision beyond milliseconds, a duration beyond hundredths of a second.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
+from lrs.ops.shape import with_context_activity_arrays
+
 SET_BY_LRS = ("stored", "authority", "version")
+# Durations compare to the hundredth of a second (xAPI 2.0 §4.2.7).
+_SECONDS = re.compile(r"(\d+)(?:\.(\d+))?S$")
+
+
+def _hundredths(match: re.Match[str]) -> str:
+    whole, fraction = match.group(1), (match.group(2) or "")[:2].rstrip("0")
+    return f"{int(whole)}.{fraction}S" if fraction else f"{int(whole)}S"
 
 
 def _instant(value: str) -> str:
@@ -34,6 +44,8 @@ def _normal(value: Any, name: str | None = None) -> Any:
         return value.lower()
     if name == "timestamp" and isinstance(value, str):
         return _instant(value)
+    if name == "duration" and isinstance(value, str):
+        return _SECONDS.sub(_hundredths, value)
     if name == "id" and isinstance(value, str) and len(value) == 36:
         return value.lower()
     return value
@@ -41,7 +53,8 @@ def _normal(value: Any, name: str | None = None) -> Any:
 
 def same_statement(received: dict[str, Any], held: dict[str, Any]) -> bool:
     def comparable(statement: dict[str, Any]) -> Any:
-        return _normal({k: v for k, v in statement.items() if k not in SET_BY_LRS})
+        arrays = with_context_activity_arrays(statement)
+        return _normal({k: v for k, v in arrays.items() if k not in SET_BY_LRS})
 
     held_view = comparable(held)
     received_view = comparable(received)

@@ -68,9 +68,7 @@ def as_ids(statement: dict[str, Any]) -> dict[str, Any]:
     return _walk(
         statement,
         _ids_actor,
-        lambda a: (
-            {"objectType": "Activity", "id": a["id"]} if "objectType" in a else {"id": a["id"]}
-        ),
+        lambda a: {"id": a["id"]},
         lambda v: {"id": v["id"]},
     )
 
