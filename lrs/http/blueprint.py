@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 
 from lrs import spec
 from lrs.api import LearningRecordStore
-from lrs.errors import LRSError, Unauthorized
+from lrs.errors import BadRequest, LRSError, Unauthorized
 from lrs.http import context, statements
 from lrs.http.context import VERSION_HEADER, XapiRequest
 
@@ -52,6 +52,9 @@ def create_blueprint(lrs: LearningRecordStore, name: str = "xapi") -> Blueprint:
         if request.endpoint == f"{bp.name}.about":
             return None
         xreq.version = context.negotiate_version(xreq.headers.get(VERSION_HEADER))
+        if xreq.alternate and xreq.version != "1.0.3":
+            # xAPI 2.0 dropped the alternate request syntax (2.0 §4.1.7, 1.0.3 §1.3 only).
+            raise BadRequest("method: xAPI 2.0.0 has no alternate request syntax; use 1.0.3.")
         pair = context.basic_credentials(xreq.headers)
         credential = lrs.authenticate(*pair) if pair else None
         if credential is None:

@@ -300,3 +300,31 @@ def test_cors_lets_content_from_another_origin_call(client):
     assert response.status_code == 204
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "X-Experience-API-Version" in response.headers["Access-Control-Allow-Headers"]
+
+
+def test_alternate_request_syntax_in_1_0_3_only(client, credential):
+    import json
+    from urllib.parse import urlencode
+
+    created, secret = credential
+    statement_id = str(uuid.uuid4())
+    for version, expected in (("1.0.3", 204), ("2.0.0", 400)):
+        xapi = XapiClient(client, created.key, secret, version)
+        form = urlencode(
+            {
+                "statementId": statement_id,
+                "content": json.dumps(statement()),
+                "Authorization": xapi.headers["Authorization"],
+                "X-Experience-API-Version": version,
+            }
+        )
+        response = client.post(
+            "/xapi/statements?method=PUT",
+            data=form,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        assert response.status_code == expected, response.json
+    assert (
+        XapiClient(client, created.key, secret).get_statements(statementId=statement_id).status_code
+        == 200
+    )
