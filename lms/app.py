@@ -77,14 +77,24 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _mount_lrs(app: Flask) -> None:
-    """The LRS shares the app's database engine and answers under /xapi."""
+    """The LRS answers under /xapi, on the app's database.
+
+    On PostgreSQL it shares the app's engine. On SQLite it gets an engine of its own, because
+    it opens its transactions itself (BEGIN IMMEDIATE for writes), which the app's sessions,
+    left to pysqlite, must not inherit.
+    """
+    from sqlalchemy import create_engine
+
     from lrs.api import LearningRecordStore
     from lrs.backend.engine import prepare_engine
     from lrs.http.blueprint import create_blueprint
 
-    with app.app_context():
-        prepare_engine(db.engine)
-    store = LearningRecordStore(lambda: db.engine, app.config["LMS_BASE_URL"])
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite"):
+        engine = prepare_engine(create_engine(url, **engine_options(url)))
+        store = LearningRecordStore(engine, app.config["LMS_BASE_URL"])
+    else:
+        store = LearningRecordStore(lambda: db.engine, app.config["LMS_BASE_URL"])
     app.extensions["lrs"] = store
     blueprint = create_blueprint(store)
     csrf.exempt(blueprint)

@@ -148,3 +148,17 @@ class AgencyForm(FlaskForm):
         "Agency number", validators=[DataRequired(REQUIRED), Length(max=20)]
     )
     in_post_program = BooleanField("In the POST program", default=True)
+
+
+class CredentialForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(REQUIRED), Length(max=200)])
+    scopes = SelectMultipleField(
+        "Scopes",
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[DataRequired("Choose at least one scope.")],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only its CSRF token is checked."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from lms.accounts import access_requests
-from lms.accounts.forms import DecisionForm
+from lms.accounts.forms import ConfirmForm, CredentialForm, DecisionForm
 from lms.accounts.interfaces import AccountsError, NotFound, Role
 from lms.accounts.models import AccessRequest
 from lms.db import db
@@ -88,3 +88,68 @@ def deny(request_id: int) -> ResponseReturnValue:
         return _request_page(_request(request_id), 409, form, problem=error.message)
     flash(f"Denied the request from {access_request.organisation_name}.", "success")
     return redirect(url_for("staff.access_request_list"))
+
+
+def _credential_form(formdata: object = None) -> CredentialForm:
+    from lrs.credentials import SCOPES
+
+    form = CredentialForm(formdata=formdata) if formdata is not None else CredentialForm()
+    form.scopes.choices = [(scope, scope) for scope in SCOPES]
+    return form
+
+
+def _credentials_page(
+    form: CredentialForm, status: int = 200, created: dict | None = None
+) -> ResponseReturnValue:
+    from lrs import credentials
+
+    store = current_app.extensions["lrs"]
+    return render_template(
+        "staff/credentials.html",
+        form=form,
+        credentials=store.with_connection(credentials.list_all),
+        created=created,
+        endpoint=url_for("xapi.about", _external=True).removesuffix("/about"),
+    ), status
+
+
+@bp.get("/lrs-credentials")
+@role_required(Role.POST_STAFF)
+def credential_list() -> ResponseReturnValue:
+    return _credentials_page(_credential_form())
+
+
+@bp.post("/lrs-credentials")
+@role_required(Role.POST_STAFF)
+def create_credential() -> ResponseReturnValue:
+    """A key and secret for the LRS; the secret is shown this once and never again."""
+    from lrs.errors import LRSError
+
+    form = _credential_form()
+    if not form.validate_on_submit():
+        return _credentials_page(form, INVALID)
+    try:
+        credential, secret = current_app.extensions["lrs"].create_credential(
+            form.name.data, list(form.scopes.data)
+        )
+    except LRSError as error:
+        form.form_errors.append(error.message)
+        return _credentials_page(form, INVALID)
+    created = {"name": credential.name, "key": credential.key, "secret": secret}
+    return _credentials_page(_credential_form(), created=created)
+
+
+@bp.post("/lrs-credentials/<key>/revoke")
+@role_required(Role.POST_STAFF)
+def revoke_credential(key: str) -> ResponseReturnValue:
+    from lrs import credentials
+
+    if not ConfirmForm().validate_on_submit():
+        abort(400, "The form's security token (csrf_token) is missing or stale.")
+    revoked = current_app.extensions["lrs"].with_connection(
+        lambda connection: credentials.revoke(connection, key), write=True
+    )
+    if not revoked:
+        abort(404, "No active credential with this key.")
+    flash(f"Credential {key} revoked: it stops working at once.", "success")
+    return redirect(url_for("staff.credential_list"))

@@ -79,21 +79,35 @@ def newest_seq(connection: Connection) -> int:
     ).scalar_one()
 
 
-def page(connection: Connection, query: StatementQuery) -> StatementPage:
-    s = schema.statement
-    through = query.through_seq if query.through_seq is not None else newest_seq(connection)
-    conditions = [s.c.voided.is_(False), s.c.seq <= through]
-    if query.agent is not None:
-        key = agent_key(query.agent)
-        conditions.append(_filter("agent", key or "", not query.related_agents))
-    if query.verb:
-        conditions.append(_filter("verb", verb_key(query.verb), True))
-    if query.activity:
-        conditions.append(
-            _filter("activity", activity_key(query.activity), not query.related_activities)
-        )
+def _index_filters(query: StatementQuery) -> list[tuple[str, str, bool]]:
+    """(kind, key, narrow) for each filter served by the index, the most selective first."""
+    filters = []
     if query.registration:
-        conditions.append(_filter("registration", registration_key(query.registration), True))
+        filters.append(("registration", registration_key(query.registration), True))
+    if query.agent is not None:
+        filters.append(("agent", agent_key(query.agent) or "", not query.related_agents))
+    if query.activity:
+        filters.append(("activity", activity_key(query.activity), not query.related_activities))
+    if query.verb:
+        filters.append(("verb", verb_key(query.verb), True))
+    return filters
+
+
+def page(connection: Connection, query: StatementQuery) -> StatementPage:
+    s, ix = schema.statement, schema.statement_index
+    through = query.through_seq if query.through_seq is not None else newest_seq(connection)
+    filters = _index_filters(query)
+    # The most selective filter drives the query through its index, in stored order; the
+    # others are checked on the rows it yields.
+    order_column = ix.c.seq if filters else s.c.seq
+    conditions = [s.c.voided.is_(False), order_column <= through]
+    if filters:
+        kind, key, narrow = filters[0]
+        conditions += [ix.c.kind == kind, ix.c.key == key]
+        if narrow:
+            conditions.append(ix.c.narrow.is_(True))
+    for kind, key, narrow in filters[1:]:
+        conditions.append(_filter(kind, key, narrow))
     if query.since is not None:
         conditions.append(s.c.stored > query.since)
     if query.until is not None:
@@ -102,14 +116,19 @@ def page(connection: Connection, query: StatementQuery) -> StatementPage:
         conditions.append(s.c.credential_id == query.credential_id)
     if query.after_seq is not None:
         conditions.append(
-            s.c.seq > query.after_seq if query.ascending else s.c.seq < query.after_seq
+            order_column > query.after_seq if query.ascending else order_column < query.after_seq
         )
 
     size = min(query.limit or MAX_PAGE, MAX_PAGE)
-    order = s.c.seq.asc() if query.ascending else s.c.seq.desc()
-    rows = connection.execute(
-        select(s.c.seq, s.c.raw).where(and_(*conditions)).order_by(order).limit(size + 1)
-    ).all()
+    source = ix.join(s, s.c.seq == ix.c.seq) if filters else s
+    statement_query = (
+        select(s.c.seq, s.c.raw)
+        .select_from(source)
+        .where(and_(*conditions))
+        .order_by(order_column.asc() if query.ascending else order_column.desc())
+        .limit(size + 1)
+    )
+    rows = connection.execute(statement_query).all()
     statements = [json.loads(row.raw) for row in rows[:size]]
     next_query = None
     if len(rows) > size:

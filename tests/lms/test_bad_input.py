@@ -41,16 +41,20 @@ def staff_client(client):
 
 
 def every_post_url(app, ids):
-    """Each POST rule of the app, its arguments filled with real ids."""
+    """Each POST rule of the portal, its arguments filled with real ids (the LRS's own
+    resources answer bad input by the xAPI's rules, tested in tests/lrs)."""
     values = {
         "agency_id": ids["agency"],
         "person_id": ids["person"],
         "sub_id": ids["sub"],
         "request_id": ids["request"],
         "token": "not-a-token",
+        "key": "no-such-key",
     }
     urls = []
     for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("xapi."):
+            continue
         if "POST" in rule.methods and rule.endpoint != "accounts.sign_out":
             urls.append(rule.build({name: values[name] for name in rule.arguments})[1])
     return urls

@@ -130,3 +130,59 @@ def test_administrators_and_officers_cannot_decide_requests(client, pending):
 def test_an_unknown_request_is_404(client, pending):
     sign_in(client, "staff@example.org", PASSWORD)
     assert client.get("/staff/access-requests/999999").status_code == 404
+
+
+def test_staff_create_an_lrs_credential_and_see_its_secret_once(client, pending):
+    import base64
+
+    sign_in(client, "staff@example.org", PASSWORD)
+    token = csrf_token(client, "/staff/lrs-credentials")
+    response = client.post(
+        "/staff/lrs-credentials",
+        data={
+            "csrf_token": token,
+            "name": "Dispatch simulator",
+            "scopes": ["statements/write", "state"],
+        },
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    key = re.search(r'class="credential-key">(\w+)<', page).group(1)
+    secret = re.search(r'class="credential-secret">([\w-]+)<', page).group(1)
+    basic = base64.b64encode(f"{key}:{secret}".encode()).decode()
+    headers = {"Authorization": f"Basic {basic}", "X-Experience-API-Version": "2.0.0"}
+    # The credential writes but may not read statements.
+    assert client.get("/xapi/statements", headers=headers).status_code == 403
+    listing = client.get("/staff/lrs-credentials").get_data(as_text=True)
+    assert key in listing and secret not in listing
+
+    client.post(f"/staff/lrs-credentials/{key}/revoke", data={"csrf_token": token})
+    assert client.get("/xapi/statements", headers=headers).status_code == 401
+
+
+def test_a_credential_needs_a_name_and_a_scope(client, pending):
+    sign_in(client, "staff@example.org", PASSWORD)
+    token = csrf_token(client, "/staff/lrs-credentials")
+    response = client.post("/staff/lrs-credentials", data={"csrf_token": token, "name": ""})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="name-error"' in page and 'id="scopes-error"' in page
+    response = client.post(
+        "/staff/lrs-credentials", data={"csrf_token": token, "name": "x", "scopes": "everything"}
+    )
+    assert response.status_code == 422
+
+
+def test_only_post_staff_manage_lrs_credentials(client, pending):
+    make_administrator(make_agency(), email="admin@example.org")
+    sign_in(client, "admin@example.org", PASSWORD)
+    token = csrf_token(client, "/dashboard")
+    assert client.get("/staff/lrs-credentials").status_code == 403
+    response = client.post(
+        "/staff/lrs-credentials", data={"csrf_token": token, "name": "x", "scopes": "all"}
+    )
+    assert response.status_code == 403
+    assert (
+        client.post("/staff/lrs-credentials/abc/revoke", data={"csrf_token": token}).status_code
+        == 403
+    )
