@@ -31,10 +31,15 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 def key_path(path: str, key: str) -> str:
     """`$.a` for a plain key, `$['http://x']` for any other (extension IRIs, language tags)."""
+    return path + (_segment(key) if len(key) <= 64 else _segment.__wrapped__(key))
+
+
+@lru_cache(maxsize=1024)
+def _segment(key: str) -> str:
     if _IDENTIFIER.fullmatch(key):
-        return f"{path}.{key}"
+        return f".{key}"
     quoted = key.replace("\\", "\\\\").replace("'", "\\'")
-    return f"{path}['{quoted}']"
+    return f"['{quoted}']"
 
 
 def type_name(value: object) -> str:
@@ -166,15 +171,32 @@ _IRL = _iri_pattern(_UCSCHAR, _IPRIVATE, locator=True)
 _URI = _iri_pattern("", "", locator=False)
 
 
-@lru_cache(maxsize=4096)
+# Verb, activity and extension IRIs repeat from statement to statement, so answers are memoised;
+# only for short strings, so that a flood of long unique values cannot fill memory.
+CACHED_LENGTH = 512
+
+
 def is_iri(value: str) -> bool:
     """An absolute IRI (RFC 3987): a scheme, then the rest; no spaces, no relative references."""
+    if len(value) <= CACHED_LENGTH:
+        return _is_iri_cached(value)
     return _IRI.fullmatch(value) is not None
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
+def _is_iri_cached(value: str) -> bool:
+    return _IRI.fullmatch(value) is not None
+
+
 def is_irl(value: str) -> bool:
     """An IRI that locates something: scheme://host..., e.g. an account homePage."""
+    if len(value) <= CACHED_LENGTH:
+        return _is_irl_cached(value)
+    return _IRL.fullmatch(value) is not None
+
+
+@lru_cache(maxsize=1024)
+def _is_irl_cached(value: str) -> bool:
     return _IRL.fullmatch(value) is not None
 
 
@@ -277,11 +299,17 @@ _LANGTAG = re.compile(
 _PRIVATEUSE = re.compile(r"x(?:-[a-z0-9]{1,8})+")
 
 
-@lru_cache(maxsize=2048)
 def is_valid_language_tag(tag: str) -> bool:
     """Well-formed per RFC 5646 §2.1, with §2.2.5/§2.2.6: no repeated variant or singleton."""
     if not isinstance(tag, str) or not tag.isascii():
         return False
+    if len(tag) <= 64:
+        return _is_valid_language_tag(tag)
+    return _is_valid_language_tag.__wrapped__(tag)
+
+
+@lru_cache(maxsize=2048)
+def _is_valid_language_tag(tag: str) -> bool:
     lowered = tag.lower()
     if lowered in _GRANDFATHERED or _PRIVATEUSE.fullmatch(lowered):
         return True
