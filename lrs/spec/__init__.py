@@ -10,9 +10,7 @@ from __future__ import annotations
 from lrs.spec.activities import validate_activity
 from lrs.spec.actors import validate_actor, validate_agent, validate_authority, validate_group
 from lrs.spec.datatypes import (
-    VERSIONS,
     is_valid_language_tag,
-    parse_json,
     parse_timestamp,
     validate_duration,
     validate_extensions,
@@ -22,6 +20,7 @@ from lrs.spec.datatypes import (
     validate_uuid,
 )
 from lrs.spec.errors import ValidationError
+from lrs.spec.shapes import VERSIONS, parse_json
 from lrs.spec.statements import validate_statement, validate_statements
 
 __all__ = [

@@ -6,6 +6,13 @@ import re
 from typing import Any
 
 from lrs.spec.datatypes import (
+    validate_extensions,
+    validate_iri,
+    validate_irl,
+    validate_language_map,
+)
+from lrs.spec.errors import ValidationError
+from lrs.spec.shapes import (
     check_keys,
     expect_array,
     expect_nonempty_string,
@@ -14,12 +21,7 @@ from lrs.spec.datatypes import (
     key_path,
     require,
     shown,
-    validate_extensions,
-    validate_iri,
-    validate_irl,
-    validate_language_map,
 )
-from lrs.spec.errors import ValidationError
 
 ACTIVITY_KEYS = frozenset(("objectType", "id", "definition"))
 COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")

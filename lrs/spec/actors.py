@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from lrs.spec.datatypes import (
+from lrs.spec.datatypes import validate_irl, validate_mailto, validate_sha1, validate_uri
+from lrs.spec.errors import ValidationError
+from lrs.spec.shapes import (
     check_keys,
     expect_array,
     expect_nonempty_string,
@@ -13,12 +15,7 @@ from lrs.spec.datatypes import (
     key_path,
     require,
     shown,
-    validate_irl,
-    validate_mailto,
-    validate_sha1,
-    validate_uri,
 )
-from lrs.spec.errors import ValidationError
 
 IFIS = ("mbox", "mbox_sha1sum", "openid", "account")
 AGENT_KEYS = frozenset(("objectType", "name", *IFIS))
@@ -97,7 +94,7 @@ def validate_authority(obj: object, version: str, path: str = "$") -> None:
     """An Agent, or for OAuth an anonymous Group of exactly two Agents (application and user)."""
     # 1.0.3 Data §2.4.9.s3.b1, §2.4.9.s8 example; xAPI 2.0 §4.2.4.2 Authority.
     validate_actor(obj, version, path)
-    authority: dict[str, Any] = obj  # type: ignore[assignment]
+    authority = expect_object(obj, path)
     if authority.get("objectType") != "Group":
         return
     for ifi in IFIS:

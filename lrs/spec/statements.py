@@ -14,19 +14,7 @@ from lrs.spec.actors import (
     validate_group,
 )
 from lrs.spec.datatypes import (
-    check_keys,
-    check_version,
-    expect_array,
-    expect_boolean,
-    expect_integer,
-    expect_number,
-    expect_object,
-    expect_string,
-    key_path,
     parse_timestamp,
-    require,
-    shown,
-    type_name,
     validate_duration,
     validate_extensions,
     validate_iri,
@@ -38,6 +26,20 @@ from lrs.spec.datatypes import (
     validate_uuid,
 )
 from lrs.spec.errors import ValidationError
+from lrs.spec.shapes import (
+    check_keys,
+    check_version,
+    expect_array,
+    expect_boolean,
+    expect_integer,
+    expect_number,
+    expect_object,
+    expect_string,
+    key_path,
+    require,
+    shown,
+    type_name,
+)
 
 STATEMENT_KEYS = frozenset(
     ("id", "actor", "verb", "object", "result", "context", "timestamp", "stored", "authority")

@@ -18,7 +18,8 @@ from lrs.spec import (
     validate_language_map,
     validate_uuid,
 )
-from lrs.spec.datatypes import key_path, validate_media_type, validate_sha2
+from lrs.spec.datatypes import validate_media_type, validate_sha2
+from lrs.spec.shapes import key_path
 
 
 def test_the_error_names_its_path_and_reads_path_colon_message() -> None:
