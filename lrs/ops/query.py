@@ -66,7 +66,7 @@ def sent_with(connection: Connection, statement_id: str, credential_id: int) -> 
 
 
 def _filter(kind: str, key: str, narrow: bool) -> Any:
-    ix = schema.statement_index
+    ix = schema.statement_index.alias(f"ix_{kind}")
     condition = and_(ix.c.seq == schema.statement.c.seq, ix.c.kind == kind, ix.c.key == key)
     if narrow:
         condition = and_(condition, ix.c.narrow.is_(True))

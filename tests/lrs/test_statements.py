@@ -328,3 +328,19 @@ def test_alternate_request_syntax_in_1_0_3_only(client, credential):
         XapiClient(client, created.key, secret).get_statements(statementId=statement_id).status_code
         == 200
     )
+
+
+def test_filters_combine(xapi):
+    import json
+
+    registration = str(uuid.uuid4())
+    wanted = xapi.post_statements(statement(context={"registration": registration})).json[0]
+    xapi.post_statements(statement(verb={"id": "http://adlnet.gov/expapi/verbs/failed"}))
+    xapi.post_statements(statement(actor=DISPATCHER, context={"registration": registration}))
+    found = xapi.get_statements(
+        agent=json.dumps(OFFICER),
+        verb="http://adlnet.gov/expapi/verbs/completed",
+        activity="https://lms.test/courses/vehicle-pursuit",
+        registration=registration,
+    ).json["statements"]
+    assert [s["id"] for s in found] == [wanted]
