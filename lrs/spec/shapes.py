@@ -28,6 +28,8 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 def key_path(path: str, key: str) -> str:
     """`$.a` for a plain key, `$['http://x']` for any other (extension IRIs, language tags)."""
+    if not isinstance(key, str):  # only Python callers can build such keys; JSON cannot
+        key = repr(key)
     return path + (_segment(key) if len(key) <= 64 else _segment.__wrapped__(key))
 
 

@@ -418,3 +418,9 @@ def test_bodies_that_are_not_json_are_rejected_at_the_root(text: str | bytes) ->
     with pytest.raises(ValidationError) as caught:
         parse_json(text)
     assert caught.value.path == "$"
+
+
+def test_keys_that_json_cannot_make_still_get_a_path() -> None:
+    with pytest.raises(ValidationError) as caught:
+        validate_language_map({1: "one"}, "$.display")
+    assert caught.value.path == "$.display['1']"
