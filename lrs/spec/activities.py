@@ -46,7 +46,7 @@ LISTS_OF_TYPE: dict[str, tuple[str, ...]] = {
 }
 
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-_NUMERIC_PATTERN = re.compile(f"{_NUMBER}|(?:{_NUMBER})?\\[:\\](?:{_NUMBER})?")
+_NUMERIC_PATTERN = re.compile(f"{_NUMBER}|(?:{_NUMBER})?\\[:\\](?:{_NUMBER})?", re.ASCII)
 _LEADING_PARAMETERS = re.compile(r"(?:\{(?:case_matters|order_matters)=[^}]*\})+")
 
 

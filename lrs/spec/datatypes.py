@@ -86,6 +86,7 @@ def validate_iri(value: object, path: str) -> None:
 
 
 def validate_irl(value: object, path: str) -> None:
+    # 1.0.3 Data §2.4.2.4 (homePage), §2.4.4.1.s2 (moreInfo), §2.4.11 (fileUrl): IRLs locate.
     if not isinstance(value, str):
         raise ValidationError(path, f"must be an IRL string, not {type_name(value)}")
     if not is_irl(value):
@@ -95,6 +96,7 @@ def validate_irl(value: object, path: str) -> None:
 
 
 def validate_uri(value: object, path: str) -> None:
+    # 1.0.3 Data §2.4.2.3 table row 3: openid is a URI (RFC 3986), so ASCII.
     if not isinstance(value, str):
         raise ValidationError(path, f"must be a URI string, not {type_name(value)}")
     if _URI.fullmatch(value) is None:
@@ -244,13 +246,16 @@ def validate_extensions(value: object, path: str) -> None:
 # --- Timestamps (ISO 8601 in 1.0.3; RFC 3339 in 2.0) -----------------------------------------
 
 _RFC3339 = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})"
+    r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})",
+    re.ASCII,  # \d is 0-9 only: other scripts' digits are not ISO 8601 digits
 )
 _ISO_EXTENDED = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?::\d{2})?)?"
+    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?::\d{2})?)?",
+    re.ASCII,
 )
 _ISO_BASIC = re.compile(
-    r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(?:(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?:\d{2})?)?"
+    r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(?:(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?:\d{2})?)?",
+    re.ASCII,
 )
 
 
@@ -312,9 +317,10 @@ def validate_timestamp(value: object, path: str, version: str) -> None:
 _NUM = r"\d+(?:[.,]\d+)?"
 _DURATION = re.compile(
     f"P(?:{_NUM}W|(?=\\d)(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}D)?"
-    f"(?:T(?=\\d)(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?|T(?=\\d)(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)"
+    f"(?:T(?=\\d)(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?|T(?=\\d)(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)",
+    re.ASCII,
 )
-_FRACTION = re.compile(r"[.,]\d+[YMWDHS]")
+_FRACTION = re.compile(r"[.,]\d+[YMWDHS]", re.ASCII)
 
 
 def validate_duration(value: object, path: str) -> None:

@@ -424,3 +424,19 @@ def test_keys_that_json_cannot_make_still_get_a_path() -> None:
     with pytest.raises(ValidationError) as caught:
         validate_language_map({1: "one"}, "$.display")
     assert caught.value.path == "$.display['1']"
+
+
+@pytest.mark.parametrize(
+    ("check", "value"),
+    [
+        ("timestamp", "２０２４-05-01T10:15:30Z"),  # fullwidth digits
+        ("timestamp", "2024-05-01T10:15:٣٠Z"),  # Arabic-Indic digits
+        ("duration", "PT١H"),
+    ],
+)
+def test_only_ascii_digits_are_digits(check: str, value: str, version: str) -> None:
+    with pytest.raises(ValidationError):
+        if check == "timestamp":
+            parse_timestamp(value, "$.t", version)
+        else:
+            validate_duration(value, "$.d")

@@ -141,3 +141,7 @@ def test_a_substatement_timestamp_follows_the_same_rule() -> None:
     inner = substatement(timestamp="20240501T101530Z")
     assert_valid(statement(object=inner), "1.0.3")
     assert_rejected_at(statement(object=inner), "2.0.0", "$.object.timestamp")
+
+
+def test_a_version_is_written_in_ascii_digits(version: str) -> None:
+    assert_rejected_at(statement(version="1.0.٣"), version, "$.version")
