@@ -11,6 +11,7 @@ import json
 import secrets
 from typing import Any
 
+from lrs import spec
 from lrs.errors import BadRequest
 from lrs.http.context import XapiRequest
 from lrs.ops.command import Attachment
@@ -19,11 +20,9 @@ SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
 HASHES = {64: hashlib.sha256, 96: hashlib.sha384, 128: hashlib.sha512}
 
 
-def parse_json(body: bytes, what: str = "content") -> Any:
-    try:
-        return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise BadRequest(f"{what}: not valid JSON ({error}).") from None
+def parse_json(body: bytes) -> Any:
+    """Strict JSON: a property given twice is refused (xAPI Data §2.2)."""
+    return spec.parse_json(body)
 
 
 def _split_parts(body: bytes, boundary: str) -> list[tuple[dict[str, str], bytes]]:

@@ -121,7 +121,7 @@ def get(lrs: LearningRecordStore, request: XapiRequest, accept_language: str | N
     mine = None if credential.can_read_all_statements() else credential.id
     statement_query = None
     if not SINGLE & set(params):
-        statement_query = _query_from(params, mine)
+        statement_query = _query_from(params, mine, request.version)
         if "more" in params and statement_query.extra:
             params = dict(zip(("format", "attachments"), statement_query.extra, strict=True))
     statement_format = params.get("format", "exact")
@@ -171,7 +171,7 @@ def _single(connection: Any, params: dict[str, str], mine: int | None) -> dict[s
     return statement
 
 
-def _query_from(params: dict[str, str], mine: int | None) -> StatementQuery:
+def _query_from(params: dict[str, str], mine: int | None, version: str) -> StatementQuery:
     if "more" in params:
         if len(params) > 1:
             raise BadRequest("more: send it alone, as the more link gives it.")
@@ -182,7 +182,7 @@ def _query_from(params: dict[str, str], mine: int | None) -> StatementQuery:
             agent = json.loads(params["agent"])
         except json.JSONDecodeError:
             raise BadRequest("agent: not valid JSON.") from None
-        spec.validate_actor(agent, "2.0.0", "agent")
+        spec.validate_actor(agent, version, "agent")
         if not any(k in agent for k in ("mbox", "mbox_sha1sum", "openid", "account")):
             raise BadRequest("agent: must be an Agent or an identified Group.")
     limit_text = params.get("limit", "0")
@@ -201,10 +201,10 @@ def _query_from(params: dict[str, str], mine: int | None) -> StatementQuery:
         else None,
         related_activities=_bool(params, "related_activities"),
         related_agents=_bool(params, "related_agents"),
-        since=spec.parse_timestamp(params["since"], "since", "2.0.0")
+        since=spec.parse_timestamp(params["since"], "since", version)
         if "since" in params
         else None,
-        until=spec.parse_timestamp(params["until"], "until", "2.0.0")
+        until=spec.parse_timestamp(params["until"], "until", version)
         if "until" in params
         else None,
         limit=int(limit_text),

@@ -82,6 +82,7 @@ def store(
     existing = _existing(connection, seen)
 
     result = StoreResult(ids=ids)
+    fresh: list[dict[str, Any]] = []
     for position, statement in enumerate(statements):
         statement_id = str(statement.get("id") or uuid.uuid4()).lower()
         ids.append(statement_id)
@@ -93,11 +94,70 @@ def store(
             continue
         # Each statement its own instant, so that `stored` orders a batch as `seq` does.
         moment = now + dt.timedelta(microseconds=position)
-        stored = _complete(statement, statement_id, moment, authority, version)
-        result.stored_seqs.append(_insert(connection, stored, credential_id))
+        fresh.append(_complete(statement, statement_id, moment, authority, version))
+    if fresh:
+        if _refers(connection, fresh):
+            result.stored_seqs = [_insert(connection, st, credential_id) for st in fresh]
+        else:
+            result.stored_seqs = _insert_plain(connection, fresh, credential_id)
     for sha2, attachment in (attachments or {}).items():
         _store_attachment(connection, sha2, attachment)
     return result
+
+
+def _refers(connection: Connection, fresh: list[dict[str, Any]]) -> bool:
+    """Whether a statement of the batch targets another, or a held one targets one of them:
+    then voiding and filter inheritance need them stored one by one."""
+    if any(_target_of(statement) for statement in fresh):
+        return True
+    s = schema.statement
+    ids = [statement["id"] for statement in fresh]
+    return (
+        connection.execute(select(s.c.seq).where(s.c.target_id.in_(ids)).limit(1)).first()
+        is not None
+    )
+
+
+def _row(stored: dict[str, Any], credential_id: int | None, **derived: Any) -> dict[str, Any]:
+    registration = (stored.get("context") or {}).get("registration")
+    return {
+        "id": stored["id"],
+        "stored": _parse_time(stored["stored"]),
+        "timestamp": _parse_time(stored["timestamp"]),
+        "verb_id": stored["verb"]["id"],
+        "registration": registration.lower() if registration else None,
+        "credential_id": credential_id,
+        "version": stored["version"],
+        "raw": dumps(stored),
+        "target_id": None,
+        "voided": False,
+        "is_voiding": False,
+        **derived,
+    }
+
+
+def _insert_plain(
+    connection: Connection, fresh: list[dict[str, Any]], credential_id: int | None
+) -> list[int]:
+    """A batch that refers to no other statement, written with a few multi-row statements."""
+    s = schema.statement
+    seqs = list(
+        connection.execute(
+            insert(s).returning(s.c.seq, sort_by_parameter_order=True),
+            [_row(stored, credential_id) for stored in fresh],
+        ).scalars()
+    )
+    _write_rows_many(
+        connection,
+        [
+            (seq, row)
+            for seq, stored in zip(seqs, fresh, strict=True)
+            for row in indexing.rows_for(stored)
+        ],
+    )
+    _remember_activities(connection, fresh)
+    _remember_agents(connection, fresh)
+    return seqs
 
 
 def _existing(connection: Connection, ids: set[str]) -> dict[str, dict[str, Any]]:
@@ -132,21 +192,16 @@ def _insert(connection: Connection, stored: dict[str, Any], credential_id: int |
     is_voiding = stored["verb"]["id"] == VOIDED and target_id is not None
     if is_voiding:
         _void(connection, target_id)
-    registration = (stored.get("context") or {}).get("registration")
     seq = connection.execute(
         insert(s)
         .values(
-            id=stored["id"],
-            stored=_parse_time(stored["stored"]),
-            timestamp=_parse_time(stored["timestamp"]),
-            verb_id=stored["verb"]["id"],
-            registration=registration.lower() if registration else None,
-            target_id=target_id,
-            voided=not is_voiding and _is_voided_already(connection, stored["id"]),
-            is_voiding=is_voiding,
-            credential_id=credential_id,
-            version=stored["version"],
-            raw=dumps(stored),
+            **_row(
+                stored,
+                credential_id,
+                target_id=target_id,
+                voided=not is_voiding and _is_voided_already(connection, stored["id"]),
+                is_voiding=is_voiding,
+            )
         )
         .returning(s.c.seq)
     ).scalar_one()
@@ -156,8 +211,8 @@ def _insert(connection: Connection, stored: dict[str, Any], credential_id: int |
         rows = indexing.merge(rows, _rows_of_statement(connection, target_id))
     _write_rows(connection, seq, rows)
     _pass_rows_to_targeting_statements(connection, stored["id"], rows)
-    _remember_activities(connection, stored)
-    _remember_agents(connection, stored)
+    _remember_activities(connection, [stored])
+    _remember_agents(connection, [stored])
     return seq
 
 
@@ -189,7 +244,11 @@ def _rows_of_statement(connection: Connection, statement_id: str) -> set[Row]:
 
 
 def _write_rows(connection: Connection, seq: int, rows: Iterable[Row]) -> None:
-    values = [{"seq": seq, "kind": k, "key": key, "narrow": n} for k, key, n in rows]
+    _write_rows_many(connection, [(seq, row) for row in rows])
+
+
+def _write_rows_many(connection: Connection, rows: list[tuple[int, Row]]) -> None:
+    values = [{"seq": seq, "kind": k, "key": key, "narrow": n} for seq, (k, key, n) in rows]
     if values:
         connection.execute(insert(schema.statement_index), values)
 
@@ -230,28 +289,45 @@ def _activities_in(statement: dict[str, Any]) -> Iterable[dict[str, Any]]:
         yield from found if isinstance(found, list) else [found] if found else []
 
 
-def _remember_activities(connection: Connection, statement: dict[str, Any]) -> None:
+def _remember_activities(connection: Connection, statements: list[dict[str, Any]]) -> None:
     """Keep each activity's canonical definition: the newest, language maps merged."""
     a = schema.activity
+    seen: dict[str, tuple[str, dict[str, Any] | None]] = {}
+    for statement in statements:
+        for activity in _activities_in(statement):
+            key = activity_key(activity["id"])
+            held = seen.get(key, (activity["id"], None))[1]
+            definition = activity.get("definition")
+            merged = _merge_definition(held or {}, definition) if definition else held
+            seen[key] = (activity["id"], merged)
+    if not seen:
+        return
     now = _now()
-    for activity in _activities_in(statement):
-        key = activity_key(activity["id"])
-        definition = activity.get("definition")
-        current = connection.execute(select(a.c.definition).where(a.c.key == key)).first()
-        if current is None:
-            connection.execute(
-                insert(a).values(
-                    key=key,
-                    activity_id=activity["id"],
-                    definition=dumps(definition) if definition else None,
-                    updated=now,
+    current = {
+        row.key: json.loads(row.definition) if row.definition else None
+        for row in connection.execute(
+            select(a.c.key, a.c.definition).where(a.c.key.in_(list(seen)))
+        )
+    }
+    new_rows = [
+        {
+            "key": key,
+            "activity_id": activity_id,
+            "definition": dumps(definition) if definition else None,
+            "updated": now,
+        }
+        for key, (activity_id, definition) in seen.items()
+        if key not in current
+    ]
+    if new_rows:
+        connection.execute(insert(a), new_rows)
+    for key, (_, definition) in seen.items():
+        if key in current and definition:
+            merged = _merge_definition(current[key] or {}, definition)
+            if merged != current[key]:
+                connection.execute(
+                    update(a).where(a.c.key == key).values(definition=dumps(merged), updated=now)
                 )
-            )
-        elif definition:
-            merged = _merge_definition(json.loads(current.definition or "{}"), definition)
-            connection.execute(
-                update(a).where(a.c.key == key).values(definition=dumps(merged), updated=now)
-            )
 
 
 def _merge_definition(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
@@ -275,29 +351,45 @@ def _agents_in(statement: dict[str, Any]) -> Iterable[dict[str, Any]]:
             yield from actor.get("member") or []
 
 
-def _remember_agents(connection: Connection, statement: dict[str, Any]) -> None:
+def _remember_agents(connection: Connection, statements: list[dict[str, Any]]) -> None:
     """Names seen for each IFI, for the Agents resource's Person object."""
     g = schema.agent
+    found: dict[str, tuple[str, dict[str, Any], list[str]]] = {}
+    for statement in statements:
+        for actor in _agents_in(statement):
+            key, ifi = agent_key(actor), ifi_of(actor)
+            if key is None or ifi is None:
+                continue
+            _, _, names = found.setdefault(key, (ifi, actor, []))
+            name = actor.get("name")
+            if name and name not in names:
+                names.append(name)
+    if not found:
+        return
     now = _now()
-    for actor in _agents_in(statement):
-        key, ifi = agent_key(actor), ifi_of(actor)
-        if key is None or ifi is None:
-            continue
-        current = connection.execute(select(g.c.agent).where(g.c.key == key)).first()
-        names = json.loads(current.agent).get("name", []) if current else []
-        name = actor.get("name")
-        if current is not None and (not name or name in names):
-            continue
+    current = {
+        row.key: json.loads(row.agent)
+        for row in connection.execute(select(g.c.key, g.c.agent).where(g.c.key.in_(list(found))))
+    }
+    new_rows = []
+    for key, (ifi, actor, names) in found.items():
         person = {
             k: v for k, v in actor.items() if k in ("mbox", "mbox_sha1sum", "openid", "account")
         }
-        person["name"] = [*names, name] if name and name not in names else names
-        if current is None:
-            connection.execute(insert(g).values(key=key, ifi=ifi, agent=dumps(person), updated=now))
-        else:
-            connection.execute(
-                update(g).where(g.c.key == key).values(agent=dumps(person), updated=now)
+        if key not in current:
+            new_rows.append(
+                {"key": key, "ifi": ifi, "agent": dumps({**person, "name": names}), "updated": now}
             )
+            continue
+        held = current[key].get("name", [])
+        added = [name for name in names if name not in held]
+        if added:
+            record = {**current[key], "name": [*held, *added]}
+            connection.execute(
+                update(g).where(g.c.key == key).values(agent=dumps(record), updated=now)
+            )
+    if new_rows:
+        connection.execute(insert(g), new_rows)
 
 
 def _store_attachment(connection: Connection, sha2: str, attachment: Attachment) -> None:
