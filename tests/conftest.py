@@ -94,6 +94,7 @@ def app(migrated_database_url: str, tmp_path: Path) -> Iterator[Flask]:
             for metadata in models_registry.all_metadata():
                 for table in reversed(metadata.sorted_tables):
                     connection.execute(table.delete())
+        app.extensions["lrs"].engine.dispose()
         db.engine.dispose()
 
 
