@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page, Response, sync_playwright
 from sqlalchemy import Table
 from werkzeug.serving import make_server
 
-from lms import demo
+from lms import demo, models_registry
 from lms.db import db
 from tests.conftest import make_test_app
 from tests.e2e.helpers import NewPage
@@ -43,8 +43,9 @@ def _empty_tables(app: Flask) -> None:
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+            for metadata in models_registry.all_metadata():
+                for table in reversed(metadata.sorted_tables):
+                    connection.execute(table.delete())
 
 
 @pytest.fixture(scope="session")
