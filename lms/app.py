@@ -48,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(
         LMS_ENV=environment,
         LMS_BASE_URL=settings.base_url,
+        LRS_UNVERSIONED_REPLY=settings.lrs_unversioned_reply,
         SECRET_KEY=settings.secret_key or load_or_create_secret_key(instance_path),
         SQLALCHEMY_DATABASE_URI=database_url,
         SQLALCHEMY_ENGINE_OPTIONS=engine_options(database_url),
@@ -90,11 +91,14 @@ def _mount_lrs(app: Flask) -> None:
     from lrs.http.blueprint import create_blueprint
 
     url = app.config["SQLALCHEMY_DATABASE_URI"]
+    reply = app.config["LRS_UNVERSIONED_REPLY"]
     if url.startswith("sqlite"):
         engine = prepare_engine(create_engine(url, **engine_options(url)))
-        store = LearningRecordStore(engine, app.config["LMS_BASE_URL"])
+        store = LearningRecordStore(engine, app.config["LMS_BASE_URL"], unversioned_reply=reply)
     else:
-        store = LearningRecordStore(lambda: db.engine, app.config["LMS_BASE_URL"])
+        store = LearningRecordStore(
+            lambda: db.engine, app.config["LMS_BASE_URL"], unversioned_reply=reply
+        )
     app.extensions["lrs"] = store
     blueprint = create_blueprint(store)
     csrf.exempt(blueprint)

@@ -27,6 +27,7 @@ class Settings:
     base_url: str = "http://127.0.0.1:5000"
     max_content_length: int = 16 * 1024 * 1024
     log_level: str = "INFO"
+    lrs_unversioned_reply: str = "2.0.0"
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -45,7 +46,14 @@ class Settings:
             base_url=(env.get("LMS_BASE_URL") or f"http://127.0.0.1:{port}").rstrip("/"),
             max_content_length=int(env.get("LMS_MAX_REQUEST_BYTES", 16 * 1024 * 1024)),
             log_level=env.get("LMS_LOG_LEVEL", "INFO").upper(),
+            lrs_unversioned_reply=_xapi_version(env.get("LRS_UNVERSIONED_REPLY", "2.0.0")),
         )
+
+
+def _xapi_version(value: str) -> str:
+    if value not in ("1.0.3", "2.0.0"):
+        raise ValueError(f"LRS_UNVERSIONED_REPLY must be 1.0.3 or 2.0.0, not {value!r}")
+    return value
 
 
 def sqlite_url(instance_path: Path) -> str:

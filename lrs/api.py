@@ -27,9 +27,17 @@ Listener = Callable[[list[int]], None]
 class LearningRecordStore:
     """One LRS over one database engine (given, or produced on demand by `engine_source`)."""
 
-    def __init__(self, engine_source: Engine | Callable[[], Engine], base_url: str) -> None:
+    def __init__(
+        self,
+        engine_source: Engine | Callable[[], Engine],
+        base_url: str,
+        *,
+        unversioned_reply: str = "2.0.0",
+    ) -> None:
         self._engine_source = engine_source
         self.base_url = base_url.rstrip("/")
+        # The X-Experience-API-Version sent back to a request that named no (valid) version.
+        self.unversioned_reply = unversioned_reply
         self._listeners: list[Listener] = []
 
     @property

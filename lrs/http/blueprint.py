@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from lrs import spec
 from lrs.api import LearningRecordStore
 from lrs.errors import BadRequest, LRSError, Unauthorized
-from lrs.http import context, statements
+from lrs.http import context, documents, statements
 from lrs.http.context import VERSION_HEADER, XapiRequest
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,7 @@ def create_blueprint(lrs: LearningRecordStore, name: str = "xapi") -> Blueprint:
         if request.method == "OPTIONS":
             return Response(status=204)
         xreq = context.from_flask(request)
+        xreq.version = lrs.unversioned_reply
         g.xapi = xreq
         if request.endpoint == f"{bp.name}.about":
             return None
@@ -65,7 +66,7 @@ def create_blueprint(lrs: LearningRecordStore, name: str = "xapi") -> Blueprint:
     @bp.after_request
     def _headers(response: Response) -> Response:
         xreq = g.get("xapi")
-        response.headers[VERSION_HEADER] = xreq.version if xreq else "2.0.0"
+        response.headers[VERSION_HEADER] = xreq.version if xreq else lrs.unversioned_reply
         response.headers.update(CORS_HEADERS)
         if request.endpoint == f"{bp.name}.statements":
             response.headers["X-Experience-API-Consistent-Through"] = consistent_through()
@@ -102,6 +103,28 @@ def create_blueprint(lrs: LearningRecordStore, name: str = "xapi") -> Blueprint:
         if xreq.method not in handlers:
             return _error(405, f"The Statement resource does not answer {xreq.method}.")
         return handlers[xreq.method]()
+
+    def documents_route(path: str, endpoint: str, resource: documents.Resource) -> None:
+        def view() -> ResponseReturnValue:
+            return documents.handle(lrs, resource, xapi())
+
+        bp.add_url_rule(path, endpoint, view, methods=ALLOWED_METHODS)
+
+    documents_route("/activities/state", "state", documents.STATE)
+    documents_route("/activities/profile", "activity_profile", documents.ACTIVITY_PROFILE)
+    documents_route("/agents/profile", "agent_profile", documents.AGENT_PROFILE)
+
+    @bp.route("/activities", methods=ALLOWED_METHODS)
+    def activities() -> ResponseReturnValue:
+        if xapi().method not in ("GET", "HEAD"):
+            return _error(405, "The Activities resource answers GET only.")
+        return documents.activity(lrs, xapi())
+
+    @bp.route("/agents", methods=ALLOWED_METHODS)
+    def agents() -> ResponseReturnValue:
+        if xapi().method not in ("GET", "HEAD"):
+            return _error(405, "The Agents resource answers GET only.")
+        return documents.person(lrs, xapi())
 
     return bp
 

@@ -37,6 +37,7 @@ class XapiRequest:
     params: dict[str, str]
     headers: Headers
     body: bytes
+    # Until the request names its version, the LRS's reply to unversioned requests.
     version: str = "2.0.0"
     credential: Credential | None = None
     alternate: bool = False
