@@ -1,0 +1,28 @@
+"""The LRS served on its own, without the Learning Portal."""
+
+from __future__ import annotations
+
+import base64
+
+from lrs.app import create_app
+from tests.lrs.conftest import statement
+
+
+def test_the_lrs_runs_on_its_own(migrated_database_url):
+    app = create_app(migrated_database_url, "https://lrs.test")
+    store = app.extensions["lrs"]
+    credential, secret = store.create_credential("standalone", ["all"])
+    token = base64.b64encode(f"{credential.key}:{secret}".encode()).decode()
+    headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": "2.0.0"}
+    client = app.test_client()
+    assert client.get("/xapi/about").status_code == 200
+    posted = client.post("/xapi/statements", json=statement(), headers=headers)
+    assert posted.status_code == 200
+    fetched = client.get(f"/xapi/statements?statementId={posted.json[0]}", headers=headers)
+    assert fetched.json["authority"]["account"]["homePage"] == "https://lrs.test"
+    with store.writing() as connection:
+        from lrs.backend import schema
+
+        for table in reversed(schema.metadata.sorted_tables):
+            connection.execute(table.delete())
+    store.engine.dispose()
