@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from lrs import spec
 from lrs.api import LearningRecordStore
 from lrs.errors import BadRequest, LRSError, Unauthorized
-from lrs.http import context, documents, statements
+from lrs.http import context, documents, resources, statements
 from lrs.http.context import VERSION_HEADER, XapiRequest
 
 log = logging.getLogger(__name__)
@@ -118,13 +118,13 @@ def create_blueprint(lrs: LearningRecordStore, name: str = "xapi") -> Blueprint:
     def activities() -> ResponseReturnValue:
         if xapi().method not in ("GET", "HEAD"):
             return _error(405, "The Activities resource answers GET only.")
-        return documents.activity(lrs, xapi())
+        return resources.activity(lrs, xapi())
 
     @bp.route("/agents", methods=ALLOWED_METHODS)
     def agents() -> ResponseReturnValue:
         if xapi().method not in ("GET", "HEAD"):
             return _error(405, "The Agents resource answers GET only.")
-        return documents.person(lrs, xapi())
+        return resources.person(lrs, xapi())
 
     return bp
 

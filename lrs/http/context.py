@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -134,3 +135,22 @@ def basic_credentials(headers: Headers) -> tuple[str, str] | None:
         return None
     key, sep, secret = decoded.partition(":")
     return (key, secret) if sep else None
+
+
+def agent_param(params: dict[str, str], version: str, *, groups: bool = False) -> dict[str, Any]:
+    """The `agent` parameter: JSON, an Agent (or, where `groups`, an identified Group)."""
+    from lrs import spec
+
+    if "agent" not in params:
+        raise BadRequest("agent: this resource needs the agent, as JSON.")
+    try:
+        agent = json.loads(params["agent"])
+    except json.JSONDecodeError:
+        raise BadRequest("agent: not valid JSON.") from None
+    if groups:
+        spec.validate_actor(agent, version, "agent")
+        if not any(name in agent for name in ("mbox", "mbox_sha1sum", "openid", "account")):
+            raise BadRequest("agent: must be an Agent or an identified Group.")
+    else:
+        spec.validate_agent(agent, version, "agent")
+    return agent

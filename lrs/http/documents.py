@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from flask import Response
 
 from lrs import spec
 from lrs.api import LearningRecordStore
 from lrs.errors import BadRequest, Forbidden, NotFound
-from lrs.http.context import XapiRequest
+from lrs.http.context import XapiRequest, agent_param
 from lrs.identifiers import activity_key, agent_key
 from lrs.ops import documents
 from lrs.ops.documents import Preconditions, Scope
@@ -56,14 +55,7 @@ def _scope(resource: Resource, request: XapiRequest) -> Scope:
         spec.validate_iri(params["activityId"], "activityId")
         activity = activity_key(params["activityId"])
     if resource.needs_agent:
-        if "agent" not in params:
-            raise BadRequest("agent: this resource needs the agent, as JSON.")
-        try:
-            parsed = json.loads(params["agent"])
-        except json.JSONDecodeError:
-            raise BadRequest("agent: not valid JSON.") from None
-        spec.validate_agent(parsed, request.version, "agent")
-        agent = agent_key(parsed) or ""
+        agent = agent_key(agent_param(params, request.version)) or ""
     if resource.has_registration and "registration" in params:
         registration = spec.validate_uuid(params["registration"], "registration")
     return Scope(resource.kind, activity, agent, registration)
@@ -165,64 +157,3 @@ def _delete(
             write=True,
         )
     return Response(status=204)
-
-
-def person(lrs: LearningRecordStore, request: XapiRequest) -> Response:
-    """The Agents resource: a Person object of everything known about the agent's IFI."""
-    from lrs.backend import schema
-
-    params = request.params
-    if set(params) - {"agent"}:
-        raise BadRequest(f"{sorted(set(params) - {'agent'})[0]}: not a parameter of /agents.")
-    if "agent" not in params:
-        raise BadRequest("agent: the Agents resource needs the agent, as JSON.")
-    try:
-        agent = json.loads(params["agent"])
-    except json.JSONDecodeError:
-        raise BadRequest("agent: not valid JSON.") from None
-    spec.validate_agent(agent, request.version, "agent")
-    g = schema.agent
-    from sqlalchemy import select
-
-    row = lrs.with_connection(
-        lambda connection: connection.execute(
-            select(g.c.agent).where(g.c.key == agent_key(agent))
-        ).first()
-    )
-    known: dict[str, Any] = json.loads(row.agent) if row else dict(agent)
-    result: dict[str, Any] = {"objectType": "Person"}
-    names = known.get("name") if row else ([agent["name"]] if agent.get("name") else [])
-    if names:
-        result["name"] = names if isinstance(names, list) else [names]
-    for ifi in ("mbox", "mbox_sha1sum", "openid", "account"):
-        if ifi in known:
-            result[ifi] = [known[ifi]]
-    return Response(json.dumps(result), mimetype="application/json")
-
-
-def activity(lrs: LearningRecordStore, request: XapiRequest) -> Response:
-    """The Activities resource: the Activity with the LRS's canonical definition."""
-    from sqlalchemy import select
-
-    from lrs.backend import schema
-
-    params = request.params
-    if set(params) - {"activityId"}:
-        raise BadRequest(
-            f"{sorted(set(params) - {'activityId'})[0]}: not a parameter of /activities."
-        )
-    if "activityId" not in params:
-        raise BadRequest("activityId: the Activities resource needs the activity's IRI.")
-    spec.validate_iri(params["activityId"], "activityId")
-    a = schema.activity
-    row = lrs.with_connection(
-        lambda connection: connection.execute(
-            select(a.c.activity_id, a.c.definition).where(
-                a.c.key == activity_key(params["activityId"])
-            )
-        ).first()
-    )
-    result: dict[str, Any] = {"objectType": "Activity", "id": params["activityId"]}
-    if row is not None and row.definition:
-        result["definition"] = json.loads(row.definition)
-    return Response(json.dumps(result), mimetype="application/json")

@@ -15,7 +15,7 @@ from lrs import spec
 from lrs.api import LearningRecordStore
 from lrs.errors import BadRequest, Forbidden
 from lrs.http.attachments import check_attachments, multipart_response, read_statement_body
-from lrs.http.context import XapiRequest
+from lrs.http.context import XapiRequest, agent_param
 from lrs.ops import formats, query
 from lrs.ops.query import StatementQuery
 from lrs.signatures import check_signatures
@@ -178,13 +178,7 @@ def _query_from(params: dict[str, str], mine: int | None, version: str) -> State
         return _decode(params["more"], mine)
     agent = None
     if "agent" in params:
-        try:
-            agent = json.loads(params["agent"])
-        except json.JSONDecodeError:
-            raise BadRequest("agent: not valid JSON.") from None
-        spec.validate_actor(agent, version, "agent")
-        if not any(k in agent for k in ("mbox", "mbox_sha1sum", "openid", "account")):
-            raise BadRequest("agent: must be an Agent or an identified Group.")
+        agent = agent_param(params, version, groups=True)
     limit_text = params.get("limit", "0")
     if not limit_text.isdigit():
         raise BadRequest(f"limit: must be a whole number of 0 or more, not {limit_text!r}.")

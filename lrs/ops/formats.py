@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from lrs.backend import schema
-from lrs.identifiers import IFI_PROPERTIES, activity_key
+from lrs.identifiers import IFI_PROPERTIES
+from lrs.ops.definitions import definition_of
 
 LANGUAGE_MAPS = ("name", "description")
 COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
@@ -135,13 +133,7 @@ class Canonical:
 
     def definition(self, activity_id: str) -> dict[str, Any] | None:
         if activity_id not in self.definitions:
-            a = schema.activity
-            row = self.connection.execute(
-                select(a.c.definition).where(a.c.key == activity_key(activity_id))
-            ).first()
-            self.definitions[activity_id] = (
-                json.loads(row.definition) if row and row.definition else None
-            )
+            self.definitions[activity_id] = definition_of(self.connection, activity_id)
         return self.definitions[activity_id]
 
     def activity(self, activity: dict[str, Any]) -> dict[str, Any]:
