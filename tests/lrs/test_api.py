@@ -49,3 +49,21 @@ def test_cli_creates_a_credential_as_json(app, tmp_path, monkeypatch):
     assert app.extensions["lrs"].authenticate(created["key"], created["secret"]) is not None
     bad = CliRunner().invoke(main, ["lrs", "credential", "create", "x", "--scope", "everything"])
     assert bad.exit_code != 0 and "scope" in bad.output
+
+
+def test_an_expired_or_revoked_credential_no_longer_authenticates(app):
+    import datetime as dt
+
+    from lrs import credentials
+
+    store = app.extensions["lrs"]
+    past = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    expired, expired_secret = store.create_credential(
+        "launch", ["statements/write"], expires_at=past
+    )
+    assert store.authenticate(expired.key, expired_secret) is None
+    live, secret = store.create_credential("tool", ["all"])
+    assert store.authenticate(live.key, secret) is not None
+    assert store.authenticate(live.key, secret + "x") is None
+    store.with_connection(lambda connection: credentials.revoke(connection, live.key), write=True)
+    assert store.authenticate(live.key, secret) is None
