@@ -109,11 +109,13 @@ def _register_blueprints(app: Flask) -> None:
     from lms.accounts.admin_views import bp as admin_bp
     from lms.accounts.staff_views import bp as staff_bp
     from lms.accounts.views import bp as accounts_bp
+    from lms.catalog.views import bp as catalog_bp
 
     app.register_blueprint(health.bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(catalog_bp)
 
 
 def _register_template_globals(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -11,6 +12,9 @@ from lms.accounts.agencies import create_agency
 from lms.accounts.interfaces import Role
 from lms.accounts.models import AccessRequest, Agency, Person, SubAffiliation
 from lms.accounts.services import add_person
+from lms.catalog.interfaces import Audience, CreditRule, Delivery, Mandate
+from lms.catalog.models import Course
+from lms.catalog.services import CourseFields, save_course
 from lms.db import db, utcnow
 
 
@@ -106,6 +110,80 @@ ACCOUNTS = (
     ),
 )
 
+
+@dataclass(frozen=True)
+class DemoCourse:
+    slug: str
+    title: str
+    description: str
+    audience: frozenset[Audience]
+    certification_number: str
+    cpt_hours: str
+    credit_rule: CreditRule
+    delivery: Delivery = Delivery.DISTANCE
+    mandates: frozenset[Mandate] = frozenset()
+
+
+EVERYONE = frozenset({Audience.PEACE_OFFICER, Audience.DISPATCHER, Audience.NPO})
+# The courses released on the Learning Portal this cycle (DOMAIN.md; seed 002).
+COURSES = (
+    DemoCourse(
+        "preliminary-investigations",
+        "Preliminary Investigations & Evidence",
+        "Securing the scene, identifying and preserving evidence, and the first report.",
+        EVERYONE,
+        "1850-21796",
+        "4",
+        CreditRule.AUTOMATIC,
+    ),
+    DemoCourse(
+        "dispatcher-critical-incidents",
+        "Dispatcher Critical Incidents",
+        "Call handling and resource coordination when a critical incident unfolds.",
+        frozenset({Audience.DISPATCHER}),
+        "1850-21801",
+        "2",
+        CreditRule.AUTOMATIC,
+    ),
+    DemoCourse(
+        "basic-course-instructor",
+        "Basic Course Instructor",
+        "For instructors of the Regular Basic Course: the completion is recorded, without CPT.",
+        EVERYONE,
+        "1850-21802",
+        "0",
+        CreditRule.RECORDED,
+    ),
+    DemoCourse(
+        "ld42-lgbtq-resources",
+        "LD 42 LGBTQ+ Training Resources",
+        "Resources that accompany Learning Domain 42.",
+        EVERYONE,
+        "1850-21803",
+        "0",
+        CreditRule.RESOURCE,
+    ),
+    DemoCourse(
+        "organization-wellness",
+        "Organization Wellness",
+        "Resources on the wellness of the agency and its people.",
+        EVERYONE,
+        "1850-21804",
+        "0",
+        CreditRule.RESOURCE,
+    ),
+    DemoCourse(
+        "vehicle-pursuit-policy-update",
+        "Vehicle Pursuit Policy Update",
+        "The annual pursuit training of PC 13519.8, with your agency's own policy.",
+        frozenset({Audience.PEACE_OFFICER, Audience.DISPATCHER}),
+        "1850-21805",
+        "2",
+        CreditRule.AUTOMATIC,
+        mandates=frozenset({Mandate.PURSUIT}),
+    ),
+)
+
 PENDING_REQUEST = {
     "organisation_name": "Harbor District Port Security",
     "contact_first_name": "Riley",
@@ -165,6 +243,25 @@ def load() -> int:
             )
         created += 1
     db.session.commit()
+
+    for spec in COURSES:
+        if db.session.scalar(select(Course.id).where(Course.slug == spec.slug)) is None:
+            save_course(
+                CourseFields(
+                    slug=spec.slug,
+                    title=spec.title,
+                    description=spec.description,
+                    audience=set(spec.audience),
+                    delivery=spec.delivery,
+                    published=True,
+                    certification_number=spec.certification_number,
+                    cpt_hours=Decimal(spec.cpt_hours),
+                    credit_rule=spec.credit_rule,
+                    psp_category=None,
+                    mandates=set(spec.mandates),
+                )
+            )
+            created += 1
 
     has_request = db.session.scalar(
         select(AccessRequest.id).where(

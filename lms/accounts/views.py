@@ -14,6 +14,7 @@ from lms.accounts.agencies import sub_affiliation_tree
 from lms.accounts.forms import (
     AcceptInvitationForm,
     AccessRequestForm,
+    ConfirmForm,
     PostIdForm,
     SignInForm,
     SignUpForm,
@@ -128,9 +129,14 @@ def link_post_id() -> ResponseReturnValue:
 @bp.get("/dashboard")
 @post_id_required
 def dashboard() -> ResponseReturnValue:
+    from lms.catalog import services as catalog
+
     agency = current_user.agency
     return render_template(
         "accounts/dashboard.html",
+        active=catalog.registrations(current_user, catalog.ACTIVE),
+        completed=catalog.registrations(current_user, catalog.COMPLETED),
+        drop_form=ConfirmForm(),
         agency=agency,
         sub_affiliation=current_user.sub_affiliation,
         sub_affiliation_count=len(sub_affiliation_tree(agency)) if agency else 0,

@@ -50,6 +50,9 @@ def every_post_url(app, ids):
         "request_id": ids["request"],
         "token": "not-a-token",
         "key": "no-such-key",
+        # Register and drop take no fields: an id that does not exist is their bad input.
+        "course_id": 999_999,
+        "registration_id": 999_999,
     }
     urls = []
     for rule in app.url_map.iter_rules():

@@ -72,6 +72,7 @@ def upgrade() -> None:
         sa.Column("agent_key", sa.String(length=64), nullable=False),
         sa.Column("registration", sa.String(length=36), nullable=False),
         sa.Column("document_id", sa.Text(), nullable=False),
+        sa.Column("document_key", sa.String(length=64), nullable=False),
         sa.Column("content_type", sa.String(length=255), nullable=False),
         sa.Column("content", sa.LargeBinary(), nullable=False),
         sa.Column("etag", sa.String(length=64), nullable=False),
@@ -81,7 +82,7 @@ def upgrade() -> None:
     with op.batch_alter_table("lrs_document", schema=None) as batch_op:
         batch_op.create_index(
             "uq_lrs_document_address",
-            ["kind", "activity_key", "agent_key", "registration", "document_id"],
+            ["kind", "activity_key", "agent_key", "registration", "document_key"],
             unique=True,
         )
 

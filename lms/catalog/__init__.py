@@ -1,0 +1,1 @@
+"""Courses, their certification (CPT hours, credit rule, mandates), and registration."""

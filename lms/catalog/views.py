@@ -1,0 +1,150 @@
+"""The catalog for learners (register, drop) and for POST staff (create and edit courses)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from lms.accounts.forms import ConfirmForm
+from lms.accounts.interfaces import Role
+from lms.catalog import services
+from lms.catalog.forms import CourseForm, SearchForm
+from lms.catalog.interfaces import (
+    Audience,
+    CatalogError,
+    CourseNotFound,
+    CreditRule,
+    Delivery,
+    Mandate,
+    PspCategory,
+)
+from lms.catalog.models import Course
+from lms.db import db
+from lms.web import place_error, post_id_required, role_required
+
+bp = Blueprint("catalog", __name__)
+INVALID = 422
+
+
+@bp.get("/courses")
+@post_id_required
+def course_catalog() -> ResponseReturnValue:
+    search = SearchForm(request.args)
+    search.validate()
+    found = services.catalog(
+        current_user,
+        query=search.q.data or "",
+        audience=search.audience.data or "",
+        delivery=search.delivery.data or "",
+    )
+    registered = {r.course_id for r in services.registrations(current_user, services.ACTIVE)}
+    return render_template(
+        "catalog/courses.html",
+        search=search,
+        found=found,
+        registered=registered,
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/courses/<int:course_id>/register")
+@post_id_required
+def register(course_id: int) -> ResponseReturnValue:
+    if not ConfirmForm().validate_on_submit():
+        abort(400, "The form's security token (csrf_token) is missing or stale.")
+    try:
+        registration = services.register(current_user, course_id)
+    except CourseNotFound:
+        abort(404, "No such course.")
+    except CatalogError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("catalog.course_catalog")), 303
+    flash(f"You are registered for {registration.course.title}.", "success")
+    return redirect(url_for("accounts.dashboard"))
+
+
+@bp.post("/registrations/<int:registration_id>/drop")
+@post_id_required
+def drop(registration_id: int) -> ResponseReturnValue:
+    if not ConfirmForm().validate_on_submit():
+        abort(400, "The form's security token (csrf_token) is missing or stale.")
+    try:
+        registration = services.drop(current_user, registration_id)
+    except CourseNotFound:
+        abort(404, "No such registration.")
+    except CatalogError as error:
+        flash(error.message, "error")
+        return redirect(url_for("accounts.dashboard"))
+    flash(f"You dropped {registration.course.title}.", "success")
+    return redirect(url_for("accounts.dashboard"))
+
+
+def _fields(form: CourseForm) -> services.CourseFields:
+    return services.CourseFields(
+        slug=form.slug.data,
+        title=form.title.data,
+        description=form.description.data or "",
+        audience={Audience(code) for code in form.audience.data},
+        delivery=Delivery(form.delivery.data),
+        published=bool(form.published.data),
+        certification_number=form.certification_number.data.strip(),
+        cpt_hours=Decimal(form.cpt_hours.data),
+        credit_rule=CreditRule(form.credit_rule.data),
+        psp_category=PspCategory(form.psp_category.data) if form.psp_category.data else None,
+        mandates={Mandate(code) for code in form.mandates.data},
+    )
+
+
+def _form_for(course: Course | None) -> CourseForm:
+    if request.method == "POST" or course is None:
+        return CourseForm()
+    certification = course.certification
+    return CourseForm(
+        data={
+            "title": course.title,
+            "slug": course.slug,
+            "description": course.description,
+            "audience": sorted(a.value for a in course.audience),
+            "delivery": course.delivery,
+            "published": course.published,
+            "certification_number": certification.certification_number if certification else "",
+            "cpt_hours": certification.cpt_hours if certification else Decimal(0),
+            "credit_rule": certification.credit_rule if certification else CreditRule.AUTOMATIC,
+            "psp_category": (certification.psp_category or "") if certification else "",
+            "mandates": certification.mandate_codes.split() if certification else [],
+        }
+    )
+
+
+@bp.get("/staff/courses")
+@role_required(Role.POST_STAFF)
+def course_list() -> ResponseReturnValue:
+    return render_template("catalog/staff_courses.html", courses=services.all_courses())
+
+
+@bp.route("/staff/courses/new", methods=["GET", "POST"], endpoint="new_course")
+@bp.route("/staff/courses/<int:course_id>", methods=["GET", "POST"])
+@role_required(Role.POST_STAFF)
+def edit_course(course_id: int | None = None) -> ResponseReturnValue:
+    course = None
+    if course_id is not None:
+        try:
+            course = services.get_course(course_id)
+        except CourseNotFound:
+            abort(404, "No such course.")
+    form = _form_for(course)
+    if form.validate_on_submit():
+        try:
+            saved = services.save_course(_fields(form), course)
+        except CatalogError as error:
+            db.session.rollback()
+            place_error(form, error)
+        else:
+            flash(f"Course “{saved.title}” saved.", "success")
+            return redirect(url_for("catalog.course_list"))
+    status = INVALID if form.is_submitted() else 200
+    return render_template("catalog/edit_course.html", form=form, course=course), status
