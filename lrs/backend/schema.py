@@ -134,7 +134,10 @@ document = Table(
     Column("activity_key", String(64), nullable=False),
     Column("agent_key", String(64), nullable=False),
     Column("registration", String(36), nullable=False),
+    # The id as sent (any length), and its SHA-256, which the unique index holds: a B-tree entry
+    # has a size limit (about 2.7 kB on PostgreSQL) that a long id would exceed.
     Column("document_id", Text, nullable=False),
+    Column("document_key", String(64), nullable=False),
     Column("content_type", String(255), nullable=False),
     Column("content", LargeBinary, nullable=False),
     Column("etag", String(64), nullable=False),
@@ -145,7 +148,7 @@ document = Table(
         "activity_key",
         "agent_key",
         "registration",
-        "document_id",
+        "document_key",
         unique=True,
     ),
 )

@@ -1,166 +1,502 @@
-"""The State, Activity Profile and Agent Profile resources, and the Activities and Agents ones."""
+"""The State, Activity Profile and Agent Profile resources, over HTTP, in xAPI 1.0.3 and 2.0.0."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
+import secrets
+import time
 import uuid
+from urllib.parse import urlencode
 
 import pytest
 
-from tests.lrs.conftest import XapiClient, statement
+from tests.lrs.conftest import XapiClient
 
 ACTIVITY = "https://lms.test/courses/vehicle-pursuit"
 AGENT = json.dumps(
     {"objectType": "Agent", "account": {"homePage": "https://lms.test", "name": "A12-345-678"}}
 )
+OTHER_AGENT = json.dumps({"mbox": "mailto:someone.else@example.org"})
 STATE = {"activityId": ACTIVITY, "agent": AGENT, "stateId": "bookmark"}
+ACTIVITY_PROFILE = {"activityId": ACTIVITY, "profileId": "policy"}
+AGENT_PROFILE = {"agent": AGENT, "profileId": "preferences"}
+# (path, parameters naming one document, the id parameter) for each document resource.
+RESOURCES = {
+    "state": ("/activities/state", STATE, "stateId"),
+    "activity profile": ("/activities/profile", ACTIVITY_PROFILE, "profileId"),
+    "agent profile": ("/agents/profile", AGENT_PROFILE, "profileId"),
+}
+CREATE = {"If-None-Match": "*"}
 
 
-def put_state(xapi, document, params=STATE, **headers):
-    return xapi.request(
-        "PUT", "/activities/state", query_string=params, json=document, headers=headers
-    )
+def sha1(content: bytes) -> str:
+    """1.0.3 Communication §3.1.s4.b2: the ETag is the SHA-1 of the contents, in hex."""
+    return hashlib.sha1(content, usedforsecurity=False).hexdigest()
 
 
-def test_state_round_trip_with_etag_and_last_modified(xapi):
-    assert put_state(xapi, {"page": 3}).status_code == 204
-    response = xapi.request("GET", "/activities/state", query_string=STATE)
+@pytest.fixture(params=list(RESOURCES))
+def resource(request):
+    return RESOURCES[request.param]
+
+
+def send(xapi, method, resource, document=None, params=None, **headers):
+    path, one, _ = resource
+    kwargs = {"json": document} if document is not None else {}
+    return xapi.request(method, path, query_string=params or one, headers=headers, **kwargs)
+
+
+def fetch(xapi, resource, params=None):
+    return send(xapi, "GET", resource, params=params)
+
+
+def test_a_document_comes_back_with_its_content_type_a_quoted_sha1_etag_and_last_modified(
+    xapi, resource
+):
+    assert send(xapi, "PUT", resource, {"page": 3}, **CREATE).status_code == 204
+    response = fetch(xapi, resource)
     assert response.status_code == 200
     assert response.json == {"page": 3}
-    assert response.headers["ETag"].startswith('"') and response.headers["ETag"].endswith('"')
-    assert response.headers["Last-Modified"]
     assert response.headers["Content-Type"] == "application/json"
+    assert response.headers["ETag"] == f'"{sha1(response.data)}"'
+    modified = dt.datetime.strptime(response.headers["Last-Modified"], "%a, %d %b %Y %H:%M:%S GMT")
+    assert abs(modified.replace(tzinfo=dt.UTC) - dt.datetime.now(dt.UTC)).total_seconds() < 60
 
 
-def test_post_merges_json_documents(xapi):
-    put_state(xapi, {"page": 3, "score": 10}, **{"If-None-Match": "*"})
-    posted = xapi.request(
-        "POST", "/activities/state", query_string=STATE, json={"page": 4, "done": True}
-    )
-    assert posted.status_code == 204
-    merged = xapi.request("GET", "/activities/state", query_string=STATE).json
-    assert merged == {"page": 4, "score": 10, "done": True}
-
-
-def test_post_refuses_to_merge_what_is_not_a_json_object(xapi):
-    put_state(xapi, {"page": 3})
-    response = xapi.request("POST", "/activities/state", query_string=STATE, json=[1, 2, 3])
-    assert response.status_code == 400
-    assert xapi.request("GET", "/activities/state", query_string=STATE).json == {"page": 3}
-
-
-def test_if_match_guards_against_lost_updates(xapi):
-    put_state(xapi, {"page": 1})
-    etag = xapi.request("GET", "/activities/state", query_string=STATE).headers["ETag"]
-    assert put_state(xapi, {"page": 2}, **{"If-Match": '"stale"'}).status_code == 412
-    assert put_state(xapi, {"page": 2}, **{"If-Match": etag}).status_code == 204
-    assert put_state(xapi, {"page": 3}, **{"If-None-Match": "*"}).status_code == 412
-    assert xapi.request("GET", "/activities/state", query_string=STATE).json == {"page": 2}
-
-
-def test_overwriting_without_a_precondition_follows_each_version(xapi):
-    put_state(xapi, {"page": 1})
-    response = put_state(xapi, {"page": 2})
-    # 1.0.3 lets State be overwritten freely; 2.0 asks for If-Match (409 without it).
-    assert response.status_code == (204 if xapi.version == "1.0.3" else 409)
-
-
-def test_a_profile_put_needs_a_precondition_in_1_0_3(xapi):
-    params = {"activityId": ACTIVITY, "profileId": "policy"}
-    response = xapi.request("PUT", "/activities/profile", query_string=params, json={"v": 1})
-    assert response.status_code == (400 if xapi.version == "1.0.3" else 204)
-    created = xapi.request(
-        "PUT",
-        "/activities/profile",
-        query_string=params,
-        json={"v": 1},
-        headers={"If-None-Match": "*"},
-    )
-    assert created.status_code in (204, 412)
-    assert (
-        xapi.request("PUT", "/activities/profile", query_string=params, json={"v": 2}).status_code
-        == 409
-    )
-
-
-def test_lists_ids_since_and_deletes(xapi):
-    registration = str(uuid.uuid4())
-    for state_id in ("a", "b"):
-        put_state(xapi, {"x": 1}, {**STATE, "stateId": state_id, "registration": registration})
-    listing = xapi.request(
-        "GET",
-        "/activities/state",
-        query_string={"activityId": ACTIVITY, "agent": AGENT, "registration": registration},
-    )
-    assert sorted(listing.json) == ["a", "b"]
-    one = {**STATE, "stateId": "a", "registration": registration}
-    assert xapi.request("DELETE", "/activities/state", query_string=one).status_code == 204
-    assert xapi.request("GET", "/activities/state", query_string=one).status_code == 404
-    everything = {"activityId": ACTIVITY, "agent": AGENT}
-    assert xapi.request("DELETE", "/activities/state", query_string=everything).status_code == 204
-    assert xapi.request("GET", "/activities/state", query_string=everything).json == []
-
-
-def test_binary_documents_keep_their_content_type(xapi):
-    params = {"agent": AGENT, "profileId": "photo"}
-    response = xapi.request(
-        "PUT",
-        "/agents/profile",
-        query_string=params,
-        data=b"\x89PNG\x00\x01",
-        headers={"Content-Type": "image/png", "If-None-Match": "*"},
-    )
-    assert response.status_code == 204
-    fetched = xapi.request("GET", "/agents/profile", query_string=params)
-    assert fetched.data == b"\x89PNG\x00\x01"
+def test_any_bytes_are_kept_with_the_content_type_they_came_with(xapi, resource):
+    image = b"\x89PNG\r\n\x1a\n\x00\xff" + secrets.token_bytes(64)
+    path, params, _ = resource
+    headers = {"Content-Type": "image/png", **CREATE}
+    put = xapi.request("PUT", path, query_string=params, data=image, headers=headers)
+    assert put.status_code == 204
+    fetched = fetch(xapi, resource)
+    assert fetched.data == image
     assert fetched.headers["Content-Type"] == "image/png"
 
 
+def test_a_document_sent_without_content_type_is_octet_stream(xapi, resource):
+    path, params, _ = resource
+    put = xapi.request("PUT", path, query_string=params, data=b"raw", headers=CREATE)
+    assert put.status_code == 204
+    assert fetch(xapi, resource).headers["Content-Type"] == "application/octet-stream"
+
+
+def test_post_stores_a_document_that_is_not_there_yet(xapi, resource):
+    assert send(xapi, "POST", resource, {"x": "foo"}).status_code == 204
+    assert fetch(xapi, resource).json == {"x": "foo"}
+
+
+def test_post_merges_top_level_properties_replacing_each_whole(xapi, resource):
+    # The example of 1.0.3 Communication §2.2.s7, with an object-valued property added.
+    send(xapi, "POST", resource, {"x": "foo", "y": "bar", "nested": {"a": 1, "b": 2}})
+    merged = send(xapi, "POST", resource, {"x": "bash", "z": "faz", "nested": {"c": 3}})
+    assert merged.status_code == 204
+    assert fetch(xapi, resource).json == {"x": "bash", "y": "bar", "z": "faz", "nested": {"c": 3}}
+
+
+def test_a_merge_changes_the_etag(xapi, resource):
+    send(xapi, "POST", resource, {"x": 1})
+    before = fetch(xapi, resource).headers["ETag"]
+    send(xapi, "POST", resource, {"y": 2})
+    after = fetch(xapi, resource)
+    assert after.headers["ETag"] != before
+    assert after.headers["ETag"] == f'"{sha1(after.data)}"'
+
+
 @pytest.mark.parametrize(
-    ("params", "named"),
+    ("held", "held_type", "posted", "posted_type"),
     [
-        ({"agent": AGENT, "stateId": "x"}, "activityId"),
-        ({"activityId": ACTIVITY, "stateId": "x"}, "agent"),
-        ({**STATE, "agent": "{not json"}, "agent"),
-        ({**STATE, "registration": "not-a-uuid"}, "registration"),
-        ({**STATE, "colour": "blue"}, "colour"),
+        (b'{"a": 1}', "application/json", b"[1, 2, 3]", "application/json"),
+        (b'{"a": 1}', "application/json", b'{"b": 2', "application/json"),
+        (b'{"a": 1}', "application/json", b'{"b": NaN}', "application/json"),
+        (b'{"a": 1}', "application/json", b'{"b": 2}', "text/plain"),
+        (b"/ asdf / undefined", "application/octet-stream", b'{"b": 2}', "application/json"),
+        (b'"just a string"', "application/json", b'{"b": 2}', "application/json"),
+    ],
+    ids=[
+        "posted-array",
+        "posted-broken",
+        "posted-nan",
+        "posted-not-json",
+        "held-binary",
+        "held-str",
     ],
 )
-def test_bad_parameters_are_named(xapi, params, named):
-    response = xapi.request("PUT", "/activities/state", query_string=params, json={"x": 1})
+def test_post_merges_only_two_json_objects_and_leaves_the_document_otherwise(
+    xapi, resource, held, held_type, posted, posted_type
+):
+    path, params, _ = resource
+    xapi.request(
+        "PUT", path, query_string=params, data=held, headers={"Content-Type": held_type, **CREATE}
+    )
+    response = xapi.request(
+        "POST", path, query_string=params, data=posted, headers={"Content-Type": posted_type}
+    )
+    assert response.status_code == 400
+    assert response.json["error"]
+    assert fetch(xapi, resource).data == held
+
+
+def test_post_of_a_new_json_document_must_be_a_json_object(xapi, resource):
+    assert send(xapi, "POST", resource, [1, 2]).status_code == 400
+    assert fetch(xapi, resource).status_code == 404
+
+
+def test_a_media_type_is_read_without_regard_to_case_or_parameters(xapi, resource):
+    send(xapi, "POST", resource, {"a": 1})
+    path, params, _ = resource
+    response = xapi.request(
+        "POST",
+        path,
+        query_string=params,
+        data=b'{"b": 2}',
+        headers={"Content-Type": "Application/JSON; charset=utf-8"},
+    )
+    assert response.status_code == 204
+    assert fetch(xapi, resource).json == {"a": 1, "b": 2}
+
+
+@pytest.mark.parametrize("method", ["PUT", "POST", "DELETE"])
+def test_a_stale_if_match_is_412_and_changes_nothing(xapi, resource, method):
+    send(xapi, "POST", resource, {"v": 1})
+    response = send(
+        xapi, method, resource, {"v": 2} if method != "DELETE" else None, **{"If-Match": '"1234"'}
+    )
+    assert response.status_code == 412
+    assert fetch(xapi, resource).json == {"v": 1}
+
+
+@pytest.mark.parametrize("method", ["PUT", "POST"])
+def test_the_current_etag_in_if_match_lets_a_change_through(xapi, resource, method):
+    send(xapi, "POST", resource, {"v": 1})
+    etag = fetch(xapi, resource).headers["ETag"]
+    assert send(xapi, method, resource, {"v": 2}, **{"If-Match": etag}).status_code == 204
+    assert fetch(xapi, resource).json == {"v": 2}
+
+
+def test_the_current_etag_in_if_match_lets_a_delete_through(xapi, resource):
+    send(xapi, "POST", resource, {"v": 1})
+    etag = fetch(xapi, resource).headers["ETag"]
+    assert send(xapi, "DELETE", resource, **{"If-Match": etag}).status_code == 204
+    assert fetch(xapi, resource).status_code == 404
+
+
+def test_if_match_star_or_any_tag_fails_when_there_is_no_document(xapi, resource):
+    assert send(xapi, "PUT", resource, {"v": 1}, **{"If-Match": "*"}).status_code == 412
+    assert send(xapi, "POST", resource, {"v": 1}, **{"If-Match": '"abc"'}).status_code == 412
+    assert fetch(xapi, resource).status_code == 404
+
+
+@pytest.mark.parametrize("method", ["PUT", "POST"])
+def test_if_none_match_star_creates_only_what_is_absent(xapi, resource, method):
+    assert send(xapi, method, resource, {"v": 1}, **CREATE).status_code == 204
+    assert send(xapi, method, resource, {"v": 2}, **CREATE).status_code == 412
+    assert fetch(xapi, resource).json == {"v": 1}
+
+
+def test_if_none_match_with_the_current_etag_fails(xapi, resource):
+    send(xapi, "POST", resource, {"v": 1})
+    etag = fetch(xapi, resource).headers["ETag"]
+    assert send(xapi, "PUT", resource, {"v": 2}, **{"If-None-Match": etag}).status_code == 412
+    assert send(xapi, "PUT", resource, {"v": 2}, **{"If-None-Match": '"x"'}).status_code == 204
+
+
+def test_a_put_over_a_document_without_either_header_follows_each_version(xapi, resource):
+    send(xapi, "POST", resource, {"v": 1})
+    response = send(xapi, "PUT", resource, {"v": 2})
+    if xapi.version == "1.0.3" and resource[0] == "/activities/state":
+        # 1.0.3 §3.1.s3: State may be overwritten without concurrency headers.
+        assert response.status_code == 204
+        return
+    # 1.0.3 §3.1.s4.b13-b15 for the profiles; the 2.0 suite (4.1.4) for all three.
+    assert response.status_code == 409
+    assert "If-Match" in response.json["error"]
+    assert fetch(xapi, resource).json == {"v": 1}
+
+
+def test_a_put_creating_a_profile_without_either_header_is_refused_in_1_0_3_only(xapi, resource):
+    response = send(xapi, "PUT", resource, {"v": 1})
+    refused = xapi.version == "1.0.3" and resource[0] != "/activities/state"
+    assert response.status_code == (400 if refused else 204)  # 1.0.3 §3.1.s3.b1
+
+
+def test_a_missing_document_is_404_and_deleting_it_is_204(xapi, resource):
+    assert fetch(xapi, resource).status_code == 404
+    assert send(xapi, "DELETE", resource).status_code == 204
+
+
+def test_head_answers_as_get_without_a_body(xapi, resource):
+    send(xapi, "POST", resource, {"v": 1})
+    got, head = fetch(xapi, resource), send(xapi, "HEAD", resource)
+    assert head.status_code == 200 and head.data == b""
+    assert head.headers["ETag"] == got.headers["ETag"]
+    assert head.headers["Content-Length"] == str(len(got.data))
+
+
+def _list_params(resource):
+    _, params, id_param = resource
+    return {name: value for name, value in params.items() if name != id_param}
+
+
+def test_without_an_id_get_lists_the_ids_with_etag_and_newest_last_modified(xapi, resource):
+    _, params, id_param = resource
+    for name in ("b", "a", "c"):
+        send(xapi, "POST", resource, {"v": name}, params={**params, id_param: name})
+    listing = fetch(xapi, resource, _list_params(resource))
+    assert listing.status_code == 200
+    assert sorted(listing.json) == ["a", "b", "c"]
+    assert listing.headers["ETag"].startswith('"')
+    newest = fetch(xapi, resource, {**params, id_param: "c"}).headers["Last-Modified"]
+    assert listing.headers["Last-Modified"] == newest
+
+
+def test_since_lists_only_documents_changed_after_it(xapi, resource):
+    _, params, id_param = resource
+    send(xapi, "POST", resource, {"v": 1}, params={**params, id_param: "old"})
+    time.sleep(0.01)
+    since = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    time.sleep(0.01)
+    send(xapi, "POST", resource, {"v": 1}, params={**params, id_param: "new"})
+    listing = fetch(xapi, resource, {**_list_params(resource), "since": since})
+    assert listing.json == ["new"]
+    assert (
+        fetch(xapi, resource, {**_list_params(resource), "since": "2999-01-01T00:00:00Z"}).json
+        == []
+    )
+
+
+def test_since_must_be_a_timestamp_and_only_lists_take_it(xapi, resource):
+    bad = fetch(xapi, resource, {**_list_params(resource), "since": "yesterday"})
+    assert bad.status_code == 400 and "since" in bad.json["error"]
+    with_id = fetch(xapi, resource, {**resource[1], "since": "2024-01-01T00:00:00Z"})
+    assert with_id.status_code == 400 and "since" in with_id.json["error"]
+
+
+def test_an_empty_list_is_an_empty_array(xapi, resource):
+    listing = fetch(xapi, resource, _list_params(resource))
+    assert listing.status_code == 200 and listing.json == []
+    assert "Last-Modified" not in listing.headers
+
+
+def test_profiles_are_deleted_one_at_a_time(xapi):
+    for path, params, id_param in list(RESOURCES.values())[1:]:
+        listing = {name: value for name, value in params.items() if name != id_param}
+        response = xapi.request("DELETE", path, query_string=listing)
+        assert response.status_code == 400 and id_param in response.json["error"]
+
+
+def test_long_ids_are_kept_whole(xapi, resource):
+    _, params, id_param = resource
+    long_id = secrets.token_hex(3000)
+    one = {**params, id_param: long_id}
+    assert send(xapi, "POST", resource, {"v": 1}, params=one).status_code == 204
+    assert fetch(xapi, resource, one).json == {"v": 1}
+    assert fetch(xapi, resource, _list_params(resource)).json == [long_id]
+
+
+def test_documents_are_kept_apart_by_activity_and_agent(xapi, resource):
+    _, params, _ = resource
+    send(xapi, "POST", resource, {"v": "mine"})
+    elsewhere = {
+        **params,
+        **({"activityId": ACTIVITY + "/other"} if "activityId" in params else {}),
+        **({"agent": OTHER_AGENT} if "agent" in params else {}),
+    }
+    assert fetch(xapi, resource, elsewhere).status_code == 404
+    assert fetch(xapi, resource).json == {"v": "mine"}
+
+
+def test_an_agent_is_known_by_its_identifier_not_by_its_name(xapi):
+    named = json.dumps({"name": "Alex", "mbox": "mailto:alex@example.org"})
+    bare = json.dumps({"objectType": "Agent", "mbox": "mailto:alex@example.org"})
+    send(xapi, "POST", RESOURCES["agent profile"], {"v": 1}, {"agent": named, "profileId": "p"})
+    found = fetch(xapi, RESOURCES["agent profile"], {"agent": bare, "profileId": "p"})
+    assert found.json == {"v": 1}
+
+
+# --- State: registrations ---------------------------------------------------------------------
+
+
+def test_state_is_kept_per_registration(xapi):
+    state = RESOURCES["state"]
+    first, second = str(uuid.uuid4()), str(uuid.uuid4())
+    send(xapi, "POST", state, {"attempt": 1}, {**STATE, "registration": first})
+    send(xapi, "POST", state, {"attempt": 2}, {**STATE, "registration": second.upper()})
+    assert fetch(xapi, state, {**STATE, "registration": first}).json == {"attempt": 1}
+    assert fetch(xapi, state, {**STATE, "registration": second}).json == {"attempt": 2}
+    assert fetch(xapi, state).status_code == 404
+
+
+def test_state_ids_of_one_registration_or_of_all_each_listed_once(xapi):
+    state = RESOURCES["state"]
+    registration = str(uuid.uuid4())
+    send(xapi, "POST", state, {"v": 1}, {**STATE, "stateId": "a", "registration": registration})
+    send(xapi, "POST", state, {"v": 1}, {**STATE, "stateId": "b", "registration": registration})
+    send(xapi, "POST", state, {"v": 1}, {**STATE, "stateId": "a"})
+    context = {"activityId": ACTIVITY, "agent": AGENT}
+    assert fetch(xapi, state, {**context, "registration": registration}).json == ["a", "b"]
+    assert fetch(xapi, state, context).json == ["a", "b"]
+
+
+def test_deleting_state_without_an_id_deletes_the_registration_or_everything(xapi):
+    state = RESOURCES["state"]
+    kept, dropped = str(uuid.uuid4()), str(uuid.uuid4())
+    for registration in (kept, dropped):
+        for state_id in ("a", "b"):
+            params = {**STATE, "stateId": state_id, "registration": registration}
+            send(xapi, "POST", state, {"v": 1}, params)
+    context = {"activityId": ACTIVITY, "agent": AGENT}
+    assert (
+        send(xapi, "DELETE", state, params={**context, "registration": dropped}).status_code == 204
+    )
+    assert fetch(xapi, state, {**context, "registration": dropped}).json == []
+    assert fetch(xapi, state, {**context, "registration": kept}).json == ["a", "b"]
+    assert send(xapi, "DELETE", state, params=context).status_code == 204
+    assert fetch(xapi, state, context).json == []
+
+
+def test_deleting_all_state_leaves_other_agents_and_profiles(xapi):
+    state = RESOURCES["state"]
+    send(xapi, "POST", state, {"v": 1})
+    send(xapi, "POST", state, {"v": 2}, {**STATE, "agent": OTHER_AGENT})
+    send(xapi, "POST", RESOURCES["activity profile"], {"v": 3})
+    send(xapi, "DELETE", state, params={"activityId": ACTIVITY, "agent": AGENT})
+    assert fetch(xapi, state, {**STATE, "agent": OTHER_AGENT}).json == {"v": 2}
+    assert fetch(xapi, RESOURCES["activity profile"]).json == {"v": 3}
+
+
+# --- Parameters -------------------------------------------------------------------------------
+
+GROUP = json.dumps({"objectType": "Group", "mbox": "mailto:team@example.org"})
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "POST", "DELETE"])
+@pytest.mark.parametrize(
+    ("path", "params", "named"),
+    [
+        ("/activities/state", {"agent": AGENT, "stateId": "x"}, "activityId"),
+        ("/activities/state", {**STATE, "activityId": "not an iri"}, "activityId"),
+        ("/activities/state", {"activityId": ACTIVITY, "stateId": "x"}, "agent"),
+        ("/activities/state", {**STATE, "agent": "{not json"}, "agent"),
+        ("/activities/state", {**STATE, "agent": '{"name": "no identifier"}'}, "agent"),
+        ("/activities/state", {**STATE, "agent": GROUP}, "agent"),
+        ("/activities/state", {**STATE, "registration": "not-a-uuid"}, "registration"),
+        ("/activities/state", {**STATE, "stateId": ""}, "stateId"),
+        ("/activities/state", {**STATE, "colour": "blue"}, "colour"),
+        ("/activities/state", {**STATE, "profileId": "p"}, "profileId"),
+        ("/activities/profile", {"profileId": "p"}, "activityId"),
+        ("/activities/profile", {**ACTIVITY_PROFILE, "agent": AGENT}, "agent"),
+        (
+            "/activities/profile",
+            {**ACTIVITY_PROFILE, "registration": str(uuid.uuid4())},
+            "registration",
+        ),
+        ("/agents/profile", {"profileId": "p"}, "agent"),
+        ("/agents/profile", {**AGENT_PROFILE, "agent": GROUP}, "agent"),
+        ("/agents/profile", {**AGENT_PROFILE, "activityId": ACTIVITY}, "activityId"),
+    ],
+)
+def test_a_missing_or_invalid_parameter_is_400_naming_it(xapi, method, path, params, named):
+    kwargs = {"json": {"x": 1}} if method in ("PUT", "POST") else {}
+    response = xapi.request(method, path, query_string=params, headers=CREATE, **kwargs)
     assert response.status_code == 400
     assert named in response.json["error"]
 
 
-def test_documents_need_their_scope(app, client):
-    store = app.extensions["lrs"]
-    created, secret = store.create_credential("statements only", ["statements/write"])
-    xapi = XapiClient(client, created.key, secret)
-    assert put_state(xapi, {"x": 1}).status_code == 403
+@pytest.mark.parametrize("method", ["PUT", "POST"])
+def test_a_change_must_name_its_document(xapi, resource, method):
+    response = send(xapi, method, resource, {"x": 1}, _list_params(resource), **CREATE)
+    assert response.status_code == 400
+    assert resource[2] in response.json["error"]
 
 
-def test_activities_resource_gives_the_canonical_definition(xapi):
-    xapi.post_statements(statement())
-    found = xapi.request("GET", "/activities", query_string={"activityId": ACTIVITY}).json
-    assert found["id"] == ACTIVITY
-    assert found["definition"]["name"] == {"en-US": "Vehicle Pursuit Policy Update"}
-    unknown = xapi.request("GET", "/activities", query_string={"activityId": "https://x.test/a"})
-    assert unknown.status_code == 200 and unknown.json == {
-        "objectType": "Activity",
-        "id": "https://x.test/a",
-    }
+def test_a_parameter_given_twice_is_400(xapi):
+    query = urlencode([*STATE.items(), ("stateId", "again")])
+    response = xapi.request("GET", f"/activities/state?{query}")
+    assert response.status_code == 400 and "stateId" in response.json["error"]
 
 
-def test_agents_resource_gives_a_person(xapi):
-    named = statement(
-        actor={"objectType": "Agent", "name": "Alex Rivera", "mbox": "mailto:alex@example.org"}
+def test_other_methods_are_405(xapi, resource):
+    assert send(xapi, "PATCH", resource, {"x": 1}).status_code == 405
+
+
+# --- Credentials ------------------------------------------------------------------------------
+
+
+def client_with(app, client, scopes, **limits):
+    created, secret = app.extensions["lrs"].create_credential("limited", scopes, **limits)
+    return XapiClient(client, created.key, secret)
+
+
+@pytest.mark.parametrize(
+    ("scopes", "reads", "writes"),
+    [
+        (["statements/write", "statements/read"], set(), set()),
+        (["state"], {"state"}, {"state"}),
+        (["profile"], {"activity profile", "agent profile"}, {"activity profile", "agent profile"}),
+        (["all/read"], set(RESOURCES), set()),
+        (["all"], set(RESOURCES), set(RESOURCES)),
+    ],
+)
+def test_each_resource_needs_its_scope(app, client, scopes, reads, writes):
+    xapi = client_with(app, client, scopes)
+    for name, resource in RESOURCES.items():
+        assert fetch(xapi, resource).status_code == (404 if name in reads else 403)
+        assert send(xapi, "POST", resource, {"v": 1}).status_code == (
+            204 if name in writes else 403
+        )
+        assert send(xapi, "DELETE", resource).status_code == (204 if name in writes else 403)
+
+
+def test_a_credential_for_one_agent_reaches_only_that_agents_documents(app, client):
+    xapi = client_with(app, client, ["all"], agent=json.loads(AGENT))
+    assert send(xapi, "POST", RESOURCES["state"], {"v": 1}).status_code == 204
+    assert send(xapi, "POST", RESOURCES["agent profile"], {"v": 1}).status_code == 204
+    other_state = {**STATE, "agent": OTHER_AGENT}
+    assert fetch(xapi, RESOURCES["state"], other_state).status_code == 403
+    other_profile = {**AGENT_PROFILE, "agent": OTHER_AGENT}
+    assert (
+        send(xapi, "POST", RESOURCES["agent profile"], {"v": 1}, other_profile).status_code == 403
     )
-    xapi.post_statements(named)
-    person = xapi.request(
-        "GET", "/agents", query_string={"agent": json.dumps({"mbox": "mailto:alex@example.org"})}
-    ).json
-    assert person == {
-        "objectType": "Person",
-        "name": ["Alex Rivera"],
-        "mbox": ["mailto:alex@example.org"],
+
+
+def test_a_credential_for_one_registration_reaches_only_its_state(app, client):
+    registration = str(uuid.uuid4())
+    xapi = client_with(app, client, ["all"], registration=registration)
+    mine = {**STATE, "registration": registration}
+    assert send(xapi, "POST", RESOURCES["state"], {"v": 1}, mine).status_code == 204
+    assert fetch(xapi, RESOURCES["state"], mine).json == {"v": 1}
+    other = {**STATE, "registration": str(uuid.uuid4())}
+    assert fetch(xapi, RESOURCES["state"], other).status_code == 403
+    everything = {"activityId": ACTIVITY, "agent": AGENT}
+    assert send(xapi, "DELETE", RESOURCES["state"], params=everything).status_code == 403
+
+
+# --- Alternate request syntax (1.0.3 Communication §1.3) --------------------------------------
+
+
+def test_a_document_can_be_put_with_the_alternate_request_syntax_in_1_0_3(app, client, credential):
+    created, secret = credential
+    xapi = XapiClient(client, created.key, secret, "1.0.3")
+    form = {
+        **STATE,
+        "content": '{"page": 7}',
+        "Content-Type": "application/json",
+        "If-None-Match": "*",
+        "X-Experience-API-Version": "1.0.3",
+        "Authorization": xapi.headers["Authorization"],
     }
+    response = client.post(
+        "/xapi/activities/state?method=PUT",
+        data=urlencode(form),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 204
+    assert fetch(xapi, RESOURCES["state"]).json == {"page": 7}
+    head = client.post(
+        "/xapi/activities/state?method=HEAD",
+        data=urlencode({**form, "content": ""}),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert head.status_code == 200 and head.data == b"" and head.headers["ETag"]
