@@ -6,12 +6,15 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+import threading
 import time
 import uuid
 from urllib.parse import urlencode
 
 import pytest
 
+from lrs.identifiers import activity_key, agent_key
+from lrs.ops import documents
 from tests.lrs.conftest import XapiClient
 
 ACTIVITY = "https://lms.test/courses/vehicle-pursuit"
@@ -313,6 +316,32 @@ def test_an_agent_is_known_by_its_identifier_not_by_its_name(xapi):
     send(xapi, "POST", RESOURCES["agent profile"], {"v": 1}, {"agent": named, "profileId": "p"})
     found = fetch(xapi, RESOURCES["agent profile"], {"agent": bare, "profileId": "p"})
     assert found.json == {"v": 1}
+
+
+def test_two_writers_with_the_same_etag_cannot_both_replace_the_document(app, xapi):
+    state = RESOURCES["state"]
+    send(xapi, "POST", state, {"v": 1})
+    etag = fetch(xapi, state).headers["ETag"]
+    store = app.extensions["lrs"]
+    scope = documents.Scope(
+        documents.STATE, activity_key(ACTIVITY), agent_key(json.loads(AGENT)) or ""
+    )
+    changed = threading.Event()
+
+    def first_writer() -> None:
+        with app.app_context(), store.writing() as connection:
+            check = documents.Preconditions(if_match=etag)
+            documents.put(connection, scope, "bookmark", "application/json", b'{"v": 2}', check)
+            changed.set()
+            time.sleep(0.3)  # the second writer arrives while this one has not committed
+
+    writer = threading.Thread(target=first_writer)
+    writer.start()
+    assert changed.wait(10)
+    second = send(xapi, "PUT", state, {"v": 3}, **{"If-Match": etag})
+    writer.join()
+    assert second.status_code == 412
+    assert fetch(xapi, state).json == {"v": 2}
 
 
 # --- State: registrations ---------------------------------------------------------------------
