@@ -1,0 +1,217 @@
+"""cmi5 course structures (cmi5.xml): the course, its blocks, AUs and objectives as plain data.
+
+Follows the cmi5 specification §13 (Course Structure Data Requirements) and §14 (Course
+Package), and v1/CourseStructure.xsd. Elements of other namespaces are extensions (§13.1.5)
+and are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import etree
+
+from lms.packages.manifests.fields import ElementReader
+from lms.packages.manifests.model import FileReference, ParsedPackage
+from lms.packages.manifests.references import is_absolute_url, reference, resolve_href
+from lms.packages.manifests.safe_xml import (
+    element_children,
+    local_name,
+    namespace,
+    parse_document,
+)
+
+CMI5_NAMESPACE = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
+LAUNCH_METHODS = ("AnyWindow", "OwnWindow")
+MOVE_ON = ("NotApplicable", "Passed", "Completed", "CompletedAndPassed", "CompletedOrPassed")
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
+
+
+def parse_cmi5_xml(data: bytes, filename: str = "cmi5.xml") -> ParsedPackage:
+    """A course structure XML handed over without a ZIP: every AU URL must be absolute (§14.2)."""
+    package, _ = parse_cmi5_course(data, filename, standalone=True)
+    return package
+
+
+def parse_cmi5_course(
+    data: bytes, filename: str = "cmi5.xml", *, standalone: bool = False
+) -> tuple[ParsedPackage, list[FileReference]]:
+    """The course structure, and the package files its relative AU URLs name (§14.1)."""
+    root = parse_document(data, filename)
+    reader = ElementReader(filename)
+    if local_name(root) != "courseStructure" or namespace(root) not in (CMI5_NAMESPACE, None):
+        raise reader.error(
+            root, f"the root element is <{root.tag}>, not cmi5's <courseStructure> (§14.0)"
+        )
+    return _CourseStructure(reader, standalone).parse(root)
+
+
+class _CourseStructure:
+    def __init__(self, reader: ElementReader, standalone: bool) -> None:
+        self.reader = reader
+        self.standalone = standalone
+        self.references: list[FileReference] = []
+        self.ids: set[str] = set()
+        self.objective_ids: set[str] = set()
+        self.first_url: str | None = None
+
+    def parse(self, root: etree._Element) -> tuple[ParsedPackage, list[FileReference]]:
+        reader = self.reader
+        course_element = _only(reader, root, "course", required=True)
+        assert course_element is not None  # noqa: S101 - required=True raised otherwise
+        course = {"id": self._id(course_element), **self._texts(course_element)}
+        objectives_element = _only(reader, root, "objectives", required=False)
+        objectives = (
+            [self._objective(child) for child in _cmi5_children(objectives_element, "objective")]
+            if objectives_element is not None
+            else []
+        )
+        children = self._members(root)
+        structure = {"course": course, "objectives": objectives, "children": children}
+        package = ParsedPackage(
+            standard="cmi5",
+            edition=None,
+            title=next(iter(course["title"].values())),
+            identifier=course["id"],
+            version=None,
+            launch=self.first_url,
+            structure=structure,
+        )
+        return package, self.references
+
+    def _members(self, parent: etree._Element) -> list[dict[str, Any]]:
+        """The AUs and blocks of the course or of a block, in order; at least one (XSD)."""
+        members = []
+        for child in element_children(parent):
+            if namespace(child) not in (CMI5_NAMESPACE, None):
+                continue
+            if local_name(child) == "au":
+                members.append(self._au(child))
+            elif local_name(child) == "block":
+                members.append(self._block(child))
+        if not members:
+            raise self.reader.error(parent, f"<{local_name(parent)}> holds no <au> or <block>")
+        return members
+
+    def _block(self, element: etree._Element) -> dict[str, Any]:
+        # §13.1.2 Block Metadata
+        return {
+            "type": "block",
+            "id": self._id(element),
+            **self._texts(element),
+            "objectives": self._objective_references(element),
+            "children": self._members(element),
+        }
+
+    def _au(self, element: etree._Element) -> dict[str, Any]:
+        # §13.1.4 AU Metadata
+        reader = self.reader
+        identifier = self._id(element)
+        texts = self._texts(element)
+        url_element = _only(reader, element, "url", required=True)
+        url = reader.text(url_element)
+        if url is None:
+            raise reader.error(url_element, f"AU {identifier!r} has an empty <url>")
+        url = self._launch_url(url, url_element)
+        if self.first_url is None:
+            self.first_url = url
+        activity_type = reader.attribute(element, "activityType")
+        return {
+            "type": "au",
+            "id": identifier,
+            **texts,
+            "objectives": self._objective_references(element),
+            "url": url,
+            "launchMethod": reader.choice(element, "launchMethod", LAUNCH_METHODS, "AnyWindow"),
+            "moveOn": reader.choice(element, "moveOn", MOVE_ON, "NotApplicable"),
+            "masteryScore": reader.decimal_attribute(element, "masteryScore", None, 0, 1),
+            "launchParameters": reader.text(_only(reader, element, "launchParameters", False)),
+            "entitlementKey": reader.text(_only(reader, element, "entitlementKey", False)),
+            "activityType": activity_type,
+        }
+
+    def _launch_url(self, url: str, element: etree._Element) -> str:
+        if is_absolute_url(url):
+            return resolve_href(url, "", self.reader.filename, element.sourceline)
+        if self.standalone:
+            raise self.reader.error(
+                element,
+                f"the AU url {url!r} is relative; a cmi5.xml without its ZIP needs absolute "
+                "URLs (§14.2)",
+            )
+        resolved = resolve_href(url, "", self.reader.filename, element.sourceline)
+        self.references.extend(reference(resolved, self.reader.filename, element.sourceline))
+        return resolved
+
+    def _objective(self, element: etree._Element) -> dict[str, Any]:
+        # §13.1.3 Objective Metadata
+        identifier = self._id(element)
+        self.objective_ids.add(identifier)
+        return {"id": identifier, **self._texts(element)}
+
+    def _objective_references(self, element: etree._Element) -> list[str]:
+        container = _only(self.reader, element, "objectives", required=False)
+        if container is None:
+            return []
+        idrefs = []
+        for objective in _cmi5_children(container, "objective"):
+            idref = self.reader.attribute(objective, "idref", required=True)
+            assert idref is not None  # noqa: S101 - required=True raised otherwise
+            if idref not in self.objective_ids:
+                raise self.reader.error(
+                    objective, f"objective idref {idref!r} names no course <objective>"
+                )
+            idrefs.append(idref)
+        return idrefs
+
+    def _id(self, element: etree._Element) -> str:
+        """A globally unique IRI, unique within the course structure (§13.1)."""
+        identifier = self.reader.attribute(element, "id", required=True)
+        assert identifier is not None  # noqa: S101 - required=True raised otherwise
+        if not _IRI.fullmatch(identifier):
+            raise self.reader.error(
+                element, f"<{local_name(element)}> id {identifier!r} is not an IRI"
+            )
+        if identifier in self.ids:
+            raise self.reader.error(element, f"the id {identifier!r} is used twice")
+        self.ids.add(identifier)
+        return identifier
+
+    def _texts(self, element: etree._Element) -> dict[str, dict[str, str]]:
+        return {
+            "title": self._langstrings(element, "title"),
+            "description": self._langstrings(element, "description"),
+        }
+
+    def _langstrings(self, element: etree._Element, name: str) -> dict[str, str]:
+        """{language: text}; "und" (BCP 47's undetermined) where lang is absent."""
+        reader = self.reader
+        holder = _only(reader, element, name, required=True)
+        assert holder is not None  # noqa: S101 - required=True raised otherwise
+        strings: dict[str, str] = {}
+        for langstring in _cmi5_children(holder, "langstring"):
+            language = reader.attribute(langstring, "lang") or "und"
+            strings.setdefault(language, reader.text(langstring) or "")
+        if not strings:
+            raise reader.error(holder, f"<{name}> holds no <langstring>")
+        return strings
+
+
+def _cmi5_children(parent: etree._Element, name: str) -> list[etree._Element]:
+    return [
+        child
+        for child in element_children(parent)
+        if local_name(child) == name and namespace(child) in (CMI5_NAMESPACE, None)
+    ]
+
+
+def _only(
+    reader: ElementReader, parent: etree._Element, name: str, required: bool
+) -> etree._Element | None:
+    found = _cmi5_children(parent, name)
+    if len(found) > 1:
+        raise reader.error(found[1], f"<{local_name(parent)}> has more than one <{name}>")
+    if not found and required:
+        raise reader.error(parent, f"<{local_name(parent)}> lacks its <{name}>")
+    return found[0] if found else None

@@ -1,0 +1,374 @@
+"""SCORM 2004 sequencing: <imsss:sequencing> and its ADL extensions, as plain data.
+
+Names, defaults and vocabularies follow the IMS Simple Sequencing 1.0 XML binding and the
+SCORM 2004 CAM book, ch. 5 (Sequencing and Presentation). Every element is filled in with its
+defaults, so the player never has to know them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+
+from lms.packages.manifests.fields import ElementReader
+from lms.packages.manifests.safe_xml import element_children, local_name, namespace
+
+IMSSS = "http://www.imsglobal.org/xsd/imsss"
+ADLSEQ = "http://www.adlnet.org/xsd/adlseq_v1p3"
+
+# IMS SS binding, ruleConditionType / rollupConditionType and the action vocabularies.
+_ACTIVITY_CONDITIONS = {
+    "satisfied",
+    "objectiveStatusKnown",
+    "objectiveMeasureKnown",
+    "completed",
+    "activityProgressKnown",
+    "attempted",
+    "attemptLimitExceeded",
+    "timeLimitExceeded",
+    "outsideAvailableTimeRange",
+}
+RULE_CONDITIONS = _ACTIVITY_CONDITIONS | {
+    "objectiveMeasureGreaterThan",
+    "objectiveMeasureLessThan",
+    "always",
+}
+ROLLUP_CONDITIONS = _ACTIVITY_CONDITIONS
+RULE_ACTIONS = {
+    "preConditionRule": {"skip", "disabled", "hiddenFromChoice", "stopForwardTraversal"},
+    "exitConditionRule": {"exit"},
+    "postConditionRule": {"exitParent", "exitAll", "retry", "retryAll", "continue", "previous"},
+}
+ROLLUP_ACTIONS = {"satisfied", "notSatisfied", "completed", "incomplete"}
+CHILD_ACTIVITY_SETS = {"all", "any", "none", "atLeastCount", "atLeastPercent"}
+TIMINGS = {"never", "once", "onEachNewAttempt"}
+# ADL rollup considerations (adlseq:rollupConsiderations), CAM ch. 5.
+REQUIRED_FOR = {"always", "ifAttempted", "ifNotSkipped", "ifNotSuspended"}
+
+_CONTROL_MODE = {
+    "choice": True,
+    "choiceExit": True,
+    "flow": False,
+    "forwardOnly": False,
+    "useCurrentAttemptObjectiveInfo": True,
+    "useCurrentAttemptProgressInfo": True,
+}
+_DELIVERY_CONTROLS = {
+    "tracked": True,
+    "completionSetByContent": False,
+    "objectiveSetByContent": False,
+}
+_MAP_INFO = {
+    "readSatisfiedStatus": True,
+    "readNormalizedMeasure": True,
+    "writeSatisfiedStatus": False,
+    "writeNormalizedMeasure": False,
+}
+# SCORM 2004 4th ed. adlseq:mapInfo: raw/min/max score, completion and progress.
+_ADL_TRACKED = ("RawScore", "MinScore", "MaxScore", "CompletionStatus", "ProgressMeasure")
+_ADL_MAP_INFO = {
+    **{f"read{name}": True for name in _ADL_TRACKED},
+    **{f"write{name}": False for name in _ADL_TRACKED},
+}
+
+
+def sequencing_collection(
+    manifest: etree._Element, reader: ElementReader
+) -> dict[str, etree._Element]:
+    """<imsss:sequencingCollection>'s <imsss:sequencing> elements by their ID."""
+    shared: dict[str, etree._Element] = {}
+    for collection in _children(manifest, IMSSS, "sequencingCollection"):
+        for sequencing in _children(collection, IMSSS, "sequencing"):
+            identifier = reader.attribute(sequencing, "ID", required=True)
+            if identifier in shared:
+                raise reader.error(sequencing, f"the sequencing ID {identifier!r} is used twice")
+            shared[identifier] = sequencing
+    return shared
+
+
+class SequencingParser:
+    """Parses one manifest's <imsss:sequencing> elements, resolving IDRef into the collection."""
+
+    def __init__(self, reader: ElementReader, collection: dict[str, etree._Element]) -> None:
+        self.reader = reader
+        self.collection = collection
+
+    def parse(self, sequencing: etree._Element) -> dict[str, Any]:
+        reader = self.reader
+        reference = reader.attribute(sequencing, "IDRef")
+        parts: dict[tuple[str | None, str], etree._Element] = {}
+        if reference is not None:
+            if reference not in self.collection:
+                raise reader.error(
+                    sequencing,
+                    f"IDRef {reference!r} names no <imsss:sequencing> in the sequencingCollection",
+                )
+            parts.update(self._parts(self.collection[reference]))
+        # CAM ch. 5: elements given locally take precedence over the referenced ones.
+        parts.update(self._parts(sequencing))
+
+        def part(ns: str, name: str) -> etree._Element | None:
+            return parts.get((ns, name))
+
+        objectives = self._objectives(part(IMSSS, "objectives"))
+        result = {
+            "ID": reader.attribute(sequencing, "ID"),
+            "IDRef": reference,
+            "controlMode": self._flags(part(IMSSS, "controlMode"), _CONTROL_MODE),
+            "sequencingRules": self._sequencing_rules(part(IMSSS, "sequencingRules")),
+            "limitConditions": self._limit_conditions(part(IMSSS, "limitConditions")),
+            "rollupRules": self._rollup_rules(part(IMSSS, "rollupRules")),
+            "objectives": objectives,
+            "randomizationControls": self._randomization(part(IMSSS, "randomizationControls")),
+            "deliveryControls": self._flags(part(IMSSS, "deliveryControls"), _DELIVERY_CONTROLS),
+            "constrainedChoiceConsiderations": self._flags(
+                part(ADLSEQ, "constrainedChoiceConsiderations"),
+                {"preventActivation": False, "constrainChoice": False},
+            ),
+            "rollupConsiderations": self._rollup_considerations(
+                part(ADLSEQ, "rollupConsiderations")
+            ),
+            "adlseqObjectives": self._adlseq_objectives(part(ADLSEQ, "objectives"), objectives),
+        }
+        self._check_referenced_objectives(result, objectives, sequencing)
+        return result
+
+    def _parts(self, sequencing: etree._Element) -> dict[tuple[str | None, str], etree._Element]:
+        found: dict[tuple[str | None, str], etree._Element] = {}
+        for child in element_children(sequencing):
+            key = (namespace(child), local_name(child))
+            if key[0] not in (IMSSS, ADLSEQ):
+                continue
+            if key in found:
+                raise self.reader.error(child, f"<{key[1]}> appears twice in one <sequencing>")
+            found[key] = child
+        return found
+
+    def _flags(self, element: etree._Element | None, defaults: dict[str, bool]) -> dict[str, bool]:
+        if element is None:
+            return dict(defaults)
+        return {name: self.reader.boolean(element, name, value) for name, value in defaults.items()}
+
+    def _sequencing_rules(self, element: etree._Element | None) -> dict[str, list[dict[str, Any]]]:
+        rules: dict[str, list[dict[str, Any]]] = {f"{kind}s": [] for kind in RULE_ACTIONS}
+        if element is None:
+            return rules
+        for rule in element_children(element):
+            kind = local_name(rule)
+            if namespace(rule) != IMSSS or kind not in RULE_ACTIONS:
+                continue
+            rules[f"{kind}s"].append(self._rule(rule, RULE_ACTIONS[kind]))
+        return rules
+
+    def _rule(self, rule: etree._Element, actions: set[str]) -> dict[str, Any]:
+        reader = self.reader
+        conditions = self._one(rule, "ruleConditions")
+        action = self._one(rule, "ruleAction")
+        return {
+            "conditionCombination": reader.choice(
+                conditions, "conditionCombination", {"all", "any"}, "all"
+            ),
+            "conditions": [
+                {
+                    "condition": reader.required_choice(condition, "condition", RULE_CONDITIONS),
+                    "operator": reader.choice(condition, "operator", {"noOp", "not"}, "noOp"),
+                    "referencedObjective": reader.attribute(condition, "referencedObjective"),
+                    "measureThreshold": reader.decimal_attribute(
+                        condition, "measureThreshold", None, -1.0, 1.0
+                    ),
+                }
+                for condition in _children(conditions, IMSSS, "ruleCondition")
+            ],
+            "action": reader.required_choice(action, "action", actions),
+        }
+
+    def _limit_conditions(self, element: etree._Element | None) -> dict[str, Any]:
+        if element is None:
+            return {"attemptLimit": None, "attemptAbsoluteDurationLimit": None}
+        return {
+            "attemptLimit": self.reader.count(element, "attemptLimit"),
+            "attemptAbsoluteDurationLimit": self.reader.attribute(
+                element, "attemptAbsoluteDurationLimit"
+            ),
+        }
+
+    def _rollup_rules(self, element: etree._Element | None) -> dict[str, Any]:
+        reader = self.reader
+        if element is None:
+            return {
+                "rollupObjectiveSatisfied": True,
+                "rollupProgressCompletion": True,
+                "objectiveMeasureWeight": 1.0,
+                "rules": [],
+            }
+        rules = []
+        for rule in _children(element, IMSSS, "rollupRule"):
+            conditions = self._one(rule, "rollupConditions")
+            action = self._one(rule, "rollupAction")
+            rules.append(
+                {
+                    "childActivitySet": reader.choice(
+                        rule, "childActivitySet", CHILD_ACTIVITY_SETS, "all"
+                    ),
+                    "minimumCount": reader.count(rule, "minimumCount", 0),
+                    "minimumPercent": reader.decimal_attribute(rule, "minimumPercent", 0.0, 0, 1),
+                    "conditionCombination": reader.choice(
+                        conditions, "conditionCombination", {"all", "any"}, "any"
+                    ),
+                    "conditions": [
+                        {
+                            "condition": reader.required_choice(
+                                condition, "condition", ROLLUP_CONDITIONS
+                            ),
+                            "operator": reader.choice(
+                                condition, "operator", {"noOp", "not"}, "noOp"
+                            ),
+                        }
+                        for condition in _children(conditions, IMSSS, "rollupCondition")
+                    ],
+                    "action": reader.required_choice(action, "action", ROLLUP_ACTIONS),
+                }
+            )
+        return {
+            "rollupObjectiveSatisfied": reader.boolean(element, "rollupObjectiveSatisfied", True),
+            "rollupProgressCompletion": reader.boolean(element, "rollupProgressCompletion", True),
+            "objectiveMeasureWeight": reader.decimal_attribute(
+                element, "objectiveMeasureWeight", 1.0, 0, 1
+            ),
+            "rules": rules,
+        }
+
+    def _objectives(self, element: etree._Element | None) -> dict[str, Any]:
+        if element is None:
+            return {"primaryObjective": None, "objectives": []}
+        primaries = _children(element, IMSSS, "primaryObjective")
+        if len(primaries) > 1:
+            raise self.reader.error(primaries[1], "there is more than one <primaryObjective>")
+        objectives = [
+            self._objective(objective, required_id=True)
+            for objective in _children(element, IMSSS, "objective")
+        ]
+        return {
+            "primaryObjective": self._objective(primaries[0], False) if primaries else None,
+            "objectives": objectives,
+        }
+
+    def _objective(self, element: etree._Element, required_id: bool) -> dict[str, Any]:
+        reader = self.reader
+        map_info = [
+            {
+                "targetObjectiveID": reader.attribute(info, "targetObjectiveID", required=True),
+                **self._flags(info, _MAP_INFO),
+            }
+            for info in _children(element, IMSSS, "mapInfo")
+        ]
+        identifier = reader.attribute(
+            element, "objectiveID", required=required_id or bool(map_info)
+        )
+        measure = _children(element, IMSSS, "minNormalizedMeasure")
+        threshold = (
+            reader.decimal(measure[0], reader.text(measure[0]), "minNormalizedMeasure", -1.0, 1.0)
+            if measure
+            else None
+        )
+        return {
+            "objectiveID": identifier,
+            "satisfiedByMeasure": reader.boolean(element, "satisfiedByMeasure", False),
+            "minNormalizedMeasure": 1.0 if threshold is None else threshold,
+            "mapInfo": map_info,
+        }
+
+    def _randomization(self, element: etree._Element | None) -> dict[str, Any]:
+        if element is None:
+            return {
+                "randomizationTiming": "never",
+                "selectCount": None,
+                "reorderChildren": False,
+                "selectionTiming": "never",
+            }
+        reader = self.reader
+        return {
+            "randomizationTiming": reader.choice(element, "randomizationTiming", TIMINGS, "never"),
+            "selectCount": reader.count(element, "selectCount"),
+            "reorderChildren": reader.boolean(element, "reorderChildren", False),
+            "selectionTiming": reader.choice(element, "selectionTiming", TIMINGS, "never"),
+        }
+
+    def _rollup_considerations(self, element: etree._Element | None) -> dict[str, Any]:
+        names = ("Satisfied", "NotSatisfied", "Completed", "Incomplete")
+        if element is None:
+            considerations: dict[str, Any] = {f"requiredFor{name}": "always" for name in names}
+            return {**considerations, "measureSatisfactionIfActive": True}
+        reader = self.reader
+        considerations = {
+            f"requiredFor{name}": reader.choice(
+                element, f"requiredFor{name}", REQUIRED_FOR, "always"
+            )
+            for name in names
+        }
+        active = reader.boolean(element, "measureSatisfactionIfActive", True)
+        return {**considerations, "measureSatisfactionIfActive": active}
+
+    def _adlseq_objectives(
+        self, element: etree._Element | None, objectives: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if element is None:
+            return []
+        known = _objective_ids(objectives)
+        result = []
+        for objective in _children(element, ADLSEQ, "objective"):
+            identifier = self.reader.attribute(objective, "objectiveID", required=True)
+            if identifier not in known:
+                # SCORM 2004 4th ed. CAM ch. 5: it extends an <imsss:objective> of the same ID.
+                raise self.reader.error(
+                    objective, f"adlseq objective {identifier!r} matches no imsss objective"
+                )
+            map_info = [
+                {
+                    "targetObjectiveID": self.reader.attribute(
+                        info, "targetObjectiveID", required=True
+                    ),
+                    **self._flags(info, _ADL_MAP_INFO),
+                }
+                for info in _children(objective, ADLSEQ, "mapInfo")
+            ]
+            result.append({"objectiveID": identifier, "mapInfo": map_info})
+        return result
+
+    def _check_referenced_objectives(
+        self, result: dict[str, Any], objectives: dict[str, Any], sequencing: etree._Element
+    ) -> None:
+        known = _objective_ids(objectives)
+        for rules in result["sequencingRules"].values():
+            for rule in rules:
+                for condition in rule["conditions"]:
+                    target = condition["referencedObjective"]
+                    if target is not None and target not in known:
+                        raise self.reader.error(
+                            sequencing,
+                            f"a rule condition refers to objective {target!r}, "
+                            "which this activity does not define",
+                        )
+
+    def _one(self, parent: etree._Element, name: str) -> etree._Element:
+        found = _children(parent, IMSSS, name)
+        if not found:
+            raise self.reader.error(parent, f"<{local_name(parent)}> lacks <imsss:{name}>")
+        return found[0]
+
+
+def _objective_ids(objectives: dict[str, Any]) -> set[str]:
+    primary = objectives["primaryObjective"]
+    ids = {objective["objectiveID"] for objective in objectives["objectives"]}
+    if primary is not None and primary["objectiveID"] is not None:
+        ids.add(primary["objectiveID"])
+    return ids
+
+
+def _children(parent: etree._Element, ns: str, name: str) -> list[etree._Element]:
+    return [
+        child
+        for child in element_children(parent)
+        if namespace(child) == ns and local_name(child) == name
+    ]
