@@ -22,18 +22,26 @@ def is_absolute_url(href: str) -> bool:
 
 
 def join_bases(*bases: str | None) -> str:
-    """xml:base values from the outermost element in; "" when there are none."""
+    """xml:base values from the outermost element in, each resolved against the one before."""
     resolved = ""
     for base in bases:
         if base:
-            resolved = urljoin(resolved, base.replace("\\", "/"))
+            resolved = _tidy(_resolve(resolved, base.strip().replace("\\", "/")))
     return resolved
 
 
+def _tidy(base: str) -> str:
+    """A relative base with its dot segments folded; leading ".." stays, to be refused later."""
+    if is_absolute_url(base) or not base:
+        return base
+    tidy = posixpath.normpath(base)
+    return "" if tidy == "." else tidy + ("/" if base.endswith("/") else "")
+
+
 def resolve_href(href: str, base: str, filename: str, line: int | None) -> str:
-    """`href` against `base`, normalised; absolute URLs are returned as they are."""
+    """`href` against `base`, normalised; absolute URLs of safe schemes are kept as they are."""
     href = href.strip().replace("\\", "/")
-    joined = href if is_absolute_url(href) else (urljoin(base, href) if base else href)
+    joined = _resolve(base, href)
     if is_absolute_url(joined):
         scheme = urlsplit(joined).scheme.lower()
         if scheme in UNSAFE_SCHEMES:
@@ -48,6 +56,24 @@ def resolve_href(href: str, base: str, filename: str, line: int | None) -> str:
     if path == ".":
         path = ""
     return urlunsplit(("", "", path, parts.query, parts.fragment))
+
+
+def _resolve(base: str, reference: str) -> str:
+    """RFC 3986 §5.2.2-5.2.3 for package paths: the base's directory, then the reference.
+
+    Unlike urljoin, dot segments are left for resolve_href to normalise, so that a climb above
+    the package root is seen and refused rather than silently dropped.
+    """
+    if not base or is_absolute_url(reference):
+        return reference
+    if is_absolute_url(base):
+        return urljoin(base, reference)
+    parts = urlsplit(reference)
+    if parts.netloc or parts.path.startswith("/") or parts.scheme:
+        return reference
+    base_path = urlsplit(base).path
+    directory = base_path[: base_path.rfind("/") + 1]
+    return urlunsplit(("", "", directory + parts.path, parts.query, parts.fragment))
 
 
 def package_file(url: str) -> str | None:

@@ -18,6 +18,7 @@ XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace"
 
 _DOCTYPE = re.compile(r"<!DOCTYPE", re.IGNORECASE)
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
+_POSITION = re.compile(r"\s*,?\s*line \d+, column (\d+)$")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -50,7 +51,9 @@ def parse_document(data: bytes, filename: str) -> etree._Element:
     try:
         root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as error:
-        raise ManifestError(filename, error.lineno, f"not well-formed XML: {error.msg}") from None
+        raise ManifestError(
+            filename, error.lineno, f"not well-formed XML: {_reason(error)}"
+        ) from None
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):
         raise ManifestError(filename, None, _ENTITY_REFUSAL)
@@ -65,6 +68,15 @@ _ENTITY_REFUSAL = (
     "declares entities in a DOCTYPE; refused, since entities can read local files (XXE) "
     "or expand without bound (billion laughs)"
 )
+
+
+def _reason(error: etree.XMLSyntaxError) -> str:
+    """lxml's message on one line, its trailing "line L, column C" shortened to the column."""
+    reason = " ".join(str(error.msg).split())
+    position = _POSITION.search(reason)
+    if position is not None:
+        reason = f"{reason[: position.start()]} (column {position.group(1)})"
+    return reason
 
 
 def _refuse_declared_entities(text: str, filename: str) -> None:

@@ -285,10 +285,13 @@ def _first(elements: list[etree._Element]) -> etree._Element | None:
 
 
 def _adlcp_children(element: etree._Element) -> dict[str, etree._Element]:
-    """adlcp child elements by lower-case local name (masteryscore, datafromlms, data…)."""
+    """adlcp child elements by lower-case local name (masteryscore, datafromlms, data…).
+
+    Manifests written without namespaces have them unqualified; no IMS CP name clashes.
+    """
     found: dict[str, etree._Element] = {}
     for child in element_children(element):
-        if namespace(child) in ADLCP_NAMESPACES:
+        if namespace(child) in (*ADLCP_NAMESPACES, None):
             found.setdefault(local_name(child).lower(), child)
     return found
 

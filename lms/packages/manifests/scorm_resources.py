@@ -39,10 +39,13 @@ def cp_children(parent: etree._Element, name: str) -> list[etree._Element]:
 
 
 def adlcp_attribute(element: etree._Element, name: str) -> str | None:
-    """adlcp:`name` in either ADL namespace, matched without regard to case (scormtype)."""
+    """adlcp:`name` in either ADL namespace (or none), matched without regard to case."""
     for key, value in element.attrib.items():
         qualified = etree.QName(key)
-        if qualified.namespace in ADLCP_NAMESPACES and qualified.localname.lower() == name.lower():
+        if (
+            qualified.namespace in (*ADLCP_NAMESPACES, None)
+            and qualified.localname.lower() == name.lower()
+        ):
             return value.strip() or None
     return None
 

@@ -1,0 +1,111 @@
+"""Small manifests written inline, for tests that change one thing and expect one error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+
+SCORM_2004_NAMESPACES = (
+    'xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" '
+    'xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3" '
+    'xmlns:adlseq="http://www.adlnet.org/xsd/adlseq_v1p3" '
+    'xmlns:adlnav="http://www.adlnet.org/xsd/adlnav_v1p3" '
+    'xmlns:imsss="http://www.imsglobal.org/xsd/imsss"'
+)
+SCORM_12_NAMESPACES = (
+    'xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2" '
+    'xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"'
+)
+ONE_RESOURCE = (
+    '<resource identifier="RES" type="webcontent" adlcp:scormType="sco" href="index.html">'
+    '<file href="index.html"/></resource>'
+)
+
+
+def scorm2004(
+    item_body: str = "",
+    *,
+    schemaversion: str | None = "2004 3rd Edition",
+    resources: str = ONE_RESOURCE,
+    item_attributes: str = 'identifierref="RES"',
+    after_resources: str = "",
+    manifest_attributes: str = "",
+) -> bytes:
+    """A one-item SCORM 2004 manifest; each line of the template is one line of the file."""
+    metadata = (
+        f"<metadata><schema>ADL SCORM</schema><schemaversion>{schemaversion}</schemaversion>"
+        "</metadata>"
+        if schemaversion is not None
+        else ""
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="M" {manifest_attributes} {SCORM_2004_NAMESPACES}>
+{metadata}
+<organizations default="ORG">
+<organization identifier="ORG">
+<title>Course</title>
+<item identifier="ITEM" {item_attributes}>
+<title>Lesson</title>
+{item_body}
+</item>
+</organization>
+</organizations>
+<resources>
+{resources}
+</resources>
+{after_resources}
+</manifest>
+""".encode()
+
+
+def scorm12(item_body: str = "", *, resources: str = "", item_attributes: str = "") -> bytes:
+    resources = resources or (
+        '<resource identifier="RES" type="webcontent" adlcp:scormtype="sco" href="index.html">'
+        '<file href="index.html"/></resource>'
+    )
+    return f"""<?xml version="1.0"?>
+<manifest identifier="M12" {SCORM_12_NAMESPACES}>
+<metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
+<organizations default="ORG">
+<organization identifier="ORG">
+<title>Course</title>
+<item identifier="ITEM" identifierref="RES" {item_attributes}>
+<title>Lesson</title>
+{item_body}
+</item>
+</organization>
+</organizations>
+<resources>
+{resources}
+</resources>
+</manifest>
+""".encode()
+
+
+def cmi5(au_attributes: str = "", *, url: str = "index.html", au_extra: str = "") -> bytes:
+    """A one-AU cmi5 course structure; the <au> start tag is on line 8."""
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<courseStructure xmlns="https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd">
+<course id="https://example.org/course">
+<title><langstring lang="en-US">Course</langstring></title>
+<description><langstring lang="en-US">About it</langstring></description>
+</course>
+<!-- the AU follows on line 8 -->
+<au id="https://example.org/course/au" {au_attributes}>
+<title><langstring lang="en-US">AU</langstring></title>
+<description><langstring lang="en-US">About the AU</langstring></description>
+{au_extra}
+<url>{url}</url>
+</au>
+</courseStructure>
+""".encode()
+
+
+def write_package(root: Path, files: dict[str, bytes]) -> list[str]:
+    """Writes `files` under `root` and returns their relative paths, as the archive lists them."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    return sorted(files)
