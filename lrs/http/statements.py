@@ -180,7 +180,7 @@ def _query_from(params: dict[str, str], mine: int | None, version: str) -> State
     if "agent" in params:
         agent = agent_param(params, version, groups=True)
     limit_text = params.get("limit", "0")
-    if not limit_text.isdigit():
+    if not (limit_text.isascii() and limit_text.isdigit()):
         raise BadRequest(f"limit: must be a whole number of 0 or more, not {limit_text!r}.")
     if "verb" in params:
         spec.validate_iri(params["verb"], "verb")

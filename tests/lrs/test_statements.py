@@ -344,3 +344,28 @@ def test_filters_combine(xapi):
         registration=registration,
     ).json["statements"]
     assert [s["id"] for s in found] == [wanted]
+
+
+def test_a_version_with_non_ascii_digits_is_refused(client, credential):
+    created, secret = credential
+    xapi = XapiClient(client, created.key, secret)
+    response = xapi.request(
+        "GET", "/statements", headers={"X-Experience-API-Version": "1.0.\u0663"}
+    )
+    assert response.status_code == 400
+
+
+def test_an_alternate_request_form_sent_as_a_json_string_is_read(client, credential):
+    import json
+    from urllib.parse import urlencode
+
+    created, secret = credential
+    xapi = XapiClient(client, created.key, secret, "1.0.3")
+    statement_id = str(uuid.uuid4())
+    form = urlencode({"statementId": statement_id, "content": json.dumps(statement())})
+    response = client.post(
+        "/xapi/statements?method=PUT",
+        data=json.dumps(form),
+        headers={**xapi.headers, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 204
