@@ -58,10 +58,9 @@ class _CourseStructure:
 
     def parse(self, root: etree._Element) -> tuple[ParsedPackage, list[FileReference]]:
         reader = self.reader
-        course_element = _only(reader, root, "course", required=True)
-        assert course_element is not None  # noqa: S101 - required=True raised otherwise
+        course_element = _the(reader, root, "course")
         course = {"id": self._id(course_element), **self._texts(course_element)}
-        objectives_element = _only(reader, root, "objectives", required=False)
+        objectives_element = _only(reader, root, "objectives")
         objectives = (
             [self._objective(child) for child in _cmi5_children(objectives_element, "objective")]
             if objectives_element is not None
@@ -109,7 +108,7 @@ class _CourseStructure:
         reader = self.reader
         identifier = self._id(element)
         texts = self._texts(element)
-        url_element = _only(reader, element, "url", required=True)
+        url_element = _the(reader, element, "url")
         url = reader.text(url_element)
         if url is None:
             raise reader.error(url_element, f"AU {identifier!r} has an empty <url>")
@@ -126,8 +125,8 @@ class _CourseStructure:
             "launchMethod": reader.choice(element, "launchMethod", LAUNCH_METHODS, "AnyWindow"),
             "moveOn": reader.choice(element, "moveOn", MOVE_ON, "NotApplicable"),
             "masteryScore": reader.decimal_attribute(element, "masteryScore", None, 0, 1),
-            "launchParameters": reader.text(_only(reader, element, "launchParameters", False)),
-            "entitlementKey": reader.text(_only(reader, element, "entitlementKey", False)),
+            "launchParameters": reader.text(_only(reader, element, "launchParameters")),
+            "entitlementKey": reader.text(_only(reader, element, "entitlementKey")),
             "activityType": activity_type,
         }
 
@@ -151,13 +150,12 @@ class _CourseStructure:
         return {"id": identifier, **self._texts(element)}
 
     def _objective_references(self, element: etree._Element) -> list[str]:
-        container = _only(self.reader, element, "objectives", required=False)
+        container = _only(self.reader, element, "objectives")
         if container is None:
             return []
         idrefs = []
         for objective in _cmi5_children(container, "objective"):
-            idref = self.reader.attribute(objective, "idref", required=True)
-            assert idref is not None  # noqa: S101 - required=True raised otherwise
+            idref = self.reader.required(objective, "idref")
             if idref not in self.objective_ids:
                 raise self.reader.error(
                     objective, f"objective idref {idref!r} names no course <objective>"
@@ -167,8 +165,7 @@ class _CourseStructure:
 
     def _id(self, element: etree._Element) -> str:
         """A globally unique IRI, unique within the course structure (§13.1)."""
-        identifier = self.reader.attribute(element, "id", required=True)
-        assert identifier is not None  # noqa: S101 - required=True raised otherwise
+        identifier = self.reader.required(element, "id")
         if not _IRI.fullmatch(identifier):
             raise self.reader.error(
                 element, f"<{local_name(element)}> id {identifier!r} is not an IRI"
@@ -187,8 +184,7 @@ class _CourseStructure:
     def _langstrings(self, element: etree._Element, name: str) -> dict[str, str]:
         """{language: text}; "und" (BCP 47's undetermined) where lang is absent."""
         reader = self.reader
-        holder = _only(reader, element, name, required=True)
-        assert holder is not None  # noqa: S101 - required=True raised otherwise
+        holder = _the(reader, element, name)
         strings: dict[str, str] = {}
         for langstring in _cmi5_children(holder, "langstring"):
             language = reader.attribute(langstring, "lang") or "und"
@@ -206,12 +202,17 @@ def _cmi5_children(parent: etree._Element, name: str) -> list[etree._Element]:
     ]
 
 
-def _only(
-    reader: ElementReader, parent: etree._Element, name: str, required: bool
-) -> etree._Element | None:
+def _only(reader: ElementReader, parent: etree._Element, name: str) -> etree._Element | None:
+    """The child `name` if there is one; more than one is an error (the XSD allows one)."""
     found = _cmi5_children(parent, name)
     if len(found) > 1:
         raise reader.error(found[1], f"<{local_name(parent)}> has more than one <{name}>")
-    if not found and required:
-        raise reader.error(parent, f"<{local_name(parent)}> lacks its <{name}>")
     return found[0] if found else None
+
+
+def _the(reader: ElementReader, parent: etree._Element, name: str) -> etree._Element:
+    """The child `name` the XSD requires."""
+    found = _only(reader, parent, name)
+    if found is None:
+        raise reader.error(parent, f"<{local_name(parent)}> lacks its <{name}>")
+    return found

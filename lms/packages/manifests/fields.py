@@ -33,14 +33,19 @@ class ElementReader:
         self, element: etree._Element, name: str, *, required: bool = False
     ) -> str | None:
         """The attribute's value with surrounding whitespace removed; "" counts as absent."""
+        if required:
+            return self.required(element, name)
         value = element.get(name)
         value = value.strip() if value is not None else None
-        if not value:
-            if required:
-                raise self.error(
-                    element, f"<{local_name(element)}> lacks the required attribute {_show(name)}"
-                )
-            return None
+        return value or None
+
+    def required(self, element: etree._Element, name: str) -> str:
+        """An attribute the standard requires: ManifestError when absent or blank."""
+        value = self.attribute(element, name)
+        if value is None:
+            raise self.error(
+                element, f"<{local_name(element)}> lacks the required attribute {_show(name)}"
+            )
         return value
 
     def text(self, element: etree._Element | None) -> str | None:
@@ -106,9 +111,7 @@ class ElementReader:
         return self.vocabulary(element, value, _show(name), allowed)
 
     def required_choice(self, element: etree._Element, name: str, allowed: Collection[str]) -> str:
-        value = self.attribute(element, name, required=True)
-        assert value is not None  # noqa: S101 - attribute() raised otherwise
-        return self.vocabulary(element, value, _show(name), allowed)
+        return self.vocabulary(element, self.required(element, name), _show(name), allowed)
 
     def vocabulary(
         self, element: etree._Element, value: str, what: str, allowed: Collection[str]

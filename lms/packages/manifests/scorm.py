@@ -67,8 +67,7 @@ class _ScormManifest:
 
     def parse(self) -> tuple[ParsedPackage, list[FileReference]]:
         reader, manifest = self.reader, self.manifest
-        identifier = reader.attribute(manifest, "identifier", required=True)
-        assert identifier is not None  # noqa: S101 - required=True raised otherwise
+        identifier = reader.required(manifest, "identifier")
         base = join_bases(xml_base(manifest))
         self.resources = parse_resources(manifest, base, reader, self.references)
         self.identifiers.update(self.resources)
@@ -179,8 +178,7 @@ class _ScormManifest:
         }
 
     def _claim(self, element: etree._Element) -> str:
-        identifier = self.reader.attribute(element, "identifier", required=True)
-        assert identifier is not None  # noqa: S101 - required=True raised otherwise
+        identifier = self.reader.required(element, "identifier")
         if identifier in self.identifiers:
             raise self.reader.error(element, f"the identifier {identifier!r} is used twice")
         self.identifiers.add(identifier)
@@ -234,7 +232,7 @@ class _ScormManifest:
         reader = self.reader
         return [
             {
-                "targetID": reader.attribute(bucket, "targetID", required=True),
+                "targetID": reader.required(bucket, "targetID"),
                 "readSharedData": reader.boolean(bucket, "readSharedData", True),
                 "writeSharedData": reader.boolean(bucket, "writeSharedData", False),
             }

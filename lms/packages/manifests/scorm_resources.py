@@ -100,8 +100,8 @@ def _resource(
     reader: ElementReader,
     references: list[FileReference],
 ) -> dict[str, Any]:
-    identifier = reader.attribute(element, "identifier", required=True)
-    resource_type = reader.attribute(element, "type", required=True)
+    identifier = reader.required(element, "identifier")
+    resource_type = reader.required(element, "type")
     scorm_type = adlcp_attribute(element, "scormType")
     if scorm_type is None:
         raise reader.error(element, f"resource {identifier!r} lacks adlcp:scormType (sco or asset)")
@@ -114,7 +114,7 @@ def _resource(
     files = []
     for file in cp_children(element, "file"):
         path = resolve_href(
-            reader.attribute(file, "href", required=True) or "",
+            reader.required(file, "href"),
             base,
             reader.filename,
             file.sourceline,
@@ -122,7 +122,7 @@ def _resource(
         references.extend(reference(path, reader.filename, file.sourceline))
         files.append(path)
     dependencies = [
-        reader.attribute(dependency, "identifierref", required=True)
+        reader.required(dependency, "identifierref")
         for dependency in cp_children(element, "dependency")
     ]
     return {

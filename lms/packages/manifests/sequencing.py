@@ -80,7 +80,7 @@ def sequencing_collection(
     shared: dict[str, etree._Element] = {}
     for collection in _children(manifest, IMSSS, "sequencingCollection"):
         for sequencing in _children(collection, IMSSS, "sequencing"):
-            identifier = reader.attribute(sequencing, "ID", required=True)
+            identifier = reader.required(sequencing, "ID")
             if identifier in shared:
                 raise reader.error(sequencing, f"the sequencing ID {identifier!r} is used twice")
             shared[identifier] = sequencing
@@ -258,7 +258,7 @@ class SequencingParser:
         reader = self.reader
         map_info = [
             {
-                "targetObjectiveID": reader.attribute(info, "targetObjectiveID", required=True),
+                "targetObjectiveID": reader.required(info, "targetObjectiveID"),
                 **self._flags(info, _MAP_INFO),
             }
             for info in _children(element, IMSSS, "mapInfo")
@@ -318,7 +318,7 @@ class SequencingParser:
         known = _objective_ids(objectives)
         result = []
         for objective in _children(element, ADLSEQ, "objective"):
-            identifier = self.reader.attribute(objective, "objectiveID", required=True)
+            identifier = self.reader.required(objective, "objectiveID")
             if identifier not in known:
                 # SCORM 2004 4th ed. CAM ch. 5: it extends an <imsss:objective> of the same ID.
                 raise self.reader.error(
@@ -326,9 +326,7 @@ class SequencingParser:
                 )
             map_info = [
                 {
-                    "targetObjectiveID": self.reader.attribute(
-                        info, "targetObjectiveID", required=True
-                    ),
+                    "targetObjectiveID": self.reader.required(info, "targetObjectiveID"),
                     **self._flags(info, _ADL_MAP_INFO),
                 }
                 for info in _children(objective, ADLSEQ, "mapInfo")

@@ -61,8 +61,7 @@ def parse_tincan_xml(
 def _activity(
     reader: ElementReader, element: etree._Element, references: list[FileReference]
 ) -> dict[str, Any]:
-    identifier = reader.attribute(element, "id", required=True)
-    assert identifier is not None  # noqa: S101 - required=True raised otherwise
+    identifier = reader.required(element, "id")
     if not _IRI.fullmatch(identifier):
         raise reader.error(element, f"activity id {identifier!r} is not an IRI")
     launch: dict[str, str] = {}
