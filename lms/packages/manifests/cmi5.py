@@ -14,7 +14,7 @@ from lxml import etree
 
 from lms.packages.manifests.fields import ElementReader
 from lms.packages.manifests.model import FileReference, ParsedPackage
-from lms.packages.manifests.references import is_absolute_url, reference, resolve_href
+from lms.packages.manifests.references import file_references, is_absolute_url, resolve_href
 from lms.packages.manifests.safe_xml import (
     element_children,
     local_name,
@@ -140,7 +140,7 @@ class _CourseStructure:
                 "URLs (§14.2)",
             )
         resolved = resolve_href(url, "", self.reader.filename, element.sourceline)
-        self.references.extend(reference(resolved, self.reader.filename, element.sourceline))
+        self.references.extend(file_references(resolved, self.reader.filename, element.sourceline))
         return resolved
 
     def _objective(self, element: etree._Element) -> dict[str, Any]:

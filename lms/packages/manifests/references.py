@@ -84,7 +84,8 @@ def package_file(url: str) -> str | None:
     return path or None
 
 
-def reference(url: str, filename: str, line: int | None) -> list[FileReference]:
+def file_references(url: str, filename: str, line: int | None) -> list[FileReference]:
+    """The package file `url` names, where the manifest names it; none for absolute URLs."""
     path = package_file(url)
     return [FileReference(path, filename, line)] if path else []
 

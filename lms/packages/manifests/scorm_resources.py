@@ -13,7 +13,7 @@ from lxml import etree
 
 from lms.packages.manifests.fields import ElementReader
 from lms.packages.manifests.model import FileReference
-from lms.packages.manifests.references import join_bases, reference, resolve_href
+from lms.packages.manifests.references import file_references, join_bases, resolve_href
 from lms.packages.manifests.safe_xml import element_children, local_name, namespace, xml_base
 
 ADLCP_12 = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
@@ -110,7 +110,7 @@ def _resource(
     href = reader.attribute(element, "href")
     launch = resolve_href(href, base, reader.filename, element.sourceline) if href else None
     if launch is not None:
-        references.extend(reference(launch, reader.filename, element.sourceline))
+        references.extend(file_references(launch, reader.filename, element.sourceline))
     files = []
     for file in cp_children(element, "file"):
         path = resolve_href(
@@ -119,7 +119,7 @@ def _resource(
             reader.filename,
             file.sourceline,
         )
-        references.extend(reference(path, reader.filename, file.sourceline))
+        references.extend(file_references(path, reader.filename, file.sourceline))
         files.append(path)
     dependencies = [
         reader.required(dependency, "identifierref")

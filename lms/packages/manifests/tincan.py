@@ -14,7 +14,7 @@ from lxml import etree
 
 from lms.packages.manifests.fields import ElementReader
 from lms.packages.manifests.model import FileReference, ParsedPackage
-from lms.packages.manifests.references import reference, resolve_href
+from lms.packages.manifests.references import file_references, resolve_href
 from lms.packages.manifests.safe_xml import (
     element_children,
     local_name,
@@ -70,7 +70,7 @@ def _activity(
         if url is None:
             raise reader.error(launch_element, f"activity {identifier!r} has an empty <launch>")
         resolved = resolve_href(url, "", reader.filename, launch_element.sourceline)
-        references.extend(reference(resolved, reader.filename, launch_element.sourceline))
+        references.extend(file_references(resolved, reader.filename, launch_element.sourceline))
         launch.setdefault(_language(reader, launch_element), resolved)
     return {
         "id": identifier,
