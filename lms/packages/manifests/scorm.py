@@ -61,6 +61,8 @@ class _ScormManifest:
         self.reader = reader
         self.standard, self.edition = scorm_edition(manifest, reader)
         self.references: list[FileReference] = []
+        # Organization and item identifiers; resources are checked among themselves, since
+        # authoring tools often give an item its resource's identifier.
         self.identifiers: set[str] = set()
         self.sequencing = SequencingParser(reader, sequencing_collection(manifest, reader))
         self.resources: dict[str, dict[str, Any]] = {}
@@ -70,7 +72,6 @@ class _ScormManifest:
         identifier = reader.required(manifest, "identifier")
         base = join_bases(xml_base(manifest))
         self.resources = parse_resources(manifest, base, reader, self.references)
-        self.identifiers.update(self.resources)
         organizations, default = self._organizations()
         chosen = next(org for org in organizations if org["identifier"] == default)
         launch = _first_launch(chosen["items"])

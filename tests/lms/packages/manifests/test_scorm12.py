@@ -167,6 +167,14 @@ def test_an_identifier_used_twice_is_refused():
     assert caught.value.line == 15
 
 
+def test_an_item_may_share_its_resource_identifier_but_not_another_items():
+    package, _ = parse_scorm_manifest(scorm12().replace(b'identifier="ITEM"', b'identifier="RES"'))
+    assert package.structure["organizations"][0]["items"][0]["identifier"] == "RES"
+    with pytest.raises(ManifestError, match="the identifier 'ORG' is used twice") as caught:
+        parse_scorm_manifest(scorm12().replace(b'identifier="ITEM"', b'identifier="ORG"'))
+    assert caught.value.line == 7
+
+
 def test_a_resource_needs_scormtype_sco_or_asset():
     bad = '<resource identifier="RES" type="webcontent" adlcp:scormtype="lesson" href="a.html"/>'
     with pytest.raises(ManifestError, match="'lesson', not one of asset, sco"):
