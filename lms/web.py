@@ -10,8 +10,9 @@ from flask import abort, redirect, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from lms.accounts.interfaces import AccountsError, Role
+from lms.accounts.interfaces import Role
 from lms.accounts.services import needs_post_id
+from lms.domain import DomainError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -46,7 +47,15 @@ def post_id_required(view: Callable[P, R]) -> Callable[P, R]:
     return checked
 
 
-def place_error(form: FlaskForm, error: AccountsError) -> None:
+def require_csrf() -> None:
+    """A button that changes something: refuse it unless its form's CSRF token is good."""
+    from lms.accounts.forms import ConfirmForm
+
+    if not ConfirmForm().validate_on_submit():
+        abort(400, "The form's security token (csrf_token) is missing or stale.")
+
+
+def place_error(form: FlaskForm, error: DomainError) -> None:
     """Show a service's error beside the field it names, or above the form."""
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 
+from lms.domain import DomainError
+
 
 class Role(enum.StrEnum):
     PEACE_OFFICER = "peace_officer"
@@ -31,13 +33,8 @@ ROLE_LABELS = {
 SELF_CHOSEN_ROLES = (Role.PEACE_OFFICER, Role.DISPATCHER)
 
 
-class AccountsError(Exception):
-    """A rule of the accounts area was broken. `field` names the input at fault, if any."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class AccountsError(DomainError):
+    """A rule of the accounts area was broken."""
 
 
 class InvalidSignIn(AccountsError):

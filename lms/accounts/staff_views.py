@@ -7,11 +7,11 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from lms.accounts import access_requests
-from lms.accounts.forms import ConfirmForm, CredentialForm, DecisionForm
+from lms.accounts.forms import CredentialForm, DecisionForm
 from lms.accounts.interfaces import AccountsError, NotFound, Role
 from lms.accounts.models import AccessRequest
 from lms.db import db
-from lms.web import role_required
+from lms.web import require_csrf, role_required
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -144,8 +144,7 @@ def create_credential() -> ResponseReturnValue:
 def revoke_credential(key: str) -> ResponseReturnValue:
     from lrs import credentials
 
-    if not ConfirmForm().validate_on_submit():
-        abort(400, "The form's security token (csrf_token) is missing or stale.")
+    require_csrf()
     revoked = current_app.extensions["lrs"].with_connection(
         lambda connection: credentials.revoke(connection, key), write=True
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 
 from lms.accounts.interfaces import Role
+from lms.domain import DomainError
 
 
 class Audience(enum.StrEnum):
@@ -80,11 +81,8 @@ class PspCategory(enum.StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
-class CatalogError(Exception):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class CatalogError(DomainError):
+    """A rule of the catalog was broken."""
 
 
 class CourseNotFound(CatalogError):

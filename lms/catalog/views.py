@@ -23,7 +23,7 @@ from lms.catalog.interfaces import (
 )
 from lms.catalog.models import Course
 from lms.db import db
-from lms.web import place_error, post_id_required, role_required
+from lms.web import place_error, post_id_required, require_csrf, role_required
 
 bp = Blueprint("catalog", __name__)
 INVALID = 422
@@ -53,8 +53,7 @@ def course_catalog() -> ResponseReturnValue:
 @bp.post("/courses/<int:course_id>/register")
 @post_id_required
 def register(course_id: int) -> ResponseReturnValue:
-    if not ConfirmForm().validate_on_submit():
-        abort(400, "The form's security token (csrf_token) is missing or stale.")
+    require_csrf()
     try:
         registration = services.register(current_user, course_id)
     except CourseNotFound:
@@ -70,8 +69,7 @@ def register(course_id: int) -> ResponseReturnValue:
 @bp.post("/registrations/<int:registration_id>/drop")
 @post_id_required
 def drop(registration_id: int) -> ResponseReturnValue:
-    if not ConfirmForm().validate_on_submit():
-        abort(400, "The form's security token (csrf_token) is missing or stale.")
+    require_csrf()
     try:
         registration = services.drop(current_user, registration_id)
     except CourseNotFound:
