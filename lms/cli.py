@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
@@ -127,3 +130,43 @@ def credential_revoke(key: str) -> None:
     if not store.with_connection(lambda c: credentials.revoke(c, key), write=True):
         raise click.UsageError(f"no active credential with key {key}")
     click.echo(f"revoked {key}")
+
+
+@main.group()
+def packages() -> None:
+    """Course packages (SCORM 1.2, SCORM 2004, cmi5, Tin Can)."""
+
+
+@packages.command("import")
+@click.argument("package_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def packages_import(package_file: Path) -> None:
+    """Import PACKAGE_FILE (a zip, or a bare cmi5.xml); the last line printed is one JSON object
+    with the course id, the package version and the standard."""
+    import json
+
+    from flask import current_app
+
+    from lms.packages.content_store import content_store_from_config
+    from lms.packages.importer import PackageRejected, import_package
+
+    instance = Path(current_app.instance_path)
+    store = content_store_from_config(current_app.config, instance)
+    bars: dict[str, object] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            bar = click.progressbar(length=max(total, 1), label=stage, file=sys.stderr)
+            bar.__enter__()
+            bars[stage] = bar
+        bar.update(done - bar.pos)  # type: ignore[attr-defined]
+
+    try:
+        result = import_package(package_file, store, instance / "imports", progress=progress)
+    except PackageRejected as error:
+        raise click.ClickException(f"rejected: {error.message}") from None
+    finally:
+        for bar in bars.values():
+            bar.__exit__(None, None, None)  # type: ignore[attr-defined]
+    click.echo(json.dumps(result.as_json()))

@@ -6,6 +6,7 @@ from __future__ import annotations
 def import_all() -> None:
     import lms.accounts.models  # noqa: F401
     import lms.catalog.models  # noqa: F401
+    import lms.packages.models  # noqa: F401
 
 
 def all_metadata() -> list:

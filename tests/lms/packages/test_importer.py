@@ -1,0 +1,116 @@
+"""Importing packages: from a zip to a course with versions, its files in the content store."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lms.catalog.models import Course
+from lms.db import db
+from lms.packages.content_store import LocalContentStore
+from lms.packages.importer import PackageRejected, import_package, versions_of
+from lms.packages.models import PackageVersion
+
+DATA = Path(__file__).parent / "manifests" / "data"
+SCORM12_FILES = [
+    "law/index.html",
+    "law/graham.mp4",
+    "policy/policy.pdf",
+    "exam/exam.html",
+    "shared/apiwrapper.js",
+    "shared/style.css",
+]
+
+
+def scorm12_zip(tmp_path: Path, name: str = "uof.zip", nested: bool = False) -> Path:
+    manifest = (DATA / "scorm12" / "imsmanifest.xml").read_text()
+    referenced = set(re.findall(r'href="([^"?]+)', manifest)) | set(SCORM12_FILES)
+    top = "course/" if nested else ""
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{top}imsmanifest.xml", manifest)
+        for href in sorted(referenced):
+            archive.writestr(f"{top}{href}", f"content of {href}")
+    return path
+
+
+@pytest.fixture
+def store(tmp_path):
+    return LocalContentStore(tmp_path / "content")
+
+
+def test_a_scorm_package_becomes_an_unpublished_course_with_its_files_stored(app, tmp_path, store):
+    result = import_package(scorm12_zip(tmp_path, nested=True), store, tmp_path / "work")
+    assert (result.standard, result.version) == ("scorm12", 1)
+    course = db.session.get(Course, result.course_id)
+    assert course is not None and not course.published
+    version = db.session.query(PackageVersion).one()
+    assert version.content_prefix == f"packages/{course.id}/1/"
+    assert store.exists(f"packages/{course.id}/1/imsmanifest.xml")
+    assert store.stat(f"packages/{course.id}/1/law/index.html").size == len(
+        "content of law/index.html"
+    )
+    assert json.loads(version.parsed)["standard"] == "scorm12"
+    assert not any((tmp_path / "work").iterdir()), "the unpacked copy is removed"
+
+
+def test_importing_the_same_package_again_makes_the_next_version(app, tmp_path, store):
+    first = import_package(scorm12_zip(tmp_path), store, tmp_path / "work")
+    second = import_package(scorm12_zip(tmp_path, "again.zip"), store, tmp_path / "work")
+    assert second.course_id == first.course_id and second.version == 2
+    assert [v.version for v in versions_of(first.course_id)] == [2, 1]
+    assert store.exists(f"packages/{first.course_id}/1/imsmanifest.xml")
+
+
+def test_an_unsafe_archive_is_rejected_naming_the_entry_and_nothing_is_recorded(
+    app, tmp_path, store
+):
+    bad = tmp_path / "evil.zip"
+    with zipfile.ZipFile(bad, "w") as archive:
+        archive.writestr("imsmanifest.xml", "<manifest/>")
+        archive.writestr("../outside.txt", "escape")
+    with pytest.raises(PackageRejected) as raised:
+        import_package(bad, store, tmp_path / "work")
+    assert "evil.zip" in raised.value.message and "../outside.txt" in raised.value.message
+    assert db.session.query(Course).count() == 0
+    assert not (tmp_path / "outside.txt").exists()
+
+
+def test_a_manifest_error_names_the_file_and_line(app, tmp_path, store):
+    bad = tmp_path / "broken.zip"
+    with zipfile.ZipFile(bad, "w") as archive:
+        archive.writestr("imsmanifest.xml", "<manifest>\n<organizations>\n</manifest>")
+    with pytest.raises(PackageRejected) as raised:
+        import_package(bad, store, tmp_path / "work")
+    assert raised.value.message.startswith("imsmanifest.xml:")
+    assert db.session.query(PackageVersion).count() == 0
+
+
+def test_a_bare_cmi5_xml_with_hosted_aus_is_imported(app, tmp_path, store):
+    bare = tmp_path / "cmi5.xml"
+    xml = (DATA / "cmi5_course" / "cmi5.xml").read_text()
+    bare.write_text(
+        re.sub(r"<url>(?!https://)([^<]+)</url>", r"<url>https://aus.example.net/\1</url>", xml)
+    )
+    result = import_package(bare, store, tmp_path / "work")
+    assert result.standard == "cmi5" and result.file_count == 0
+
+
+def test_cli_import_prints_one_json_object_last(app, tmp_path, monkeypatch):
+    from lms.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path / "instance"))
+    result = CliRunner().invoke(main, ["packages", "import", str(scorm12_zip(tmp_path))])
+    assert result.exit_code == 0, result.output
+    last = json.loads(result.output.strip().splitlines()[-1])
+    assert last["standard"] == "scorm12" and last["version"] == 1 and last["course_id"]
+    bad = tmp_path / "not-a-zip.zip"
+    bad.write_text("hello")
+    rejected = CliRunner().invoke(main, ["packages", "import", str(bad)])
+    assert rejected.exit_code != 0 and "rejected" in rejected.output
