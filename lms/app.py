@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -110,12 +111,16 @@ def _register_blueprints(app: Flask) -> None:
     from lms.accounts.staff_views import bp as staff_bp
     from lms.accounts.views import bp as accounts_bp
     from lms.catalog.views import bp as catalog_bp
+    from lms.packages.content_store import content_store_from_config
+    from lms.packages.views import bp as packages_bp
 
     app.register_blueprint(health.bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(catalog_bp)
+    app.register_blueprint(packages_bp)
+    app.extensions["content_store"] = content_store_from_config(app.config, Path(app.instance_path))
 
 
 def _register_template_globals(app: Flask) -> None:

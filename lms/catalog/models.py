@@ -70,6 +70,8 @@ class Registration(db.Model):
     uuid: Mapped[str] = mapped_column(String(36), default=lambda: str(uuid.uuid4()))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    # The package version the learner started on: a newer import leaves them on it.
+    package_version_id: Mapped[int | None] = mapped_column(ForeignKey("package_version.id"))
     # active | dropped | completed
     status: Mapped[str] = mapped_column(String(20), default="active")
     registered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

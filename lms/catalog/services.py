@@ -92,10 +92,27 @@ def register(person: Person, course_id: int) -> Registration:
     )
     if held is not None:
         raise AlreadyRegistered("You are already registered for this course.", "course_id")
-    registration = Registration(person_id=person.id, course_id=course.id, status=ACTIVE)
+    registration = Registration(
+        person_id=person.id,
+        course_id=course.id,
+        status=ACTIVE,
+        package_version_id=latest_package_version_id(course.id),
+    )
     db.session.add(registration)
     db.session.commit()
     return registration
+
+
+def latest_package_version_id(course_id: int) -> int | None:
+    """The newest imported package version of the course: what a new registration gets."""
+    from lms.packages.models import PackageVersion
+
+    return db.session.scalar(
+        select(PackageVersion.id)
+        .where(PackageVersion.course_id == course_id)
+        .order_by(PackageVersion.version.desc())
+        .limit(1)
+    )
 
 
 def drop(person: Person, registration_id: int) -> Registration:

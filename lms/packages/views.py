@@ -1,0 +1,106 @@
+"""Serving a package version's files to the people who may launch it, on the player's origin.
+
+One URL per package version (`/content/<version>/<path>`); MIME types, ETag, Last-Modified and
+single byte ranges (video seeking); a path can never leave the version's folder.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, abort, current_app, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from lms.catalog.models import Registration
+from lms.db import db
+from lms.packages.content_store import ContentNotFound
+from lms.packages.models import PackageVersion
+
+bp = Blueprint("packages", __name__)
+SINGLE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def _may_launch(version: PackageVersion) -> bool:
+    """POST staff, and learners whose registration is on this version of the course."""
+    if current_user.is_post_staff:
+        return True
+    found = db.session.scalar(
+        select(Registration.id).where(
+            Registration.person_id == current_user.id,
+            Registration.package_version_id == version.id,
+            Registration.status.in_(("active", "completed")),
+        )
+    )
+    return found is not None
+
+
+def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """(first, last) of a single `Range: bytes=…` (RFC 9110 §14.1.2), None for the whole file;
+    raises ValueError when the range cannot be satisfied."""
+    if not header:
+        return None
+    match = SINGLE_RANGE.match(header.strip())
+    if match is None:
+        return None  # several ranges, or another unit: answered with the whole file
+    first, last = match.groups()
+    if first == "" and last == "":
+        raise ValueError(header)
+    if first == "":
+        length = int(last)
+        if length == 0:
+            raise ValueError(header)
+        return max(size - length, 0), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or end < start:
+        raise ValueError(header)
+    return start, end
+
+
+@bp.get("/content/<int:version_id>/<path:path>")
+@login_required
+def package_file(version_id: int, path: str) -> ResponseReturnValue:
+    version = db.session.get(PackageVersion, version_id)
+    if version is None or not _may_launch(version):
+        abort(404, "No such course file.")
+    store = current_app.extensions["content_store"]
+    key = version.content_prefix + path
+    try:
+        stored = store.stat(key)
+    except (ContentNotFound, ValueError):
+        abort(404, f"The package has no file {path}.")
+    headers = {
+        "ETag": stored.etag,
+        "Last-Modified": stored.last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT"),
+        "Accept-Ranges": "bytes",
+        "Cache-Control": "private, max-age=3600",
+        "X-Content-Type-Options": "nosniff",
+    }
+    if stored.etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
+        return Response(status=304, headers=headers)
+    try:
+        wanted = _byte_range(request.headers.get("Range"), stored.size)
+    except ValueError:
+        return Response(status=416, headers={**headers, "Content-Range": f"bytes */{stored.size}"})
+    if wanted is None:
+        body = store.open_range(key)
+        return Response(
+            body,
+            mimetype=stored.content_type,
+            headers={**headers, "Content-Length": str(stored.size)},
+            direct_passthrough=True,
+        )
+    start, end = wanted
+    return Response(
+        store.open_range(key, start, end),
+        status=206,
+        mimetype=stored.content_type,
+        headers={
+            **headers,
+            "Content-Length": str(end - start + 1),
+            "Content-Range": f"bytes {start}-{end}/{stored.size}",
+        },
+        direct_passthrough=True,
+    )
