@@ -20,6 +20,7 @@ from lms.config import (
     sqlite_url,
 )
 from lms.db import db, engine_options
+from lms.web import init_upload_limits
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -54,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         SQLALCHEMY_DATABASE_URI=database_url,
         SQLALCHEMY_ENGINE_OPTIONS=engine_options(database_url),
         MAX_CONTENT_LENGTH=settings.max_content_length,
+        LMS_MAX_PACKAGE_UPLOAD_BYTES=settings.max_package_upload_bytes,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=not development,
@@ -68,6 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     request_log.configure_logging(settings.log_level)
     db.init_app(app)
+    init_upload_limits(app)  # before the CSRF check, which reads the body
     csrf.init_app(app)
     login_manager.init_app(app)
     request_log.init_app(app)
@@ -112,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.accounts.views import bp as accounts_bp
     from lms.catalog.views import bp as catalog_bp
     from lms.packages.content_store import content_store_from_config
+    from lms.packages.staff_views import bp as imports_bp
     from lms.packages.views import bp as packages_bp
 
     app.register_blueprint(health.bp)
@@ -120,14 +124,17 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_bp)
     app.register_blueprint(catalog_bp)
     app.register_blueprint(packages_bp)
+    app.register_blueprint(imports_bp)
     app.extensions["content_store"] = content_store_from_config(app.config, Path(app.instance_path))
 
 
 def _register_template_globals(app: Flask) -> None:
     from lms.accounts.interfaces import Role
+    from lms.packages.imports import human_size
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["Role"] = Role
+    app.jinja_env.filters["human_size"] = human_size
 
 
 @login_manager.user_loader

@@ -26,6 +26,7 @@ class Settings:
     secret_key: str | None = None
     base_url: str = "http://127.0.0.1:5000"
     max_content_length: int = 16 * 1024 * 1024
+    max_package_upload_bytes: int = 5 * 1024**3
     log_level: str = "INFO"
     lrs_unversioned_reply: str = "2.0.0"
     extra: dict[str, object] = field(default_factory=dict)
@@ -45,6 +46,7 @@ class Settings:
             secret_key=env.get("LMS_SECRET_KEY") or None,
             base_url=(env.get("LMS_BASE_URL") or f"http://127.0.0.1:{port}").rstrip("/"),
             max_content_length=int(env.get("LMS_MAX_REQUEST_BYTES", 16 * 1024 * 1024)),
+            max_package_upload_bytes=int(env.get("LMS_MAX_PACKAGE_UPLOAD_BYTES", 5 * 1024**3)),
             log_level=env.get("LMS_LOG_LEVEL", "INFO").upper(),
             lrs_unversioned_reply=_xapi_version(env.get("LRS_UNVERSIONED_REPLY", "2.0.0")),
         )

@@ -21,11 +21,13 @@ TITLES = {
     404: "Page not found",
     405: "Method not allowed",
     409: "Conflict",
+    411: "Length required",
     413: "Too large",
     422: "Please correct the form",
     429: "Too many requests",
     500: "Something went wrong",
     503: "Unavailable",
+    507: "Not enough storage",
 }
 
 

@@ -1,4 +1,5 @@
-"""What every area's views share: role checks and putting a service's error beside its field."""
+"""What every area's views share: role checks, putting a service's error beside its field, and
+the larger body a view that takes uploads may receive."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from flask import abort, redirect, url_for
+from flask import Flask, abort, current_app, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -62,3 +64,38 @@ def place_error(form: FlaskForm, error: DomainError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def accepts_upload(limit_setting: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """The view takes bodies up to the app setting `limit_setting` (bytes) instead of the
+    application-wide MAX_CONTENT_LENGTH. Applied by `init_upload_limits` before anything reads
+    the body (the CSRF check reads a form), so the limit holds from the first byte."""
+
+    def decorate(view: Callable[P, R]) -> Callable[P, R]:
+        view.upload_limit_setting = limit_setting  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def init_upload_limits(app: Flask) -> None:
+    """Must be registered before any other before-request function that reads the body."""
+
+    @app.before_request
+    def _upload_limit() -> ResponseReturnValue | None:
+        view = current_app.view_functions.get(request.endpoint or "")
+        setting = getattr(view, "upload_limit_setting", None)
+        if setting is None:
+            return None
+        limit = int(current_app.config[setting])
+        request.max_content_length = limit
+        if request.content_length is not None and request.content_length > limit:
+            from lms.errors import error_response
+            from lms.packages.imports import human_size
+
+            return error_response(
+                413,
+                f"The file is {human_size(request.content_length)}; the largest accepted here "
+                f"is {human_size(limit)} (setting {setting}).",
+            )
+        return None

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from lms.accounts.models import Person
 from lms.accounts.services import needs_post_id
@@ -113,6 +113,16 @@ def latest_package_version_id(course_id: int) -> int | None:
         .order_by(PackageVersion.version.desc())
         .limit(1)
     )
+
+
+def learners_by_package_version(course_id: int) -> dict[int, int]:
+    """How many learners are active on each package version of the course."""
+    rows = db.session.execute(
+        select(Registration.package_version_id, func.count())
+        .where(Registration.course_id == course_id, Registration.status == ACTIVE)
+        .group_by(Registration.package_version_id)
+    )
+    return {version_id: count for version_id, count in rows if version_id is not None}
 
 
 def drop(person: Person, registration_id: int) -> Registration:

@@ -23,6 +23,7 @@ from lms.catalog.interfaces import (
 )
 from lms.catalog.models import Course
 from lms.db import db
+from lms.packages.importer import latest_version, versions_of
 from lms.web import place_error, post_id_required, require_csrf, role_required
 
 bp = Blueprint("catalog", __name__)
@@ -121,7 +122,12 @@ def _form_for(course: Course | None) -> CourseForm:
 @bp.get("/staff/courses")
 @role_required(Role.POST_STAFF)
 def course_list() -> ResponseReturnValue:
-    return render_template("catalog/staff_courses.html", courses=services.all_courses())
+    courses = services.all_courses()
+    return render_template(
+        "catalog/staff_courses.html",
+        courses=courses,
+        latest={course.id: latest_version(course.id) for course in courses},
+    )
 
 
 @bp.route("/staff/courses/new", methods=["GET", "POST"], endpoint="new_course")
@@ -145,4 +151,10 @@ def edit_course(course_id: int | None = None) -> ResponseReturnValue:
             flash(f"Course “{saved.title}” saved.", "success")
             return redirect(url_for("catalog.course_list"))
     status = INVALID if form.is_submitted() else 200
-    return render_template("catalog/edit_course.html", form=form, course=course), status
+    return render_template(
+        "catalog/edit_course.html",
+        form=form,
+        course=course,
+        versions=versions_of(course.id) if course else [],
+        learners=services.learners_by_package_version(course.id) if course else {},
+    ), status

@@ -8,11 +8,13 @@ import json
 import re
 import shutil
 import tempfile
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from lms.catalog.models import Course
 from lms.db import db
@@ -24,6 +26,7 @@ from lms.packages.safezip import Limits, UnsafeArchive, extract
 
 Progress = Callable[[str, int, int], None]
 CMI5_XML_LIMIT = 16 * 1024 * 1024
+RECORD_ATTEMPTS = 5
 
 
 class PackageRejected(DomainError):
@@ -66,26 +69,53 @@ def import_package(
     *,
     limits: Limits | None = None,
     progress: Progress | None = None,
+    content_prefix: str | None = None,
+    on_recorded: Callable[[PackageVersion], None] | None = None,
+    file_name: str | None = None,
 ) -> ImportResult:
-    """Import a package zip (or a bare cmi5.xml). Nothing is recorded unless all of it worked."""
+    """Import a package zip (or a bare cmi5.xml). Nothing is recorded unless all of it worked.
+
+    The files go under `content_prefix` (a folder of this import's own, new by default) before
+    the database is touched, so that no transaction stays open while gigabytes are copied; the
+    version is then recorded in one short transaction; `on_recorded` runs inside it, so what it
+    writes is committed with the version or not at all. Errors name the package by `file_name`
+    (the uploader's name for it), or by the file's own name."""
     limits = limits or Limits.from_environment()
+    prefix = content_prefix or f"packages/{uuid.uuid4().hex}/"
     work_folder.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="import-", dir=work_folder))
     try:
-        parsed, root, files, total = _unpack_and_parse(package_file, scratch, limits, progress)
-        return _record(parsed, root, files, total, store, progress)
+        parsed, root, files, total = _unpack_and_parse(
+            package_file, file_name or package_file.name, scratch, limits, progress
+        )
+        stored = 0
+
+        def storing(amount: int) -> None:
+            nonlocal stored
+            stored += amount
+            if progress:
+                progress("storing", stored, total)
+
+        if files:
+            store.put_tree(prefix, root, files, storing)
+        try:
+            return _record_version(parsed, prefix, len(files), total, on_recorded)
+        except BaseException:
+            if files:
+                store.delete_prefix(prefix)
+            raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _unpack_and_parse(
-    package_file: Path, scratch: Path, limits: Limits, progress: Progress | None
+    package_file: Path, name: str, scratch: Path, limits: Limits, progress: Progress | None
 ) -> tuple[ParsedPackage, Path, tuple[str, ...], int]:
     try:
         if package_file.suffix.lower() == ".xml":
             if package_file.stat().st_size > CMI5_XML_LIMIT:
-                raise PackageRejected(f"{package_file.name}: larger than a cmi5.xml may be")
-            return parse_cmi5_xml(package_file.read_bytes(), package_file.name), scratch, (), 0
+                raise PackageRejected(f"{name}: larger than a cmi5.xml may be")
+            return parse_cmi5_xml(package_file.read_bytes(), name), scratch, (), 0
         unpacked = extract(
             package_file,
             scratch / "package",
@@ -95,22 +125,47 @@ def _unpack_and_parse(
         parsed = detect_and_parse(unpacked.root, unpacked.files)
         return parsed, unpacked.root, unpacked.files, unpacked.total_bytes
     except UnsafeArchive as error:
-        raise PackageRejected(f"{package_file.name}: {error.message}") from None
+        raise PackageRejected(f"{name}: {error.message}") from None
     except ManifestError as error:
         raise PackageRejected(str(error)) from None
 
 
-def _record(
+def _record_version(
     parsed: ParsedPackage,
-    root: Path,
-    files: tuple[str, ...],
+    prefix: str,
+    file_count: int,
     total: int,
-    store: ContentStore,
-    progress: Progress | None,
+    on_recorded: Callable[[PackageVersion], None] | None,
+) -> ImportResult:
+    """Record the package as its course's next version (a new course for a new identifier).
+
+    Two imports of one course at once, in two processes, may pick the same version number, or
+    both make the course of a new identifier; the unique constraints refuse the second, and it
+    tries again and becomes the next version."""
+    attempt = 1
+    while True:
+        try:
+            return _try_record_version(parsed, prefix, file_count, total, on_recorded)
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == RECORD_ATTEMPTS:
+                raise
+            attempt += 1
+        except BaseException:
+            db.session.rollback()
+            raise
+
+
+def _try_record_version(
+    parsed: ParsedPackage,
+    prefix: str,
+    file_count: int,
+    total: int,
+    on_recorded: Callable[[PackageVersion], None] | None,
 ) -> ImportResult:
     earlier = db.session.scalar(
         select(PackageVersion)
-        .where(PackageVersion.identifier == parsed.identifier)
+        .where(PackageVersion.identifier == parsed.identifier[:500])
         .order_by(PackageVersion.version.desc())
         .limit(1)
     )
@@ -134,41 +189,26 @@ def _record(
         )
         or 0
     )
-    prefix = f"packages/{course_id}/{version}/"
-    sent = 0
-
-    def stored(amount: int) -> None:
-        nonlocal sent
-        sent += amount
-        if progress:
-            progress("storing", sent, total)
-
-    try:
-        if files:
-            store.put_tree(prefix, root, files, stored)
-        db.session.add(
-            PackageVersion(
-                course_id=course_id,
-                version=version,
-                standard=parsed.standard,
-                edition=parsed.edition,
-                identifier=parsed.identifier[:500],
-                title=parsed.title[:500],
-                launch=parsed.launch,
-                parsed=json.dumps(parsed.to_json()),
-                content_prefix=prefix,
-                file_count=len(files),
-                total_bytes=total,
-            )
-        )
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        if files:
-            store.delete_prefix(prefix)
-        raise
+    recorded = PackageVersion(
+        course_id=course_id,
+        version=version,
+        standard=parsed.standard,
+        edition=parsed.edition,
+        identifier=parsed.identifier[:500],
+        title=parsed.title[:500],
+        launch=parsed.launch,
+        parsed=json.dumps(parsed.to_json()),
+        content_prefix=prefix,
+        file_count=file_count,
+        total_bytes=total,
+    )
+    db.session.add(recorded)
+    db.session.flush()
+    if on_recorded is not None:
+        on_recorded(recorded)
+    db.session.commit()
     return ImportResult(
-        course_id, version, parsed.standard, parsed.edition, parsed.title, len(files)
+        course_id, version, parsed.standard, parsed.edition, parsed.title, file_count
     )
 
 
@@ -179,4 +219,13 @@ def versions_of(course_id: int) -> list[PackageVersion]:
             .where(PackageVersion.course_id == course_id)
             .order_by(PackageVersion.version.desc())
         )
+    )
+
+
+def latest_version(course_id: int) -> PackageVersion | None:
+    return db.session.scalar(
+        select(PackageVersion)
+        .where(PackageVersion.course_id == course_id)
+        .order_by(PackageVersion.version.desc())
+        .limit(1)
     )

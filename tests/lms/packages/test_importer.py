@@ -50,9 +50,8 @@ def test_a_scorm_package_becomes_an_unpublished_course_with_its_files_stored(app
     course = db.session.get(Course, result.course_id)
     assert course is not None and not course.published
     version = db.session.query(PackageVersion).one()
-    assert version.content_prefix == f"packages/{course.id}/1/"
-    assert store.exists(f"packages/{course.id}/1/imsmanifest.xml")
-    assert store.stat(f"packages/{course.id}/1/law/index.html").size == len(
+    assert store.exists(f"{version.content_prefix}imsmanifest.xml")
+    assert store.stat(f"{version.content_prefix}law/index.html").size == len(
         "content of law/index.html"
     )
     assert json.loads(version.parsed)["standard"] == "scorm12"
@@ -63,8 +62,10 @@ def test_importing_the_same_package_again_makes_the_next_version(app, tmp_path, 
     first = import_package(scorm12_zip(tmp_path), store, tmp_path / "work")
     second = import_package(scorm12_zip(tmp_path, "again.zip"), store, tmp_path / "work")
     assert second.course_id == first.course_id and second.version == 2
-    assert [v.version for v in versions_of(first.course_id)] == [2, 1]
-    assert store.exists(f"packages/{first.course_id}/1/imsmanifest.xml")
+    newer, older = versions_of(first.course_id)
+    assert (newer.version, older.version) == (2, 1)
+    assert newer.content_prefix != older.content_prefix
+    assert store.exists(f"{older.content_prefix}imsmanifest.xml"), "version 1 keeps its files"
 
 
 def test_an_unsafe_archive_is_rejected_naming_the_entry_and_nothing_is_recorded(
