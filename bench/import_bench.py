@@ -1,5 +1,7 @@
 """Package import benchmark: a generated 2 GB package and a 20,000-file package, each imported
-with `lms packages import` in a process of its own; prints time and peak memory (RSS).
+with `lms packages import` in a process of its own, then uploaded to a running portal the way
+the import page sends it; prints time and peak memory (RSS) of the importing process, and how
+long the portal took to answer other requests meanwhile.
 
     .venv/bin/python bench/import_bench.py [--big-mb 2048] [--files 20000]
 
@@ -11,12 +13,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 import zipfile
+from http.cookiejar import CookieJar
 from pathlib import Path
+from urllib.parse import urlencode
+from urllib.request import HTTPCookieProcessor, OpenerDirector, Request, build_opener
 
 MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
 <manifest identifier="bench.{name}" version="1"
@@ -82,6 +90,109 @@ def import_once(package: Path, instance: Path) -> dict[str, float]:
     }
 
 
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+STAFF = {"email": "staff@example.org", "password": "staff-demo-2026"}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _csrf(opener: OpenerDirector, url: str) -> str:
+    match = CSRF.search(opener.open(url).read().decode())
+    if match is None:
+        raise SystemExit(f"no csrf_token on {url}")
+    return match.group(1)
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory so far (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    raise SystemExit("no VmHWM in /proc")
+
+
+def web_import_once(package: Path, instance: Path) -> dict[str, float]:
+    """Upload the package to a portal served by `lms run` (one process), as the import page
+    does (the raw file as the body), follow the import to its end while timing /healthz, and
+    read the server's peak RSS."""
+    env = {
+        **os.environ,
+        "LMS_INSTANCE_PATH": str(instance),
+        "LMS_LOG_LEVEL": "WARNING",
+        "LMS_ENV": "development",
+    }
+    lms = str(Path(sys.executable).parent / "lms")
+    subprocess.run([lms, "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run([lms, "demo", "load"], env=env, check=True, capture_output=True)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [lms, "run", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        opener = build_opener(HTTPCookieProcessor(CookieJar()))
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                opener.open(f"{base}/healthz").read()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("the portal did not start") from None
+                time.sleep(0.2)
+        token = _csrf(opener, f"{base}/sign-in")
+        opener.open(f"{base}/sign-in", urlencode({**STAFF, "csrf_token": token}).encode()).read()
+        token = _csrf(opener, f"{base}/staff/packages")
+        baseline = _peak_rss_mb(server.pid)
+        start = time.perf_counter()
+        with package.open("rb") as body:
+            upload = Request(
+                f"{base}/staff/packages",
+                data=body,
+                method="POST",
+                headers={
+                    "Content-Length": str(package.stat().st_size),
+                    "Content-Type": "application/octet-stream",
+                    "X-File-Name": package.name,
+                    "X-CSRFToken": token,
+                    "Accept": "application/json",
+                },
+            )
+            queued = json.loads(opener.open(upload).read())
+        uploaded = time.perf_counter() - start
+        answers: list[float] = []
+        while True:
+            asked = time.perf_counter()
+            opener.open(f"{base}/healthz").read()
+            answers.append(time.perf_counter() - asked)
+            status = json.loads(opener.open(base + queued["status_url"]).read())
+            if status["status"] in ("done", "failed"):
+                break
+            time.sleep(0.2)
+        finished = time.perf_counter() - start
+        if status["status"] != "done":
+            raise SystemExit(f"web import of {package.name} failed: {status['message']}")
+        answers.sort()
+        return {
+            "upload_seconds": round(uploaded, 1),
+            "seconds": round(finished, 1),
+            "server_rss_before_mb": baseline,
+            "server_peak_rss_mb": _peak_rss_mb(server.pid),
+            "healthz_during_import_ms_max": round(answers[-1] * 1000, 1),
+            "healthz_during_import_ms_median": round(answers[len(answers) // 2] * 1000, 1),
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--big-mb", type=int, default=2048)
@@ -89,21 +200,27 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="import-bench-"))
     figures: dict[str, object] = {}
+    try:
+        big = work / "big.zip"
+        big_package(big, args.big_mb)
+        figures["big"] = {
+            "package_mb": round(big.stat().st_size / 1024**2),
+            **import_once(big, work / "i1"),
+        }
+        print(f"{args.big_mb} MiB package: {figures['big']}")
+        figures["big_web"] = web_import_once(big, work / "w1")
+        print(f"{args.big_mb} MiB package on the web: {figures['big_web']}")
+        big.unlink()
 
-    big = work / "big.zip"
-    big_package(big, args.big_mb)
-    figures["big"] = {
-        "package_mb": round(big.stat().st_size / 1024**2),
-        **import_once(big, work / "i1"),
-    }
-    print(f"{args.big_mb} MiB package: {figures['big']}")
-    big.unlink()
-
-    many = work / "many.zip"
-    many_files_package(many, args.files)
-    figures["many"] = {"entries": args.files + 2, **import_once(many, work / "i2")}
-    print(f"{args.files}-file package: {figures['many']}")
-    print(json.dumps(figures))
+        many = work / "many.zip"
+        many_files_package(many, args.files)
+        figures["many"] = {"entries": args.files + 2, **import_once(many, work / "i2")}
+        print(f"{args.files}-file package: {figures['many']}")
+        figures["many_web"] = web_import_once(many, work / "w2")
+        print(f"{args.files}-file package on the web: {figures['many_web']}")
+        print(json.dumps(figures))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
