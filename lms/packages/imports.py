@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from flask import Flask
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 
 from lms.accounts.models import Person
 from lms.db import db, utcnow
@@ -183,7 +183,8 @@ def is_stalled(job: PackageImport, now: dt.datetime | None = None) -> bool:
 # --- The worker ----------------------------------------------------------------------------
 
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="package-import")
-_waiting = threading.Semaphore(2)  # at most one run under way and one more asked for
+# One run waiting to start is enough: it will see every import queued before it starts.
+_waiting = threading.Semaphore(1)
 
 
 def start_worker(app: Flask) -> None:
@@ -212,7 +213,7 @@ def process_queue(app: Flask) -> int:
     return ran
 
 
-def _stalled_condition(now: dt.datetime):  # type: ignore[no-untyped-def]
+def _stalled_condition(now: dt.datetime) -> ColumnElement[bool]:
     return or_(
         PackageImport.status == QUEUED,
         and_(
@@ -277,7 +278,7 @@ class ImportTakenOver(Exception):
     """Another worker took this import over (this one was silent too long): stop."""
 
 
-def _owned(job_id: int, attempt: int):  # type: ignore[no-untyped-def]
+def _owned(job_id: int, attempt: int) -> ColumnElement[bool]:
     return and_(
         PackageImport.id == job_id,
         PackageImport.status == RUNNING,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
 import threading
 import time
 import zipfile
@@ -348,3 +349,33 @@ def test_two_imports_of_a_new_package_at_once_make_one_course_with_two_versions(
     assert db.session.query(Course).count() == 1
     assert sorted(r.version for r in results) == [1, 2]
     assert len({r.course_id for r in results}) == 1
+
+
+def test_a_raw_upload_without_its_length_is_refused(app, staff_client):
+    response = staff_client.post(
+        "/staff/packages",
+        input_stream=io.BytesIO(b"PK\x03\x04"),
+        environ_overrides={"CONTENT_LENGTH": "", "HTTP_TRANSFER_ENCODING": "chunked"},
+        headers={
+            "Content-Type": "application/octet-stream",
+            "X-File-Name": "a.zip",
+            "X-CSRFToken": csrf_token(staff_client, "/staff/packages"),
+            "Accept": "application/json",
+        },
+    )
+    assert response.status_code == 411 and "Content-Length" in response.get_json()["message"]
+    assert db.session.query(PackageImport).count() == 0 and uploads(app) == []
+
+
+def test_an_upload_the_disk_has_no_room_for_is_refused(app, staff_client, tmp_path, monkeypatch):
+    package = scorm12_zip(tmp_path)
+    real = shutil.disk_usage
+    monkeypatch.setattr(
+        imports.shutil,
+        "disk_usage",
+        lambda path: real(path)._replace(free=package.stat().st_size),
+    )
+    response = send_raw(staff_client, package)
+    assert response.status_code == 507
+    assert "too little free disk space to import uof.zip" in response.get_json()["message"]
+    assert db.session.query(PackageImport).count() == 0 and uploads(app) == []
