@@ -286,11 +286,12 @@ def _owned(job_id: int, attempt: int) -> ColumnElement[bool]:
     )
 
 
-def _heartbeat(app: Flask, job_id: int, attempt: int) -> Callable[[str, int, int], None]:
+def _heartbeat(job_id: int, attempt: int) -> Callable[[str, int, int], None]:
     """The import's progress callback: writes the stage and bytes to the row, at most every
     HEARTBEAT_SECONDS, on a connection of its own (the import's session stays untouched)."""
     last = 0.0
-    lock = threading.Lock()  # S3 transfers report from several threads
+    lock = threading.Lock()  # S3 transfers report from threads of their own,
+    engine = db.engine  # which have no app context to find the engine in
 
     def report(stage: str, done: int, total: int) -> None:
         nonlocal last
@@ -299,7 +300,7 @@ def _heartbeat(app: Flask, job_id: int, attempt: int) -> Callable[[str, int, int
             if now - last < HEARTBEAT_SECONDS and done < total:
                 return
             last = now
-            with db.engine.begin() as connection:
+            with engine.begin() as connection:
                 written = connection.execute(
                     update(PackageImport)
                     .where(_owned(job_id, attempt))
@@ -333,19 +334,19 @@ def _run(app: Flask, job: Claim) -> None:
             raise ImportTakenOver(job_id)
 
     try:
+        for stopped in range(1, attempt):
+            store.delete_prefix(job.content_prefix(stopped))  # what stopped attempts stored
         if attempt > MAX_ATTEMPTS:
             raise PackageRejected(
                 f"{job.file_name}: the import stopped {MAX_ATTEMPTS} times before it finished; "
                 "nothing was recorded. Check the server's log, then send the package again."
             )
-        for stopped in range(1, attempt):
-            store.delete_prefix(job.content_prefix(stopped))  # what stopped attempts stored
         db.session.rollback()
         import_package(
             upload,
             store,
             work_folder(app.instance_path),
-            progress=_heartbeat(app, job_id, attempt),
+            progress=_heartbeat(job_id, attempt),
             content_prefix=job.content_prefix(),
             on_recorded=mark_done,
             file_name=job.file_name,
@@ -354,26 +355,31 @@ def _run(app: Flask, job: Claim) -> None:
         log.warning("package import %s was taken over by another worker", job_id)
         return  # the other worker owns the upload and the stored files now
     except PackageRejected as error:
-        _fail(job_id, attempt, error.message)
+        owner = _fail(job_id, attempt, error.message)
     except Exception as error:
         log.exception("package import %s failed", job_id)
-        _fail(
+        owner = _fail(
             job_id,
             attempt,
             f"{job.file_name}: the import failed ({type(error).__name__}: {error}); "
             "nothing was recorded. Please try again.",
         )
-    upload.unlink(missing_ok=True)
+    else:
+        owner = True
+    if owner:
+        upload.unlink(missing_ok=True)
 
 
-def _fail(job_id: int, attempt: int, message: str) -> None:
+def _fail(job_id: int, attempt: int, message: str) -> bool:
+    """Mark the import failed; False if it was no longer this attempt's to mark."""
     db.session.rollback()
-    db.session.execute(
+    failed = db.session.execute(
         update(PackageImport)
         .where(_owned(job_id, attempt))
         .values(status=FAILED, message=message, finished_at=utcnow())
     )
     db.session.commit()
+    return failed.rowcount == 1
 
 
 def human_size(count: int) -> str:

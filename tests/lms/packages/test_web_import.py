@@ -379,3 +379,22 @@ def test_an_upload_the_disk_has_no_room_for_is_refused(app, staff_client, tmp_pa
     assert response.status_code == 507
     assert "too little free disk space to import uof.zip" in response.get_json()["message"]
     assert db.session.query(PackageImport).count() == 0 and uploads(app) == []
+
+
+def test_a_web_import_into_s3_is_served_from_the_bucket(app, staff_client, tmp_path, request):
+    """The whole path on a real S3-compatible server: upload, import, serve with ranges."""
+    from lms.packages.content_store import S3ContentStore
+
+    bucket = request.getfixturevalue("s3_bucket")
+    s3 = request.getfixturevalue("s3_client")
+    app.extensions["content_store"] = S3ContentStore(bucket, prefix="portal/", client=s3)
+    status = wait_for(staff_client, send_raw(staff_client, scorm12_zip(tmp_path)).get_json()["id"])
+    assert status["status"] == "done", status
+    version = db.session.query(PackageVersion).one()
+    key = f"portal/{version.content_prefix}law/index.html"
+    assert s3.head_object(Bucket=bucket, Key=key)["ContentType"] == "text/html"
+
+    served = staff_client.get(
+        f"/content/{version.id}/law/index.html", headers={"Range": "bytes=0-6"}
+    )
+    assert served.status_code == 206 and served.data == b"content"
