@@ -33,6 +33,7 @@ from lms.packages.models import PackageImport, PackageVersion
 from lms.web import accepts_upload, role_required
 
 bp = Blueprint("imports", __name__, url_prefix="/staff/packages")
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
 @bp.get("")
@@ -72,10 +73,13 @@ def upload() -> ResponseReturnValue:
 def _uploaded_file() -> tuple[IO[bytes], str, int | None]:
     """The file's bytes, its name and its declared size, from a raw body (the page's script
     names the file in X-File-Name, percent-encoded) or from the form's `package` part."""
-    if request.mimetype == "multipart/form-data":
+    if request.mimetype in FORM_TYPES:  # a form: its `package` part, if it has one
         part = request.files.get("package")
         if part is None or not part.filename:
-            raise UploadRefused("Choose a package file (a .zip, or a cmi5.xml) to import.")
+            raise UploadRefused(
+                "The field 'package' holds no file: choose a package file (a .zip, or a "
+                "cmi5.xml) to import."
+            )
         return part.stream, part.filename, None
     if request.content_length is None:
         raise UploadRefused("Send the package with a Content-Length header.", status=411)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from lms.accounts import access_requests
 from lms.accounts.models import AccessRequest, Agency, Invitation, Person, SubAffiliation
 from lms.db import db
+from lms.packages.models import PackageImport
 from tests.conftest import csrf_token, sign_in
 from tests.factories import (
     PASSWORD,
@@ -66,7 +67,7 @@ def every_post_url(app, ids):
 def row_counts():
     return tuple(
         db.session.scalar(select(func.count()).select_from(model))
-        for model in (Agency, Person, SubAffiliation, AccessRequest, Invitation)
+        for model in (Agency, Person, SubAffiliation, AccessRequest, Invitation, PackageImport)
     )
 
 
