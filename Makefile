@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
+# Browser code from npm (package-lock.json), copied where the app serves it; never committed.
+VENDOR := lms/static/vendor
 
 .PHONY: run test lint format install clean
 
@@ -14,7 +16,15 @@ $(BIN)/lms: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(BIN)/lms
 
-install: $(BIN)/lms
+$(VENDOR)/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "The player needs Node.js and npm. Run: sudo apt-get install -y nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	mkdir -p $(VENDOR)/scorm-again
+	cp node_modules/scorm-again/dist/scorm12.min.js node_modules/scorm-again/dist/scorm2004.min.js \
+	  node_modules/scorm-again/LICENSE $(VENDOR)/scorm-again/
+	touch $@
+
+install: $(BIN)/lms $(VENDOR)/.installed
 
 run: install
 	$(BIN)/lms db upgrade
@@ -46,5 +56,5 @@ format: install
 	$(BIN)/ruff check --fix lms lrs tests
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info node_modules $(VENDOR)
 .PHONY: chromium

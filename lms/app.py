@@ -117,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.packages.content_store import content_store_from_config
     from lms.packages.staff_views import bp as imports_bp
     from lms.packages.views import bp as packages_bp
+    from lms.player.views import bp as player_bp
 
     app.register_blueprint(health.bp)
     app.register_blueprint(accounts_bp)
@@ -125,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalog_bp)
     app.register_blueprint(packages_bp)
     app.register_blueprint(imports_bp)
+    app.register_blueprint(player_bp)
     app.extensions["content_store"] = content_store_from_config(app.config, Path(app.instance_path))
 
 

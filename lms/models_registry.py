@@ -7,6 +7,8 @@ def import_all() -> None:
     import lms.accounts.models  # noqa: F401
     import lms.catalog.models  # noqa: F401
     import lms.packages.models  # noqa: F401
+    import lms.player.cmi5.models  # noqa: F401
+    import lms.player.scorm.models  # noqa: F401
 
 
 def all_metadata() -> list:

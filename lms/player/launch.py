@@ -1,0 +1,93 @@
+"""Whether a person may launch a registration: decided here and nowhere else.
+
+Every player view (SCORM, cmi5, Tin Can) asks `launchable(person, registration_id)` before it
+launches anything or accepts runtime data. A later rule (an agency's customization of a course
+not yet published, for one) joins with `add_launch_rule`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from lms.accounts.models import Person
+from lms.catalog import services as catalog
+from lms.catalog.models import Course, Registration
+from lms.db import db
+from lms.packages.manifests import ParsedPackage
+from lms.packages.models import PackageVersion
+from lms.player.interfaces import LaunchRefused, RegistrationNotFound
+
+# A rule returns why the person may not launch the registration, or None.
+LaunchRule = Callable[[Person, Registration], str | None]
+LAUNCHABLE_STATUSES = (catalog.ACTIVE, catalog.COMPLETED)
+
+
+@dataclass(frozen=True)
+class Launchable:
+    """A registration that may be launched, with the package version it is pinned to."""
+
+    registration: Registration
+    course: Course
+    version: PackageVersion
+    package: ParsedPackage
+
+
+def _registration_is_open(person: Person, registration: Registration) -> str | None:
+    if registration.status not in LAUNCHABLE_STATUSES:
+        return f"You dropped {registration.course.title}; register again to take it."
+    return None
+
+
+def _still_eligible(person: Person, registration: Registration) -> str | None:
+    return catalog.ineligibility(person, registration.course)
+
+
+def _has_content(person: Person, registration: Registration) -> str | None:
+    if registration.package_version_id is None:
+        return f"{registration.course.title} has no course content yet."
+    return None
+
+
+_rules: list[LaunchRule] = [_registration_is_open, _still_eligible, _has_content]
+
+
+def add_launch_rule(rule: LaunchRule) -> None:
+    """Another area's reason to refuse a launch; rules run in the order they were added."""
+    if rule not in _rules:
+        _rules.append(rule)
+
+
+def launch_refusal(person: Person, registration: Registration) -> str | None:
+    """Why the person may not launch the registration now, or None if they may."""
+    for rule in _rules:
+        reason = rule(person, registration)
+        if reason:
+            return reason
+    return None
+
+
+def registration_of(person: Person, registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.person_id != person.id:
+        raise RegistrationNotFound("No such registration.", "registration_id")
+    return registration
+
+
+def launchable(person: Person, registration_id: int) -> Launchable:
+    """The registration, its course and pinned package version, if the person may launch it;
+    RegistrationNotFound if it is not theirs, LaunchRefused (saying why) if they may not."""
+    registration = registration_of(person, registration_id)
+    reason = launch_refusal(person, registration)
+    if reason:
+        raise LaunchRefused(reason, "registration_id")
+    version = db.session.get(PackageVersion, registration.package_version_id)
+    if version is None:
+        raise LaunchRefused(f"{registration.course.title} has no course content yet.")
+    return Launchable(
+        registration=registration,
+        course=registration.course,
+        version=version,
+        package=ParsedPackage.from_json(json.loads(version.parsed)),
+    )

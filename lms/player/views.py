@@ -1,0 +1,38 @@
+"""Where a learner's launch starts: the one door to every standard's player."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from lms.player import launch
+from lms.player.interfaces import LaunchRefused, RegistrationNotFound
+from lms.web import post_id_required
+
+bp = Blueprint("player", __name__)
+REFUSED = 403
+
+# The page that plays each standard, given the registration id.
+PLAYER_PAGES = {
+    "scorm12": "scorm.player_page",
+    "scorm2004": "scorm.player_page",
+    "cmi5": "cmi5.course_page",
+    "tincan": "tincan.launch_page",
+}
+
+
+@bp.get("/registrations/<int:registration_id>/launch")
+@post_id_required
+def launch_registration(registration_id: int) -> ResponseReturnValue:
+    try:
+        launchable = launch.launchable(current_user, registration_id)
+    except RegistrationNotFound:
+        abort(404, "No such registration.")
+    except LaunchRefused as error:
+        registration = launch.registration_of(current_user, registration_id)
+        return render_template(
+            "player/refused.html", course=registration.course, reason=error.message
+        ), REFUSED
+    page = PLAYER_PAGES[launchable.version.standard]
+    return redirect(url_for(page, registration_id=registration_id))
