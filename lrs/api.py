@@ -121,6 +121,16 @@ class LearningRecordStore:
         with self.writing() as connection:
             return credentials.create(connection, name, scopes, **limits)
 
+    def system_credential(self, key: str, name: str) -> Credential:
+        """The credential a system (the portal) records its own statements with; made on
+        first use, the same in every process."""
+        with self.reading() as connection:
+            found = credentials.by_key(connection, key)
+        if found is not None:
+            return found
+        with self.writing() as connection:
+            return credentials.system(connection, key, name)
+
     def authenticate(self, key: str, secret: str) -> Credential | None:
         with self.reading() as connection:
             return credentials.authenticate(connection, key, secret)

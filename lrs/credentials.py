@@ -6,6 +6,7 @@ and can be checked on every request at no cost (xAPI Communication §4).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -16,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from lrs.backend import schema
 from lrs.errors import BadRequest
@@ -99,6 +101,37 @@ def create(
         .returning(schema.credential.c.id)
     ).scalar_one()
     return _credential_from(connection, credential_id), secret
+
+
+def system(connection: Connection, key: str, name: str) -> Credential:
+    """The credential of a system that records statements through the Python API (the
+    portal itself): made once under a fixed key, with a secret nobody is given, so it can
+    never be used over HTTP."""
+    row = connection.execute(
+        select(schema.credential).where(schema.credential.c.key == key)
+    ).first()
+    if row is not None:
+        return _to_credential(row)
+    with contextlib.suppress(IntegrityError), connection.begin_nested():
+        # Another process may make it at the same moment: then its row is the one.
+        connection.execute(
+            insert(schema.credential).values(
+                key=key,
+                secret_hash=_digest(secrets.token_urlsafe(32)),
+                name=name,
+                scopes="all",
+                created_at=dt.datetime.now(dt.UTC),
+            )
+        )
+    row = connection.execute(select(schema.credential).where(schema.credential.c.key == key)).one()
+    return _to_credential(row)
+
+
+def by_key(connection: Connection, key: str) -> Credential | None:
+    row = connection.execute(
+        select(schema.credential).where(schema.credential.c.key == key)
+    ).first()
+    return _to_credential(row) if row is not None else None
 
 
 def _credential_from(connection: Connection, credential_id: int) -> Credential:
