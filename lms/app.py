@@ -77,6 +77,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     _register_blueprints(app)
     _mount_lrs(app)
+    _start_bridge(app)
     _register_template_globals(app)
     return app
 
@@ -109,6 +110,14 @@ def _mount_lrs(app: Flask) -> None:
     app.register_blueprint(blueprint, url_prefix="/xapi")
 
 
+def _start_bridge(app: Flask) -> None:
+    """Statements become CPT entries right after they are stored (in a thread of this
+    process); `lms bridge` catches up on anything a stopped process left."""
+    from lms.bridge.services import start_with
+
+    start_with(app)
+
+
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts.admin_views import bp as admin_bp
     from lms.accounts.staff_views import bp as staff_bp
@@ -118,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.packages.staff_views import bp as imports_bp
     from lms.packages.views import bp as packages_bp
     from lms.player.views import bp as player_bp
+    from lms.training.views import bp as training_bp
 
     app.register_blueprint(health.bp)
     app.register_blueprint(accounts_bp)
@@ -127,16 +137,19 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(packages_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(player_bp)
+    app.register_blueprint(training_bp)
     app.extensions["content_store"] = content_store_from_config(app.config, Path(app.instance_path))
 
 
 def _register_template_globals(app: Flask) -> None:
     from lms.accounts.interfaces import Role
     from lms.packages.imports import human_size
+    from lms.training.services import format_hours
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.filters["human_size"] = human_size
+    app.jinja_env.filters["hours"] = format_hours
 
 
 @login_manager.user_loader

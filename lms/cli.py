@@ -170,3 +170,36 @@ def packages_import(package_file: Path) -> None:
         for bar in bars.values():
             bar.__exit__(None, None, None)  # type: ignore[attr-defined]
     click.echo(json.dumps(result.as_json()))
+
+
+@main.command("bridge")
+@click.option("--follow", is_flag=True, help="Keep running: read new statements as they come.")
+@click.option(
+    "--interval", default=1.0, show_default=True, help="Seconds between looks (--follow)."
+)
+@with_appcontext
+def bridge_command(follow: bool, interval: float) -> None:
+    """Turn the statements stored since the last run into CPT entries; prints one JSON object
+    per catch-up with what it read, made, removed and skipped."""
+    import json
+    import time
+
+    from lms.bridge.services import catch_up
+
+    while True:
+        done = catch_up()
+        if done.read or not follow:
+            click.echo(
+                json.dumps(
+                    {
+                        "read": done.read,
+                        "made": done.made,
+                        "removed": done.removed,
+                        "skipped": done.skipped,
+                        "cursor": done.cursor,
+                    }
+                )
+            )
+        if not follow:
+            return
+        time.sleep(interval)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 def import_all() -> None:
     import lms.accounts.models  # noqa: F401
+    import lms.bridge.models  # noqa: F401
     import lms.catalog.models  # noqa: F401
     import lms.packages.models  # noqa: F401
     import lms.player.cmi5.models  # noqa: F401
     import lms.player.scorm.models  # noqa: F401
+    import lms.training.models  # noqa: F401
 
 
 def all_metadata() -> list:

@@ -15,7 +15,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from lms.catalog.interfaces import Audience, CreditRule, Delivery, Mandate, PspCategory
+from lms.catalog.interfaces import (
+    Audience,
+    Completion,
+    CreditRule,
+    Delivery,
+    Mandate,
+    PspCategory,
+)
 
 REQUIRED = "This field is required."
 
@@ -76,6 +83,12 @@ class CourseForm(FlaskForm):
     credit_rule = SelectField(
         "Credit rule",
         choices=[(r.value, r.label) for r in CreditRule],
+        validators=[DataRequired(REQUIRED)],
+    )
+    completion = SelectField(
+        "Completed when the learner has",
+        choices=[(c.value, c.label) for c in Completion],
+        default=Completion.COMPLETED.value,
         validators=[DataRequired(REQUIRED)],
     )
     psp_category = SelectField(

@@ -47,6 +47,18 @@ class CreditRule(enum.StrEnum):
         }[self.value]
 
 
+class Completion(enum.StrEnum):
+    """Which statement completes a SCORM or Tin Can course (a cmi5 course is completed when
+    the LMS records it satisfied)."""
+
+    COMPLETED = "completed"
+    PASSED = "passed"
+
+    @property
+    def label(self) -> str:
+        return {"completed": "Completed", "passed": "Passed (the test must be passed)"}[self.value]
+
+
 class Mandate(enum.StrEnum):
     """Legislatively mandated training (Regulation 1081, Penal Code)."""
 

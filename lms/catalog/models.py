@@ -50,6 +50,10 @@ class CourseCertification(db.Model):
     certification_number: Mapped[str] = mapped_column(String(10), unique=True)
     cpt_hours: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     credit_rule: Mapped[str] = mapped_column(String(20))
+    # Completion: which statement completes the course (SCORM, Tin Can).
+    completion: Mapped[str] = mapped_column(
+        String(20), default="completed", server_default="completed"
+    )
     psp_category: Mapped[str | None] = mapped_column(String(40))
     # Space-separated Mandate values the course meets.
     mandate_codes: Mapped[str] = mapped_column(String(200), default="")

@@ -14,6 +14,7 @@ from lms.catalog.interfaces import (
     AlreadyRegistered,
     Audience,
     CatalogError,
+    Completion,
     CourseNotFound,
     CreditRule,
     Delivery,
@@ -150,6 +151,7 @@ class CourseFields:
     credit_rule: CreditRule
     psp_category: PspCategory | None
     mandates: set[Mandate]
+    completion: Completion = Completion.COMPLETED
 
 
 def save_course(fields: CourseFields, course: Course | None = None) -> Course:
@@ -186,6 +188,7 @@ def save_course(fields: CourseFields, course: Course | None = None) -> Course:
     certification.certification_number = fields.certification_number
     certification.cpt_hours = fields.cpt_hours
     certification.credit_rule = fields.credit_rule.value
+    certification.completion = fields.completion.value
     certification.psp_category = fields.psp_category.value if fields.psp_category else None
     certification.mandate_codes = " ".join(sorted(m.value for m in fields.mandates))
     course.certification = certification

@@ -15,6 +15,7 @@ from lms.catalog.forms import CourseForm, SearchForm
 from lms.catalog.interfaces import (
     Audience,
     CatalogError,
+    Completion,
     CourseNotFound,
     CreditRule,
     Delivery,
@@ -93,6 +94,7 @@ def _fields(form: CourseForm) -> services.CourseFields:
         certification_number=form.certification_number.data.strip(),
         cpt_hours=Decimal(form.cpt_hours.data),
         credit_rule=CreditRule(form.credit_rule.data),
+        completion=Completion(form.completion.data),
         psp_category=PspCategory(form.psp_category.data) if form.psp_category.data else None,
         mandates={Mandate(code) for code in form.mandates.data},
     )
@@ -113,6 +115,7 @@ def _form_for(course: Course | None) -> CourseForm:
             "certification_number": certification.certification_number if certification else "",
             "cpt_hours": certification.cpt_hours if certification else Decimal(0),
             "credit_rule": certification.credit_rule if certification else CreditRule.AUTOMATIC,
+            "completion": certification.completion if certification else Completion.COMPLETED,
             "psp_category": (certification.psp_category or "") if certification else "",
             "mandates": certification.mandate_codes.split() if certification else [],
         }

@@ -137,16 +137,25 @@ def page(connection: Connection, query: StatementQuery) -> StatementPage:
 
 
 def stream(
-    connection: Connection, after_seq: int, batch: int = 500
+    connection: Connection,
+    after_seq: int,
+    batch: int = 500,
+    *,
+    verbs: tuple[str, ...] | None = None,
+    until_seq: int | None = None,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Every statement stored after `after_seq`, in stored order, voided ones included,
-    read in batches so that memory stays flat however many there are."""
+    """Every statement stored after `after_seq` (and up to `until_seq`), in stored order, voided
+    ones included, read in batches so that memory stays flat however many there are. With
+    `verbs`, only statements with one of those verbs (the others are not read at all)."""
     s = schema.statement
     position = after_seq
     while True:
-        rows = connection.execute(
-            select(s.c.seq, s.c.raw).where(s.c.seq > position).order_by(s.c.seq).limit(batch)
-        ).all()
+        query = select(s.c.seq, s.c.raw).where(s.c.seq > position)
+        if until_seq is not None:
+            query = query.where(s.c.seq <= until_seq)
+        if verbs is not None:
+            query = query.where(s.c.verb_id.in_(verbs))
+        rows = connection.execute(query.order_by(s.c.seq).limit(batch)).all()
         if not rows:
             return
         for row in rows:

@@ -1,0 +1,177 @@
+"""What a statement is worth on a Training Profile: the bridge's rules, in one place.
+
+`judge` looks at one statement and says: credit this person with this course (and how many
+hours), remove the entry a voided statement made, skip it (and why, so it is counted), or
+ignore it (not a completion at all). It reads nothing itself: who the actor is and what the
+activity is come from the lookups it is given, so the rules are a table of cases to test.
+
+DOMAIN.md: `*` automatic courses post CPT on completion; `**` recorded courses go on the profile
+with 0 hours; `***` facilitated courses get CPT only from a roster (an `attended` statement);
+resource-only courses record nothing; NPO staff earn no CPT. Once per course per cycle is not
+decided here but over all of a person's entries (`lms.bridge.services`), so that the order in
+which statements arrive cannot change a profile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from lms.catalog.interfaces import CreditRule
+
+COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+PASSED = "http://adlnet.gov/expapi/verbs/passed"
+SATISFIED = "https://w3id.org/xapi/adl/verbs/satisfied"  # cmi5 §9.3.9
+ATTENDED = "http://adlnet.gov/expapi/verbs/attended"  # a facilitator's roster
+VOIDED = "http://adlnet.gov/expapi/verbs/voided"  # xAPI 2.0 §2.2.4.1 (voiding)
+COMPLETION_VERBS = {"completed": COMPLETED, "passed": PASSED}
+# The verbs the bridge reads at all; every other statement is passed over without a look.
+VERBS = (COMPLETED, PASSED, SATISFIED, ATTENDED, VOIDED)
+ISO_DURATION = re.compile(
+    r"^P(?:(?P<days>\d+(?:\.\d+)?)D)?"
+    r"(?:T(?:(?P<hours>\d+(?:\.\d+)?)H)?(?:(?P<minutes>\d+(?:\.\d+)?)M)?"
+    r"(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
+)
+QUARTER_HOUR = Decimal("0.25")
+
+
+@dataclass(frozen=True)
+class KnownPerson:
+    person_id: int
+    post_id: str | None
+    earns_cpt: bool  # officers and dispatchers; NPO staff train without CPT
+
+
+@dataclass(frozen=True)
+class KnownCourse:
+    course_id: int
+    title: str
+    # None: the course has no certification (nothing it does reaches a profile).
+    certification_number: str | None
+    cpt_hours: Decimal
+    credit_rule: CreditRule
+    # Which statement completes it: "completed" or "passed" (SCORM, Tin Can); cmi5 courses are
+    # completed by the LMS's `satisfied` statement for the course (cmi5 §9.3.9).
+    completion: str
+    is_cmi5: bool
+    mandate_codes: tuple[str, ...] = ()
+    psp_category: str | None = None
+
+
+@dataclass(frozen=True)
+class CoursePart:
+    """An activity inside a course (a SCO, an AU, a block): its statements are not the
+    course's completion, and are passed over without counting."""
+
+    course_id: int
+
+
+Activity = KnownCourse | CoursePart | None
+PersonLookup = Callable[[dict[str, Any]], KnownPerson | None]
+ActivityLookup = Callable[[str], Activity]
+
+
+@dataclass(frozen=True)
+class Credit:
+    person: KnownPerson
+    course: KnownCourse
+    completed_at: dt.datetime
+    hours: Decimal
+    source: str  # automatic | recorded | roster
+
+
+@dataclass(frozen=True)
+class Void:
+    statement_id: str
+
+
+@dataclass(frozen=True)
+class Skip:
+    reason: str  # UNKNOWN_PERSON | UNCERTIFIED
+
+
+@dataclass(frozen=True)
+class Ignore:
+    pass
+
+
+Outcome = Credit | Void | Skip | Ignore
+UNKNOWN_PERSON = "unknown person"
+UNCERTIFIED = "uncertified activity"
+
+
+def judge(
+    statement: dict[str, Any], person_of: PersonLookup, activity_of: ActivityLookup
+) -> Outcome:
+    verb = statement.get("verb", {}).get("id")
+    target = statement.get("object", {})
+    if verb == VOIDED and target.get("objectType") == "StatementRef":
+        return Void(target["id"])
+    if verb not in (COMPLETED, PASSED, SATISFIED, ATTENDED):
+        return Ignore()
+    if target.get("objectType", "Activity") != "Activity":
+        return Ignore()
+    activity = activity_of(target.get("id", ""))
+    if isinstance(activity, CoursePart):
+        return Ignore()
+    if activity is None or activity.certification_number is None:
+        return Skip(UNCERTIFIED)
+    if activity.credit_rule == CreditRule.RESOURCE:
+        return Skip(UNCERTIFIED)
+    if not _completes(verb, activity):
+        return Ignore()
+    person = person_of(statement.get("actor", {}))
+    if person is None:
+        return Skip(UNKNOWN_PERSON)
+    return Credit(
+        person=person,
+        course=activity,
+        completed_at=_timestamp(statement),
+        hours=_hours(verb, statement, activity, person),
+        source="roster" if verb == ATTENDED else activity.credit_rule.value,
+    )
+
+
+def _completes(verb: str, course: KnownCourse) -> bool:
+    """Whether this verb is the course's completion under its credit rule."""
+    if verb == ATTENDED:
+        return True  # a roster records any course it is entered for
+    if course.credit_rule == CreditRule.ROSTER:
+        return False  # *** CPT is recorded only from the roster
+    if course.is_cmi5:
+        return verb == SATISFIED
+    return verb == COMPLETION_VERBS.get(course.completion)
+
+
+def _hours(
+    verb: str, statement: dict[str, Any], course: KnownCourse, person: KnownPerson
+) -> Decimal:
+    if not person.earns_cpt or course.credit_rule == CreditRule.RECORDED:
+        return Decimal(0)
+    if verb == ATTENDED:
+        attended = duration_hours(statement.get("result", {}).get("duration"))
+        if attended is not None:
+            return min(attended, course.cpt_hours)  # a roster never gives more than certified
+    return course.cpt_hours
+
+
+def duration_hours(value: object) -> Decimal | None:
+    """An ISO 8601 duration (`PT2H`, `PT90M`) in hours, to the quarter hour; None if absent."""
+    if not isinstance(value, str):
+        return None
+    match = ISO_DURATION.match(value)
+    if match is None or value in ("P", "PT"):
+        return None
+    parts = {name: Decimal(amount or 0) for name, amount in match.groupdict().items()}
+    hours = parts["days"] * 24 + parts["hours"] + parts["minutes"] / 60 + parts["seconds"] / 3600
+    return (hours / QUARTER_HOUR).quantize(Decimal(1), ROUND_HALF_UP) * QUARTER_HOUR
+
+
+def _timestamp(statement: dict[str, Any]) -> dt.datetime:
+    raw = statement.get("timestamp") or statement.get("stored")
+    moment = dt.datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -1,0 +1,357 @@
+"""Running the bridge: read the LRS in stored order from the cursor, apply the rules, and write
+the entries and the new cursor in one transaction.
+
+Exactly once: a pass first takes the cursor row for writing (a row lock on PostgreSQL, the
+database's write lock on SQLite), so two processes never read the same statements; what it
+makes and the cursor it moves to commit together, so a crash before the commit leaves the cursor
+where it was and the next pass makes the same entries again, once.
+
+Once per course per cycle: after any change to a person's entries for a course in a cycle, the
+earliest completion (by its timestamp, then statement id) carries the hours and every other one
+0, whatever order the statements came in.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from lms.accounts.interfaces import Role
+from lms.accounts.models import Person
+from lms.bridge import rules
+from lms.bridge.models import BridgeCursor
+from lms.catalog.interfaces import CreditRule
+from lms.catalog.models import Course
+from lms.db import db, utcnow
+from lms.packages.models import PackageVersion
+from lms.player.identity import NPO_ACCOUNT_PREFIX
+from lms.training.cycles import completion_date, cycle_of
+from lms.training.models import CptEntry
+
+log = logging.getLogger(__name__)
+CURSOR = "cpt"
+PASS_STATEMENTS = 2000  # per transaction: short enough not to hold the write lock for long
+
+
+@dataclass
+class PassResult:
+    read: int = 0
+    made: int = 0
+    removed: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    cursor: int = 0
+
+
+class Lookups:
+    """Who an actor is and what an activity is, cached for one pass."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.course_prefix = f"{self.base_url}/courses/"
+        self._people: dict[str, rules.KnownPerson | None] = {}
+        self._courses: dict[int, rules.KnownCourse | None] = {}
+        self._published_ids = self._package_activity_ids()
+
+    def person(self, actor: dict[str, Any]) -> rules.KnownPerson | None:
+        account = actor.get("account") if isinstance(actor, dict) else None
+        if not isinstance(account, dict):
+            return None
+        if str(account.get("homePage", "")).rstrip("/") != self.base_url:
+            return None
+        name = str(account.get("name", ""))
+        if name not in self._people:
+            self._people[name] = self._find_person(name)
+        return self._people[name]
+
+    def _find_person(self, name: str) -> rules.KnownPerson | None:
+        if name.startswith(NPO_ACCOUNT_PREFIX) and name[len(NPO_ACCOUNT_PREFIX) :].isdigit():
+            person = db.session.get(Person, int(name[len(NPO_ACCOUNT_PREFIX) :]))
+            if person is not None and person.post_id:
+                person = None  # once a POST-ID is linked, records follow the POST-ID
+        else:
+            person = db.session.scalar(select(Person).where(Person.post_id == name))
+        if person is None:
+            return None
+        earns = person.has_role(Role.PEACE_OFFICER, Role.DISPATCHER)
+        return rules.KnownPerson(person.id, person.post_id, earns)
+
+    def activity(self, activity_id: str) -> rules.Activity:
+        if activity_id.startswith(self.course_prefix):
+            head, _, rest = activity_id[len(self.course_prefix) :].partition("/")
+            if head.isdigit():
+                course = self.course(int(head))
+                if course is None:
+                    return None
+                return rules.CoursePart(course.course_id) if rest else course
+            return None
+        published = self._published_ids.get(activity_id)
+        if published is None:
+            return None
+        course_id, is_course = published
+        return self.course(course_id) if is_course else rules.CoursePart(course_id)
+
+    def course(self, course_id: int) -> rules.KnownCourse | None:
+        if course_id not in self._courses:
+            self._courses[course_id] = self._find_course(course_id)
+        return self._courses[course_id]
+
+    def _find_course(self, course_id: int) -> rules.KnownCourse | None:
+        course = db.session.get(Course, course_id)
+        if course is None:
+            return None
+        certification = course.certification
+        newest = db.session.scalar(
+            select(PackageVersion.standard)
+            .where(PackageVersion.course_id == course_id)
+            .order_by(PackageVersion.version.desc())
+            .limit(1)
+        )
+        return rules.KnownCourse(
+            course_id=course.id,
+            title=course.title,
+            certification_number=certification.certification_number if certification else None,
+            cpt_hours=certification.cpt_hours if certification else Decimal(0),
+            credit_rule=CreditRule(certification.credit_rule)
+            if certification
+            else CreditRule.RESOURCE,
+            completion=certification.completion if certification else "completed",
+            is_cmi5=newest == "cmi5",
+            mandate_codes=tuple(certification.mandate_codes.split()) if certification else (),
+            psp_category=certification.psp_category if certification else None,
+        )
+
+    def _package_activity_ids(self) -> dict[str, tuple[int, bool]]:
+        """Activity ids a package names itself (Tin Can): the launched activity is the
+        course, the others are its parts."""
+        found: dict[str, tuple[int, bool]] = {}
+        rows = db.session.execute(
+            select(PackageVersion.course_id, PackageVersion.identifier).where(
+                PackageVersion.standard == "tincan"
+            )
+        )
+        for course_id, identifier in rows:
+            found[identifier] = (course_id, True)
+        return found
+
+
+def _lock_cursor() -> BridgeCursor:
+    """The cursor row, taken for writing until the transaction ends (made on first use; of two
+    processes making it at once, the second waits for the first's and takes that)."""
+    taken = db.session.execute(
+        update(BridgeCursor).where(BridgeCursor.name == CURSOR).values(updated_at=utcnow())
+    )
+    if taken.rowcount == 0:
+        try:
+            with db.session.begin_nested():
+                db.session.add(BridgeCursor(name=CURSOR, seq=0))
+        except IntegrityError:
+            db.session.execute(
+                update(BridgeCursor).where(BridgeCursor.name == CURSOR).values(updated_at=utcnow())
+            )
+    cursor = db.session.execute(
+        select(BridgeCursor).where(BridgeCursor.name == CURSOR).with_for_update()
+    ).scalar_one()
+    return cursor
+
+
+def run_pass(
+    limit: int = PASS_STATEMENTS, *, before_commit: Callable[[], None] | None = None
+) -> PassResult:
+    """Read up to `limit` qualifying statements after the cursor and commit what they make.
+    `before_commit` runs just before the commit (tests use it to stop a pass there)."""
+    store = current_app.extensions["lrs"]
+    result = PassResult()
+    try:
+        cursor = _lock_cursor()
+        newest = store.newest_seq()
+        lookups = Lookups(current_app.config["LMS_BASE_URL"])
+        touched: set[tuple[int, int, int]] = set()
+        last = cursor.seq
+        for seq, statement in store.read_from(
+            cursor.seq, batch=min(limit, 500), verbs=rules.VERBS, until=newest
+        ):
+            result.read += 1
+            last = seq
+            outcome = rules.judge(statement, lookups.person, lookups.activity)
+            _apply(outcome, seq, statement, result, touched)
+            if result.read >= limit:
+                break
+        else:
+            last = max(last, newest)  # nothing else qualifies up to `newest`
+        for group in touched:
+            _credit_once_per_cycle(*group)
+        cursor.seq = last
+        cursor.entries_made += result.made
+        cursor.entries_removed += result.removed
+        cursor.skipped_unknown_person += result.skipped.get(rules.UNKNOWN_PERSON, 0)
+        cursor.skipped_uncertified += result.skipped.get(rules.UNCERTIFIED, 0)
+        result.cursor = last
+        if before_commit is not None:
+            before_commit()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return result
+
+
+def _apply(
+    outcome: rules.Outcome,
+    seq: int,
+    statement: dict[str, Any],
+    result: PassResult,
+    touched: set[tuple[int, int, int]],
+) -> None:
+    if isinstance(outcome, rules.Credit):
+        if (
+            db.session.scalar(select(CptEntry.id).where(CptEntry.statement_id == statement["id"]))
+            is not None
+        ):
+            return  # already made (a voided-then-restored id cannot happen: ids are final)
+        day = completion_date(outcome.completed_at)
+        cycle = cycle_of(day)
+        course = outcome.course
+        db.session.add(
+            CptEntry(
+                statement_id=statement["id"],
+                statement_seq=seq,
+                person_id=outcome.person.person_id,
+                post_id=outcome.person.post_id,
+                course_id=course.course_id,
+                certification_number=course.certification_number or "",
+                title=course.title,
+                completed_at=outcome.completed_at,
+                completed_on=day,
+                cycle_start=cycle.start_year,
+                hours=outcome.hours,
+                credited_hours=Decimal(0),
+                source=outcome.source,
+                mandate_codes=" ".join(course.mandate_codes),
+                psp_category=course.psp_category,
+            )
+        )
+        result.made += 1
+        touched.add((outcome.person.person_id, course.course_id, cycle.start_year))
+    elif isinstance(outcome, rules.Void):
+        db.session.flush()
+        entry = db.session.scalar(
+            select(CptEntry).where(CptEntry.statement_id == outcome.statement_id)
+        )
+        if entry is not None:
+            touched.add((entry.person_id, entry.course_id, entry.cycle_start))
+            db.session.delete(entry)
+            result.removed += 1
+    elif isinstance(outcome, rules.Skip):
+        result.skipped[outcome.reason] = result.skipped.get(outcome.reason, 0) + 1
+
+
+def _credit_once_per_cycle(person_id: int, course_id: int, cycle_start: int) -> None:
+    db.session.flush()
+    entries = db.session.scalars(
+        select(CptEntry)
+        .where(
+            CptEntry.person_id == person_id,
+            CptEntry.course_id == course_id,
+            CptEntry.cycle_start == cycle_start,
+        )
+        .order_by(CptEntry.completed_at, CptEntry.statement_id)
+    ).all()
+    for position, entry in enumerate(entries):
+        credited = entry.hours if position == 0 else Decimal(0)
+        if entry.credited_hours != credited:
+            entry.credited_hours = credited
+
+
+def catch_up(limit: int = PASS_STATEMENTS) -> PassResult:
+    """Run passes until every statement stored so far has been read."""
+    total = PassResult()
+    while True:
+        done = run_pass(limit)
+        total.read += done.read
+        total.made += done.made
+        total.removed += done.removed
+        for reason, count in done.skipped.items():
+            total.skipped[reason] = total.skipped.get(reason, 0) + count
+        total.cursor = done.cursor
+        if done.read < limit:
+            return total
+
+
+def cursor_state() -> BridgeCursor | None:
+    return db.session.get(BridgeCursor, CURSOR)
+
+
+def entries_of(person_id: int) -> list[CptEntry]:
+    return list(
+        db.session.scalars(
+            select(CptEntry)
+            .where(CptEntry.person_id == person_id)
+            .order_by(CptEntry.completed_at.desc(), CptEntry.statement_id)
+        )
+    )
+
+
+# --- Right after statements are stored -----------------------------------------------------
+
+
+class BackgroundBridge:
+    """Runs the bridge in a thread of this process as soon as statements are committed, so
+    the request that stored them does not wait for it. Statements stored while a pass runs
+    are read by the next one; a pass that fails is retried by the next trigger or `lms
+    bridge` (the cursor only moves with what a pass commits)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._wanted = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self.idle = threading.Event()
+        self.idle.set()
+
+    def trigger(self, seqs: Iterable[int] = ()) -> None:
+        self.idle.clear()
+        self._wanted.set()
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="cpt-bridge", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            self._wanted.wait(timeout=30)
+            if not self._wanted.is_set():
+                with self._lock:
+                    if not self._wanted.is_set():
+                        self._thread = None
+                        self.idle.set()
+                        return
+                continue
+            self._wanted.clear()
+            with self.app.app_context():
+                try:
+                    catch_up()
+                except Exception:
+                    log.exception("the bridge pass failed; the next trigger tries again")
+                finally:
+                    db.session.remove()
+            if not self._wanted.is_set():
+                self.idle.set()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        return self.idle.wait(timeout)
+
+
+def start_with(app: Flask) -> BackgroundBridge:
+    """Have the bridge run after every commit of statements in this app's LRS."""
+    bridge = BackgroundBridge(app)
+    app.extensions["bridge"] = bridge
+    app.extensions["lrs"].on_committed(bridge.trigger)
+    return bridge

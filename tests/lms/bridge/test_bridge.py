@@ -1,0 +1,211 @@
+"""The bridge over a real LRS: statements in stored order become CPT entries exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lms.bridge import services as bridge
+from lms.catalog import services as catalog
+from lms.catalog.interfaces import Audience, CreditRule, Delivery, Mandate
+from lms.db import db
+from lms.player import records
+from lms.player.identity import actor, course_iri
+from lms.training.models import CptEntry
+from tests.factories import make_officer
+
+COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+
+
+def make_course(number: str = "1850-21796", hours: str = "2", rule=CreditRule.AUTOMATIC, **kw):
+    return catalog.save_course(
+        catalog.CourseFields(
+            slug=kw.get("slug", f"course-{number}"),
+            title=kw.get("title", f"Course {number}"),
+            description="",
+            audience={Audience.PEACE_OFFICER, Audience.DISPATCHER},
+            delivery=Delivery.DISTANCE,
+            published=True,
+            certification_number=number,
+            cpt_hours=Decimal(hours),
+            credit_rule=rule,
+            psp_category=None,
+            mandates=kw.get("mandates", set()),
+        )
+    )
+
+
+def completion(person, course, when: str, verb: str = COMPLETED) -> dict:
+    base = records.base_url()
+    return {
+        "id": str(uuid.uuid4()),
+        "actor": actor(person, base),
+        "verb": {"id": verb},
+        "object": {"objectType": "Activity", "id": course_iri(course, base)},
+        "timestamp": when,
+    }
+
+
+def void(statement_id: str, person) -> dict:
+    return {
+        "id": str(uuid.uuid4()),
+        "actor": actor(person, records.base_url()),
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+        "object": {"objectType": "StatementRef", "id": statement_id},
+    }
+
+
+def profile(person) -> list[tuple[str, str, Decimal]]:
+    """(completion date, course title, credited hours), oldest first."""
+    db.session.expire_all()
+    return sorted(
+        (e.completed_on.isoformat(), e.title, e.credited_hours)
+        for e in db.session.query(CptEntry).filter_by(person_id=person.id)
+    )
+
+
+@pytest.fixture
+def officer(app):
+    return make_officer()
+
+
+@pytest.fixture
+def pursuit(app):
+    return make_course(title="Vehicle Pursuit Policy Update", mandates={Mandate.PURSUIT})
+
+
+def test_a_completion_becomes_an_entry_naming_its_statement(app, officer, pursuit):
+    done = completion(officer, pursuit, "2026-03-04T10:00:00-08:00")
+    records.record([done])
+    bridge.catch_up()
+    entry = db.session.query(CptEntry).one()
+    assert entry.statement_id == done["id"] and entry.post_id == officer.post_id
+    assert (entry.certification_number, entry.title) == ("1850-21796", pursuit.title)
+    assert entry.completed_on == dt.date(2026, 3, 4) and entry.cycle_start == 2025
+    assert entry.credited_hours == Decimal(2) and entry.mandates == ["pc_13519_8"]
+
+
+def test_the_bridge_runs_by_itself_right_after_statements_are_stored(app, officer, pursuit):
+    records.record([completion(officer, pursuit, "2026-03-04T10:00:00Z")])
+    assert app.extensions["bridge"].wait_idle(10)
+    assert len(profile(officer)) == 1
+
+
+def test_cpt_once_per_course_per_cycle_whatever_the_order(app, officer, pursuit):
+    later = completion(officer, pursuit, "2026-06-01T10:00:00Z")
+    earlier = completion(officer, pursuit, "2025-02-01T10:00:00Z")
+    next_cycle = completion(officer, pursuit, "2027-01-05T10:00:00Z")
+    records.record([later])
+    bridge.catch_up()
+    records.record([next_cycle, earlier])  # arrives late, out of order
+    bridge.catch_up()
+    assert profile(officer) == [
+        ("2025-02-01", pursuit.title, Decimal(2)),
+        ("2026-06-01", pursuit.title, Decimal(0)),  # the repeat in the same cycle
+        ("2027-01-05", pursuit.title, Decimal(2)),
+    ]
+
+
+def test_voiding_the_source_statement_removes_its_entry_and_credits_the_repeat(
+    app, officer, pursuit
+):
+    first = completion(officer, pursuit, "2025-02-01T10:00:00Z")
+    repeat = completion(officer, pursuit, "2026-06-01T10:00:00Z")
+    records.record([first, repeat])
+    bridge.catch_up()
+    records.record([void(first["id"], officer)])
+    bridge.catch_up()
+    assert profile(officer) == [("2026-06-01", pursuit.title, Decimal(2))]
+    assert bridge.cursor_state().entries_removed == 1
+
+
+def test_unknown_people_and_uncertified_activities_are_skipped_and_counted(app, officer, pursuit):
+    stranger = completion(officer, pursuit, "2026-03-04T10:00:00Z")
+    stranger["actor"] = {
+        "objectType": "Agent",
+        "account": {"homePage": records.base_url(), "name": "Z99-999-999"},
+    }
+    unknown_course = completion(officer, pursuit, "2026-03-04T10:00:00Z")
+    unknown_course["object"]["id"] = "https://elsewhere.example/courses/77"
+    records.record([stranger, unknown_course])
+    bridge.catch_up()
+    state = bridge.cursor_state()
+    assert (state.skipped_unknown_person, state.skipped_uncertified) == (1, 1)
+    assert db.session.query(CptEntry).count() == 0
+
+
+def test_a_crash_before_the_commit_loses_nothing_and_repeats_nothing(app, officer, pursuit):
+    records.record([completion(officer, pursuit, "2026-03-04T10:00:00Z")])
+    app.extensions["bridge"].wait_idle(10)
+    db.session.query(CptEntry).delete()
+    db.session.query(bridge.BridgeCursor).delete()
+    db.session.commit()
+
+    def crash() -> None:
+        raise RuntimeError("the process died here")
+
+    with pytest.raises(RuntimeError):
+        bridge.run_pass(before_commit=crash)
+    assert db.session.query(CptEntry).count() == 0  # nothing half-written
+    bridge.catch_up()
+    bridge.catch_up()
+    assert db.session.query(CptEntry).count() == 1
+
+
+def _bridge_process(database_url: str, instance: str, rounds: int) -> None:
+    from tests.conftest import make_test_app
+
+    app = make_test_app(database_url, Path(instance))
+    with app.app_context():
+        for _ in range(rounds):
+            bridge.catch_up(limit=7)
+
+
+def test_two_bridge_processes_over_one_stream_make_each_entry_once(app, tmp_path, pursuit):
+    people = [make_officer() for _ in range(20)]
+    records.record([completion(person, pursuit, "2026-03-04T10:00:00Z") for person in people])
+    app.extensions["bridge"].wait_idle(10)
+    db.session.query(CptEntry).delete()
+    db.session.query(bridge.BridgeCursor).delete()
+    db.session.commit()
+    more = [completion(person, pursuit, "2026-05-04T10:00:00Z") for person in people]
+
+    context = multiprocessing.get_context("spawn")
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    workers = [
+        context.Process(target=_bridge_process, args=(url, str(tmp_path / f"i{n}"), 30))
+        for n in range(2)
+    ]
+    for worker in workers:
+        worker.start()
+    for statement in more:
+        records.record([statement])
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    bridge.catch_up()
+    db.session.expire_all()
+    ids = [e.statement_id for e in db.session.query(CptEntry)]
+    assert len(ids) == len(set(ids)) == 40
+
+
+def test_lms_bridge_catches_up_from_the_command_line(app, officer, pursuit, monkeypatch, tmp_path):
+    from lms.cli import main
+
+    records.record([completion(officer, pursuit, "2026-03-04T10:00:00Z")])
+    app.extensions["bridge"].wait_idle(10)
+    db.session.query(CptEntry).delete()
+    db.session.query(bridge.BridgeCursor).delete()
+    db.session.commit()
+    monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path / "cli"))
+    result = CliRunner().invoke(main, ["bridge"])
+    assert result.exit_code == 0, result.output
+    assert '"made": 1' in result.output.splitlines()[-1]
+    assert len(profile(officer)) == 1
