@@ -65,15 +65,21 @@ def next_due(rule: MandateRule, last: dt.date | None, today: dt.date) -> dt.date
         return dt.date(last.year + rule.every_years, 3, 1)
 
 
-def standing(due: dt.date, today: dt.date, last: dt.date | None) -> Standing:
+def standing(due: dt.date, today: dt.date, covered: bool) -> Standing:
+    """`covered`: a completion counts for the period `due` ends (this calendar year for
+    pursuit; the period since the last completion for the others)."""
     if due < today:
         return Standing.OVERDUE
     if (due - today).days <= DUE_SOON_DAYS:
         return Standing.DUE_SOON
-    return Standing.MET if last is not None else Standing.DUE
+    return Standing.MET if covered else Standing.DUE
 
 
 def status(mandate: Mandate, last: dt.date | None, today: dt.date) -> MandateStatus:
     rule = RULES[mandate]
     due = next_due(rule, last, today)
-    return MandateStatus(mandate, last, due, standing(due, today, last))
+    if rule.every_years is None:
+        covered = last is not None and last.year >= today.year
+    else:
+        covered = last is not None
+    return MandateStatus(mandate, last, due, standing(due, today, covered))
