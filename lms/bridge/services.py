@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.interfaces import Role
@@ -163,31 +164,40 @@ def _lock_cursor() -> BridgeCursor:
 
 
 def run_pass(
-    limit: int = PASS_STATEMENTS, *, before_commit: Callable[[], None] | None = None
+    limit: int = PASS_STATEMENTS,
+    *,
+    lookups: Lookups | None = None,
+    before_commit: Callable[[], None] | None = None,
 ) -> PassResult:
     """Read up to `limit` qualifying statements after the cursor and commit what they make.
     `before_commit` runs just before the commit (tests use it to stop a pass there)."""
     store = current_app.extensions["lrs"]
+    lookups = lookups or Lookups(current_app.config["LMS_BASE_URL"])
     result = PassResult()
     try:
         cursor = _lock_cursor()
         newest = store.newest_seq()
-        lookups = Lookups(current_app.config["LMS_BASE_URL"])
-        touched: set[tuple[int, int, int]] = set()
+        credits: list[tuple[int, str, rules.Credit]] = []
+        voided: list[str] = []
         last = cursor.seq
         for seq, statement in store.read_from(
-            cursor.seq, batch=min(limit, 500), verbs=rules.VERBS, until=newest
+            cursor.seq, batch=min(limit, 1000), verbs=rules.VERBS, until=newest
         ):
             result.read += 1
             last = seq
             outcome = rules.judge(statement, lookups.person, lookups.activity)
-            _apply(outcome, seq, statement, result, touched)
+            if isinstance(outcome, rules.Credit):
+                credits.append((seq, statement["id"], outcome))
+            elif isinstance(outcome, rules.Void):
+                voided.append(outcome.statement_id)
+            elif isinstance(outcome, rules.Skip):
+                result.skipped[outcome.reason] = result.skipped.get(outcome.reason, 0) + 1
             if result.read >= limit:
                 break
         else:
             last = max(last, newest)  # nothing else qualifies up to `newest`
-        for group in touched:
-            _credit_once_per_cycle(*group)
+        touched = _make_entries(credits, result) | _remove_entries(voided, result)
+        _credit_once_per_cycle(touched)
         cursor.seq = last
         cursor.entries_made += result.made
         cursor.entries_removed += result.removed
@@ -203,78 +213,119 @@ def run_pass(
     return result
 
 
-def _apply(
-    outcome: rules.Outcome,
-    seq: int,
-    statement: dict[str, Any],
-    result: PassResult,
-    touched: set[tuple[int, int, int]],
-) -> None:
-    if isinstance(outcome, rules.Credit):
-        if (
-            db.session.scalar(select(CptEntry.id).where(CptEntry.statement_id == statement["id"]))
-            is not None
-        ):
-            return  # already made (a voided-then-restored id cannot happen: ids are final)
-        day = completion_date(outcome.completed_at)
-        cycle = cycle_of(day)
-        course = outcome.course
-        db.session.add(
-            CptEntry(
-                statement_id=statement["id"],
-                statement_seq=seq,
-                person_id=outcome.person.person_id,
-                post_id=outcome.person.post_id,
-                course_id=course.course_id,
-                certification_number=course.certification_number or "",
-                title=course.title,
-                completed_at=outcome.completed_at,
-                completed_on=day,
-                cycle_start=cycle.start_year,
-                hours=outcome.hours,
-                credited_hours=Decimal(0),
-                source=outcome.source,
-                mandate_codes=" ".join(course.mandate_codes),
-                psp_category=course.psp_category,
+Group = tuple[int, int, int]  # person, course, cycle
+
+
+def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _make_entries(credits: list[tuple[int, str, rules.Credit]], result: PassResult) -> set[Group]:
+    held: set[str] = set()
+    for chunk in _chunks([statement_id for _, statement_id, _ in credits]):
+        held.update(
+            db.session.scalars(
+                select(CptEntry.statement_id).where(CptEntry.statement_id.in_(chunk))
             )
         )
-        result.made += 1
-        touched.add((outcome.person.person_id, course.course_id, cycle.start_year))
-    elif isinstance(outcome, rules.Void):
-        db.session.flush()
-        entry = db.session.scalar(
-            select(CptEntry).where(CptEntry.statement_id == outcome.statement_id)
+    rows, touched = [], set()
+    now = utcnow()
+    for seq, statement_id, credit in credits:
+        if statement_id in held:
+            continue  # made by an earlier pass (ids are final: a statement is never replaced)
+        held.add(statement_id)
+        day = completion_date(credit.completed_at)
+        cycle = cycle_of(day)
+        course = credit.course
+        rows.append(
+            {
+                "statement_id": statement_id,
+                "statement_seq": seq,
+                "person_id": credit.person.person_id,
+                "post_id": credit.person.post_id,
+                "course_id": course.course_id,
+                "certification_number": course.certification_number or "",
+                "title": course.title,
+                "completed_at": credit.completed_at,
+                "completed_on": day,
+                "cycle_start": cycle.start_year,
+                "hours": credit.hours,
+                "credited_hours": Decimal(0),
+                "source": credit.source,
+                "mandate_codes": " ".join(course.mandate_codes),
+                "psp_category": course.psp_category,
+                "recorded_at": now,
+            }
         )
-        if entry is not None:
-            touched.add((entry.person_id, entry.course_id, entry.cycle_start))
-            db.session.delete(entry)
-            result.removed += 1
-    elif isinstance(outcome, rules.Skip):
-        result.skipped[outcome.reason] = result.skipped.get(outcome.reason, 0) + 1
+        touched.add((credit.person.person_id, course.course_id, cycle.start_year))
+    if rows:
+        db.session.execute(insert(CptEntry), rows)
+    result.made += len(rows)
+    return touched
 
 
-def _credit_once_per_cycle(person_id: int, course_id: int, cycle_start: int) -> None:
-    db.session.flush()
-    entries = db.session.scalars(
-        select(CptEntry)
-        .where(
-            CptEntry.person_id == person_id,
-            CptEntry.course_id == course_id,
-            CptEntry.cycle_start == cycle_start,
+def _remove_entries(statement_ids: list[str], result: PassResult) -> set[Group]:
+    touched: set[Group] = set()
+    for chunk in _chunks(statement_ids):
+        found = db.session.execute(
+            select(CptEntry.id, CptEntry.person_id, CptEntry.course_id, CptEntry.cycle_start).where(
+                CptEntry.statement_id.in_(chunk)
+            )
+        ).all()
+        if found:
+            db.session.execute(delete(CptEntry).where(CptEntry.id.in_([row.id for row in found])))
+        touched.update((row.person_id, row.course_id, row.cycle_start) for row in found)
+        result.removed += len(found)
+    return touched
+
+
+def _credit_once_per_cycle(groups: set[Group]) -> None:
+    """In each group, the earliest completion carries the hours and every other one 0."""
+    if not groups:
+        return
+    changes = []
+    by_person: dict[int, set[Group]] = defaultdict(set)
+    for group in groups:
+        by_person[group[0]].add(group)
+    for people in _chunks(sorted(by_person)):
+        entries = db.session.execute(
+            select(
+                CptEntry.id,
+                CptEntry.person_id,
+                CptEntry.course_id,
+                CptEntry.cycle_start,
+                CptEntry.hours,
+                CptEntry.credited_hours,
+            )
+            .where(CptEntry.person_id.in_(people))
+            .order_by(CptEntry.completed_at, CptEntry.statement_id)
+        ).all()
+        first_seen: set[Group] = set()
+        for entry in entries:
+            group = (entry.person_id, entry.course_id, entry.cycle_start)
+            if group not in groups:
+                continue
+            credited = Decimal(0) if group in first_seen else entry.hours
+            first_seen.add(group)
+            if entry.credited_hours != credited:
+                changes.append({"entry_id": entry.id, "credited": credited})
+    if changes:
+        table = CptEntry.__table__
+        db.session.execute(
+            update(table)
+            .where(table.c.id == bindparam("entry_id"))
+            .values(credited_hours=bindparam("credited")),
+            changes,
         )
-        .order_by(CptEntry.completed_at, CptEntry.statement_id)
-    ).all()
-    for position, entry in enumerate(entries):
-        credited = entry.hours if position == 0 else Decimal(0)
-        if entry.credited_hours != credited:
-            entry.credited_hours = credited
 
 
 def catch_up(limit: int = PASS_STATEMENTS) -> PassResult:
     """Run passes until every statement stored so far has been read."""
     total = PassResult()
+    lookups = Lookups(current_app.config["LMS_BASE_URL"])
     while True:
-        done = run_pass(limit)
+        done = run_pass(limit, lookups=lookups)
         total.read += done.read
         total.made += done.made
         total.removed += done.removed
@@ -287,16 +338,6 @@ def catch_up(limit: int = PASS_STATEMENTS) -> PassResult:
 
 def cursor_state() -> BridgeCursor | None:
     return db.session.get(BridgeCursor, CURSOR)
-
-
-def entries_of(person_id: int) -> list[CptEntry]:
-    return list(
-        db.session.scalars(
-            select(CptEntry)
-            .where(CptEntry.person_id == person_id)
-            .order_by(CptEntry.completed_at.desc(), CptEntry.statement_id)
-        )
-    )
 
 
 # --- Right after statements are stored -----------------------------------------------------
