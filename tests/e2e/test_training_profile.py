@@ -1,0 +1,99 @@
+"""A learner's completions reach their Training Profile; the training manager sees compliance."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import uuid
+
+import pytest
+from flask import Flask
+from playwright.sync_api import expect
+
+from lms.catalog.models import Course
+from lms.db import db
+from lms.player import records
+from lms.player.identity import course_iri
+from tests.e2e.helpers import NewPage, sign_in
+
+pytestmark = pytest.mark.e2e
+
+DISPATCHER = ("dispatcher@example.org", "dispatcher-demo-2026")
+ADMIN = ("admin@example.org", "admin-demo-2026")
+
+
+def _complete(app: Flask, post_id: str, title: str) -> str:
+    """Record a completion of the demo course as the player would, and let the bridge run."""
+    with app.app_context():
+        course = db.session.query(Course).filter_by(title=title).one()
+        statement_id = str(uuid.uuid4())
+        records.record(
+            [
+                {
+                    "id": statement_id,
+                    "actor": {
+                        "objectType": "Agent",
+                        "account": {"homePage": records.base_url(), "name": post_id},
+                    },
+                    "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+                    "object": {
+                        "objectType": "Activity",
+                        "id": course_iri(course, records.base_url()),
+                    },
+                    "timestamp": dt.datetime.now(dt.UTC).isoformat(),
+                }
+            ]
+        )
+    assert app.extensions["bridge"].wait_idle(10)
+    return statement_id
+
+
+def test_a_completion_appears_on_the_training_profile(new_page: NewPage, live_app: Flask) -> None:
+    statement_id = _complete(live_app, "D21-000-002", "Dispatcher Critical Incidents")
+    page = new_page()
+    sign_in(page, *DISPATCHER)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Training Profile").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Training Profile")
+    expect(page.locator("#cpt-hours")).to_have_text("2")
+    expect(page.locator("#cpt-standing")).to_contain_text("22 hours still needed")
+    row = page.locator("#completed-courses tbody tr").first
+    expect(row).to_contain_text("Dispatcher Critical Incidents")
+    expect(row).to_contain_text(statement_id)
+    # A dispatcher has no Perishable Skills Program and no officer mandates.
+    expect(page.locator("#psp-summary")).to_have_count(0)
+    expect(page.locator("#mandates")).to_have_count(0)
+
+
+def test_the_training_manager_filters_sorts_and_exports_compliance(
+    new_page: NewPage, live_app: Flask
+) -> None:
+    _complete(live_app, "M19-000-003", "Vehicle Pursuit Policy Update")
+    page = new_page()
+    sign_in(page, *ADMIN)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Compliance").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Compliance: Capitol City")
+    table = page.locator("#compliance-table")
+    expect(table).to_contain_text("Jordan Lee")
+    expect(table).to_contain_text("Morgan Chen")
+    expect(page.locator("#progress-chart")).to_be_visible()
+    morgan = table.locator("tr", has_text="Morgan Chen")
+    expect(morgan).to_contain_text("High-speed vehicle pursuit: met")
+
+    page.get_by_label("Sub-affiliation").select_option(label="Dispatch Center")
+    page.get_by_role("button", name="Apply").click()
+    expect(table.locator("tbody tr")).to_have_count(1)
+    expect(table).to_contain_text("Jordan Lee")
+
+    page.get_by_label("Sub-affiliation").select_option(label="The whole agency")
+    page.get_by_role("button", name="Apply").click()
+    table.get_by_role("link", name="CPT hours").click()
+    expect(page).to_have_url(re.compile(r"sort=hours"))
+    table.get_by_role("link", name="CPT hours").click()  # again: highest first
+    expect(table.locator("tbody tr").first).to_contain_text("Morgan Chen")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download this table as CSV").click()
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
+    assert rows[0]["last_name"] == "Chen" and rows[0]["cpt_hours"] == "2.00"
