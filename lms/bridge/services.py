@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.interfaces import Role
@@ -285,10 +284,7 @@ def _credit_once_per_cycle(groups: set[Group]) -> None:
     if not groups:
         return
     changes = []
-    by_person: dict[int, set[Group]] = defaultdict(set)
-    for group in groups:
-        by_person[group[0]].add(group)
-    for people in _chunks(sorted(by_person)):
+    for chunk in _chunks(sorted(groups), 300):
         entries = db.session.execute(
             select(
                 CptEntry.id,
@@ -298,14 +294,12 @@ def _credit_once_per_cycle(groups: set[Group]) -> None:
                 CptEntry.hours,
                 CptEntry.credited_hours,
             )
-            .where(CptEntry.person_id.in_(people))
+            .where(tuple_(CptEntry.person_id, CptEntry.course_id, CptEntry.cycle_start).in_(chunk))
             .order_by(CptEntry.completed_at, CptEntry.statement_id)
         ).all()
         first_seen: set[Group] = set()
         for entry in entries:
             group = (entry.person_id, entry.course_id, entry.cycle_start)
-            if group not in groups:
-                continue
             credited = Decimal(0) if group in first_seen else entry.hours
             first_seen.add(group)
             if entry.credited_hours != credited:
