@@ -105,6 +105,9 @@ def _mount_lrs(app: Flask) -> None:
             lambda: db.engine, app.config["LMS_BASE_URL"], unversioned_reply=reply
         )
     app.extensions["lrs"] = store
+    from lms.player.cmi5.checks import attach as attach_player_checks
+
+    attach_player_checks(store)
     blueprint = create_blueprint(store)
     csrf.exempt(blueprint)
     app.register_blueprint(blueprint, url_prefix="/xapi")
@@ -126,6 +129,9 @@ def _register_blueprints(app: Flask) -> None:
     from lms.packages.content_store import content_store_from_config
     from lms.packages.staff_views import bp as imports_bp
     from lms.packages.views import bp as packages_bp
+    from lms.player.cmi5.views import bp as cmi5_bp
+    from lms.player.cmi5.views import fetch as cmi5_fetch
+    from lms.player.tincan.views import bp as tincan_bp
     from lms.player.views import bp as player_bp
     from lms.training.views import bp as training_bp
 
@@ -137,6 +143,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(packages_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(player_bp)
+    app.register_blueprint(cmi5_bp)
+    app.register_blueprint(tincan_bp)
+    csrf.exempt(cmi5_fetch)  # the AU calls it (cmi5 §8.2), not a form
     app.register_blueprint(training_bp)
     app.extensions["content_store"] = content_store_from_config(app.config, Path(app.instance_path))
 

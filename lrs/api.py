@@ -2,26 +2,77 @@
 
 Record statements on behalf of a credential, query them with the HTTP filters, read every
 statement in stored order from a cursor, and hear about statements once they are committed.
+Read and write documents. Two extension points let the application add rules of its own
+without the LRS knowing them: a statement check sees every write inside its transaction, a
+request check sees every authenticated HTTP request before its resource answers.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+import uuid
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 
 from lrs import credentials
-from lrs.backend.engine import WRITE, prepare_engine
+from lrs.backend.engine import WRITE, prepare_engine, take_write_lock
 from lrs.credentials import Credential
-from lrs.ops import command, query
+from lrs.identifiers import activity_key, agent_key
+from lrs.ops import command, documents, query
 from lrs.ops.command import Attachment
+from lrs.ops.documents import Document, Preconditions, Scope
 from lrs.ops.query import StatementPage, StatementQuery
 
 log = logging.getLogger(__name__)
 Listener = Callable[[list[int]], None]
+
+
+@dataclass
+class StatementWrite:
+    """Statements about to be stored, as a statement check sees them.
+
+    The check runs inside the write transaction, after the write lock is taken, so checks are
+    serialised with every other statement write: what a check reads is what the writes before
+    it left, and what it writes on `connection` commits with the statements or not at all.
+    """
+
+    credential: Credential
+    # Validated, each with its id; only those not stored already (a retried statement that is
+    # already held is not shown again).
+    statements: list[dict[str, Any]]
+    connection: Connection
+    followers: list[tuple[list[dict[str, Any]], Credential]] = field(default_factory=list)
+
+    def record_after(self, statements: list[dict[str, Any]], credential: Credential) -> None:
+        """Store these too, right after, in the same transaction; they pass the checks too."""
+        from lrs import spec
+
+        self.followers.append((spec.validate_statements(statements, "2.0.0"), credential))
+
+    def system_credential(self, key: str, name: str) -> Credential:
+        """`LearningRecordStore.system_credential`, on this transaction's connection."""
+        return credentials.system(self.connection, key, name)
+
+
+@dataclass(frozen=True)
+class ResourceRequest:
+    """An authenticated HTTP request, as a request check sees it before its resource answers."""
+
+    credential: Credential
+    # statements, state, activity_profile, agent_profile, activities or agents
+    resource: str
+    method: str
+    params: Mapping[str, str]
+
+
+# Raise an lrs.errors.LRSError (Forbidden, say) to refuse the statements or the request.
+StatementCheck = Callable[[StatementWrite], None]
+RequestCheck = Callable[[ResourceRequest], None]
+DOCUMENT_KINDS = (documents.STATE, documents.ACTIVITY_PROFILE, documents.AGENT_PROFILE)
 
 
 class LearningRecordStore:
@@ -39,6 +90,8 @@ class LearningRecordStore:
         # The X-Experience-API-Version sent back to a request that named no (valid) version.
         self.unversioned_reply = unversioned_reply
         self._listeners: list[Listener] = []
+        self._statement_checks: list[StatementCheck] = []
+        self._request_checks: list[RequestCheck] = []
 
     @property
     def engine(self) -> Engine:
@@ -63,6 +116,20 @@ class LearningRecordStore:
         """Call `listener(seqs)` after statements are committed (never inside the transaction)."""
         self._listeners.append(listener)
 
+    def add_statement_check(self, check: StatementCheck) -> None:
+        """Call `check(write)` before statements are stored, inside their transaction."""
+        if check not in self._statement_checks:
+            self._statement_checks.append(check)
+
+    def add_request_check(self, check: RequestCheck) -> None:
+        """Call `check(request)` for every authenticated HTTP request before it is answered."""
+        if check not in self._request_checks:
+            self._request_checks.append(check)
+
+    def check_request(self, request: ResourceRequest) -> None:
+        for check in self._request_checks:
+            check(request)
+
     def notify(self, seqs: list[int]) -> None:
         for listener in self._listeners:
             try:
@@ -84,18 +151,34 @@ class LearningRecordStore:
             from lrs import spec
 
             statements = spec.validate_statements(statements, version)
+        stored_seqs: list[int] = []
         with self.writing() as connection:
-            result = command.store(
-                connection,
-                statements,
-                authority=credentials.authority_for(credential, self.base_url),
-                credential_id=credential.id,
-                version=version,
-                attachments=attachments,
-            )
-        if result.stored_seqs:
-            self.notify(result.stored_seqs)
-        return result.ids
+            take_write_lock(connection)
+            pending = [(statements, credential, version, attachments)]
+            ids: list[str] | None = None
+            while pending:
+                batch, author, batch_version, batch_attachments = pending.pop(0)
+                if self._statement_checks:
+                    batch = [{**s, "id": s.get("id") or str(uuid.uuid4())} for s in batch]
+                    write = StatementWrite(
+                        author, command.not_yet_stored(connection, batch), connection
+                    )
+                    for check in self._statement_checks:
+                        check(write)
+                    pending.extend((s, c, "2.0.0", None) for s, c in write.followers)
+                result = command.store(
+                    connection,
+                    batch,
+                    authority=credentials.authority_for(author, self.base_url),
+                    credential_id=author.id,
+                    version=batch_version,
+                    attachments=batch_attachments,
+                )
+                stored_seqs.extend(result.stored_seqs)
+                ids = result.ids if ids is None else ids
+        if stored_seqs:
+            self.notify(stored_seqs)
+        return ids or []
 
     def get(self, statement_id: str, *, voided: bool = False) -> dict[str, Any]:
         with self.reading() as connection:
@@ -105,11 +188,19 @@ class LearningRecordStore:
         with self.reading() as connection:
             return query.page(connection, statement_query)
 
-    def read_from(self, cursor: int, batch: int = 500) -> Iterator[tuple[int, dict[str, Any]]]:
-        """(seq, statement) for every statement after `cursor`, in stored order, voided and
-        voiding ones included; the connection is held only while the caller iterates."""
+    def read_from(
+        self,
+        cursor: int,
+        batch: int = 500,
+        *,
+        verbs: tuple[str, ...] | None = None,
+        until: int | None = None,
+    ) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(seq, statement) for every statement after `cursor` (up to `until`), in stored
+        order, voided and voiding ones included, only those with one of `verbs` if given; the
+        connection is held only while the caller iterates."""
         with self.engine.connect() as connection:
-            yield from query.stream(connection, cursor, batch)
+            yield from query.stream(connection, cursor, batch, verbs=verbs, until_seq=until)
 
     def newest_seq(self) -> int:
         with self.reading() as connection:
@@ -135,7 +226,50 @@ class LearningRecordStore:
         with self.reading() as connection:
             return credentials.authenticate(connection, key, secret)
 
+    def put_document(
+        self,
+        kind: str,
+        document_id: str,
+        content: bytes,
+        *,
+        content_type: str = documents.JSON,
+        activity_id: str | None = None,
+        agent: dict[str, Any] | None = None,
+        registration: str | None = None,
+    ) -> None:
+        """Create or replace a document (`kind` is state, activity_profile or agent_profile),
+        whatever is held: the application writing its own documents needs no precondition."""
+        scope = _scope(kind, activity_id, agent, registration)
+        with self.writing() as connection:
+            documents.put(connection, scope, document_id, content_type, content, Preconditions())
+
+    def get_document(
+        self,
+        kind: str,
+        document_id: str,
+        *,
+        activity_id: str | None = None,
+        agent: dict[str, Any] | None = None,
+        registration: str | None = None,
+    ) -> Document | None:
+        scope = _scope(kind, activity_id, agent, registration)
+        with self.reading() as connection:
+            return documents.get(connection, scope, document_id)
+
     def with_connection(self, work: Callable[[Connection], Any], *, write: bool = False) -> Any:
         """Run `work(connection)` in one transaction (the HTTP layer's documents use this)."""
         with self.writing() if write else self.reading() as connection:
             return work(connection)
+
+
+def _scope(
+    kind: str, activity_id: str | None, agent: dict[str, Any] | None, registration: str | None
+) -> Scope:
+    if kind not in DOCUMENT_KINDS:
+        raise ValueError(f"kind: one of {', '.join(DOCUMENT_KINDS)}, not {kind!r}")
+    return Scope(
+        kind,
+        activity_key(activity_id) if activity_id else "",
+        (agent_key(agent) or "") if agent else "",
+        registration.lower() if registration else "",
+    )

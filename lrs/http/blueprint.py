@@ -10,7 +10,7 @@ from flask import Blueprint, Response, g, request
 from flask.typing import ResponseReturnValue
 
 from lrs import spec
-from lrs.api import LearningRecordStore
+from lrs.api import LearningRecordStore, ResourceRequest
 from lrs.errors import BadRequest, LRSError, Unauthorized
 from lrs.http import context, documents, resources, statements
 from lrs.http.context import VERSION_HEADER, XapiRequest
@@ -61,6 +61,9 @@ def create_blueprint(lrs: LearningRecordStore, name: str = "xapi") -> Blueprint:
         if credential is None:
             raise Unauthorized("Send a valid LRS key and secret with HTTP Basic authentication.")
         xreq.credential = credential
+        resource = (request.endpoint or "").rpartition(".")[2]
+        if resource:
+            lrs.check_request(ResourceRequest(credential, resource, xreq.method, xreq.params))
         return None
 
     @bp.after_request

@@ -105,6 +105,14 @@ def store(
     return result
 
 
+def not_yet_stored(
+    connection: Connection, statements: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The statements whose id the LRS does not hold yet (each must have its id)."""
+    held = _existing(connection, {str(statement["id"]).lower() for statement in statements})
+    return [statement for statement in statements if str(statement["id"]).lower() not in held]
+
+
 def _refers(connection: Connection, fresh: list[dict[str, Any]]) -> bool:
     """Whether a statement of the batch targets another, or a held one targets one of them:
     then voiding and filter inheritance need them stored one by one."""

@@ -1,0 +1,481 @@
+"""The LMS side of a cmi5 course: the course's progress, launching an AU (the session, the
+LMS.LaunchData document, the launched statement, the launch URL), the one-time fetch URL,
+abandoning sessions, waiving AUs and the moveOn evaluation at registration.
+
+What an AU sends is judged in `checks` (inside the LRS's statement transaction); this module
+records what the LMS says itself, through `lms.player.records`, whose statements pass the same
+checks, so that the session and node records change with the statements, never apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+from sqlalchemy import func, select, update
+
+from lms.accounts.models import Person
+from lms.catalog.models import Registration
+from lms.db import db, utcnow
+from lms.packages.manifests import ParsedPackage
+from lms.packages.models import PackageVersion
+from lms.player import identity, records
+from lms.player.cmi5 import moveon
+from lms.player.cmi5 import statements as xapi
+from lms.player.cmi5.interfaces import (
+    AlreadySatisfied,
+    AlreadyWaived,
+    AUNotFound,
+    InvalidLaunchMode,
+    InvalidWaiveReason,
+    NotACmi5Course,
+)
+from lms.player.cmi5.models import CMI5, LaunchSession, NodeStatus
+from lms.player.cmi5.sessions import SESSION_LIFETIME, expired, issue_credential, token_digest
+from lms.player.cmi5.structure import (
+    AU,
+    BLOCK_TYPE,
+    COURSE,
+    COURSE_TYPE,
+    AssignableUnit,
+    CourseStructure,
+)
+from lms.player.launch import Launchable
+from lrs.errors import Forbidden
+
+LAUNCH_MODES = ("Normal", "Browse", "Review")  # §10.2.2
+LAUNCH_DATA = "LMS.LaunchData"  # §10.1
+LEARNER_PREFERENCES = "cmi5LearnerPreferences"  # §11
+# §8.1: the names the LMS appends to the AU's URL.
+LAUNCH_PARAMETERS = ("endpoint", "fetch", "actor", "registration", "activityId")
+# A session that has heard nothing from its AU for this long is abandoned by the sweep.
+IDLE_LIMIT = dt.timedelta(hours=4)
+
+
+@dataclass(frozen=True)
+class LaunchUrls:
+    """The URLs a launch hands out, as the request that launches sees them (the view builds
+    them: services never touch the request)."""
+
+    endpoint: str  # the LRS, for the AU (§8.1.1)
+    return_url: str  # where the AU sends the learner when it ends (§10.2.6)
+    fetch_url: Callable[[str], str]  # the fetch URL for a token (§8.1.2)
+    content_url: Callable[[str], str]  # the absolute URL of a package file
+
+
+@dataclass(frozen=True)
+class Launch:
+    session: LaunchSession
+    au: AssignableUnit
+    url: str  # the AU's URL with the §8.1 parameters
+
+
+@dataclass(frozen=True)
+class AUProgress:
+    au: AssignableUnit
+    state: str  # not started, in progress, completed, passed, failed, completed and passed, waived
+    satisfied: bool
+    sessions: int
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    structure: CourseStructure
+    aus: dict[str, AUProgress]
+    satisfied: set[str]  # the blocks and the course (publisher ids) recorded as satisfied
+
+    @property
+    def course_satisfied(self) -> bool:
+        return self.structure.id in self.satisfied
+
+
+# Parsed course structures by (package version, course IRI): versions never change.
+_structures: dict[tuple[int, str], CourseStructure] = {}
+
+
+def structure_of(version: PackageVersion, course_iri: str) -> CourseStructure:
+    key = (version.id, course_iri)
+    found = _structures.get(key)
+    if found is None:
+        package = ParsedPackage.from_json(json.loads(version.parsed))
+        if package.standard != CMI5:
+            raise NotACmi5Course("This course is not a cmi5 course.", "registration_id")
+        if len(_structures) > 256:
+            _structures.clear()
+        found = _structures[key] = CourseStructure.from_package(package, course_iri)
+    return found
+
+
+def registration_structure(registration: Registration) -> CourseStructure:
+    version = db.session.get(PackageVersion, registration.package_version_id)
+    if version is None:
+        raise NotACmi5Course("This registration has no course content.", "registration_id")
+    return structure_of(version, identity.course_iri(registration.course, records.base_url()))
+
+
+def learner_actor(registration: Registration) -> dict[str, Any]:
+    person = db.session.get(Person, registration.person_id)
+    return identity.actor(person, records.base_url())
+
+
+def _statuses(registration_id: int) -> dict[str, NodeStatus]:
+    rows = db.session.scalars(
+        select(NodeStatus).where(NodeStatus.registration_id == registration_id)
+    )
+    return {row.node_id: row for row in rows}
+
+
+def au_results(statuses: dict[str, NodeStatus]) -> dict[str, moveon.AUResult]:
+    return {
+        node_id: moveon.AUResult(
+            completed=row.completed_at is not None,
+            passed=row.passed_at is not None,
+            waived=row.waived_at is not None,
+        )
+        for node_id, row in statuses.items()
+        if row.kind == AU
+    }
+
+
+def satisfied_nodes(statuses: dict[str, NodeStatus]) -> set[str]:
+    return {node_id for node_id, row in statuses.items() if row.kind != AU and row.satisfied_at}
+
+
+def _state(row: NodeStatus | None, sessions: int) -> str:
+    if row is not None and row.waived_at:
+        return "waived"
+    if row is not None and row.completed_at and row.passed_at:
+        return "completed and passed"
+    for column, name in (
+        ("passed_at", "passed"),
+        ("completed_at", "completed"),
+        ("failed_at", "failed"),
+    ):
+        if row is not None and getattr(row, column):
+            return name
+    return "in progress" if sessions else "not started"
+
+
+def progress(launchable: Launchable) -> CourseProgress:
+    """Where the learner stands in each AU, block and the course."""
+    structure = registration_structure(launchable.registration)
+    statuses = _statuses(launchable.registration.id)
+    satisfied = moveon.satisfied_aus(structure, au_results(statuses))
+    counts = dict(
+        db.session.execute(
+            select(LaunchSession.au_id, func.count())
+            .where(
+                LaunchSession.registration_id == launchable.registration.id,
+                LaunchSession.launched_at.is_not(None),
+            )
+            .group_by(LaunchSession.au_id)
+        ).all()
+    )
+    aus = {
+        au.id: AUProgress(
+            au=au,
+            state=_state(statuses.get(au.id), counts.get(au.id, 0)),
+            satisfied=au.id in satisfied,
+            sessions=counts.get(au.id, 0),
+        )
+        for au in structure.aus
+    }
+    return CourseProgress(structure, aus, satisfied_nodes(statuses))
+
+
+def _satisfied_statements(
+    registration: Registration, structure: CourseStructure, session_id: str
+) -> list[dict[str, Any]]:
+    statuses = _statuses(registration.id)
+    found = moveon.newly_satisfied(
+        structure, moveon.satisfied_aus(structure, au_results(statuses)), satisfied_nodes(statuses)
+    )
+    actor = learner_actor(registration)
+    return [
+        xapi.satisfied(
+            actor=actor,
+            registration=registration.uuid,
+            activity_id=node.activity_id,
+            activity_type=COURSE_TYPE if kind == COURSE else BLOCK_TYPE,
+            publisher_id=node.id,
+            session_id=session_id,
+            title=node.title,
+        )
+        for kind, node in found
+    ]
+
+
+def evaluate_registration(registration: Registration) -> int:
+    """§9.6.1: moveOn is evaluated at registration: blocks and the course whose AUs are all
+    satisfied without a launch (NotApplicable) are satisfied now, outside any AU session (so
+    under a session id of their own, §9.3.9). Also records any satisfied statement a crash
+    left out. Returns how many were recorded."""
+    found = _satisfied_statements(
+        registration, registration_structure(registration), str(uuid.uuid4())
+    )
+    if not found:
+        return 0
+    try:
+        records.record(found)
+    except Forbidden:
+        return 0  # another request recorded them a moment ago (checks refuse a second)
+    return len(found)
+
+
+def _launch_url(au: AssignableUnit, urls: LaunchUrls, extra: dict[str, str]) -> tuple[str, str]:
+    """(the URL the AU is launched with, the same without the §8.1 parameters).
+
+    §13.1.4: the AU's own query string is merged with the cmi5 parameters; a name of its own
+    that collides with one of them (§8.1 forbids it) gives way.
+    """
+    parts = urlsplit(au.url)
+    base = au.url if parts.scheme else urls.content_url(parts.path)
+    base_parts = urlsplit(base)
+    own = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True)]
+    own = [(name, value) for name, value in own if name not in LAUNCH_PARAMETERS]
+    plain = urlunsplit(base_parts._replace(query=urlencode(own, quote_via=quote), fragment=""))
+    launch = urlunsplit(
+        base_parts._replace(
+            query=urlencode(own + list(extra.items()), quote_via=quote), fragment=parts.fragment
+        )
+    )
+    return launch, plain
+
+
+def launch_data(session: LaunchSession, au: AssignableUnit, return_url: str) -> dict[str, Any]:
+    """The LMS.LaunchData document (§10.2)."""
+    document: dict[str, Any] = {
+        "contextTemplate": {
+            "contextActivities": {"grouping": [{"objectType": "Activity", "id": au.id}]},
+            "extensions": {xapi.SESSION_ID: session.uuid},
+        },
+        "launchMode": session.launch_mode,
+        "moveOn": session.move_on,
+        "returnURL": return_url,
+    }
+    if session.mastery_score is not None:
+        document["masteryScore"] = xapi.mastery_number(session.mastery_score)
+    if au.launch_parameters is not None:
+        document["launchParameters"] = au.launch_parameters
+    if au.entitlement_key is not None:
+        document["entitlementKey"] = {"courseStructure": au.entitlement_key}
+    return document
+
+
+def launch_au(launchable: Launchable, au_index: int, launch_mode: str, urls: LaunchUrls) -> Launch:
+    """Launch the AU at `au_index` of the registration's course in `launch_mode`."""
+    if launchable.package.standard != CMI5:
+        raise NotACmi5Course("This course is not a cmi5 course.", "registration_id")
+    if launch_mode not in LAUNCH_MODES:
+        raise InvalidLaunchMode(
+            f"launch_mode: choose Normal, Browse or Review, not {launch_mode!r}.", "launch_mode"
+        )
+    registration = launchable.registration
+    structure = registration_structure(registration)
+    au = structure.au(au_index)
+    if au is None:
+        raise AUNotFound(f"au_index: the course has no AU number {au_index}.", "au_index")
+    evaluate_registration(registration)
+    # §9.3.6: launching with the registration of an active session abandons that session.
+    abandon_active(registration.id)
+
+    token = secrets.token_urlsafe(32)
+    session = LaunchSession(
+        registration_id=registration.id,
+        standard=CMI5,
+        au_id=au.id,
+        activity_id=au.activity_id,
+        launch_mode=launch_mode,
+        move_on=au.move_on,
+        mastery_score=au.mastery_score,
+        fetch_token_digest=token_digest(token),
+        created_at=utcnow(),
+    )
+    db.session.add(session)
+    db.session.commit()  # before the LRS's own transactions (SQLite: one writer at a time)
+
+    actor = learner_actor(registration)
+    # §10.1: the LaunchData document exists before the AU is launched.
+    records.store().put_document(
+        "state",
+        LAUNCH_DATA,
+        json.dumps(launch_data(session, au, urls.return_url)).encode(),
+        activity_id=au.activity_id,
+        agent=actor,
+        registration=registration.uuid,
+    )
+    url, plain_url = _launch_url(
+        au,
+        urls,
+        {
+            "endpoint": urls.endpoint,
+            "fetch": urls.fetch_url(token),
+            "actor": json.dumps(actor, separators=(",", ":")),
+            "registration": registration.uuid,
+            "activityId": au.activity_id,
+        },
+    )
+    # §9.3.1: launched is recorded before the AU is launched; the check marks the session.
+    records.record(
+        [
+            xapi.launched(
+                actor=actor,
+                registration=registration.uuid,
+                activity_id=au.activity_id,
+                publisher_id=au.id,
+                session_id=session.uuid,
+                title=au.title,
+                launch_mode=launch_mode,
+                launch_url=plain_url,
+                move_on=au.move_on,
+                mastery_score=au.mastery_score,
+                launch_parameters=au.launch_parameters,
+            )
+        ]
+    )
+    db.session.refresh(session)
+    return Launch(session=session, au=au, url=url)
+
+
+def _fetch_error(code: str, text: str) -> dict[str, str]:
+    return {"error-code": code, "error-text": text}
+
+
+def fetch_auth_token(token: str) -> dict[str, str]:
+    """§8.2: the auth token, once per session; an error object (answered with 200 too) to
+    every later call, and to a token the portal never gave (§8.2.3)."""
+    session = db.session.scalar(
+        select(LaunchSession).where(LaunchSession.fetch_token_digest == token_digest(token))
+    )
+    if session is None:
+        return _fetch_error("2", "This fetch URL was not issued by the Learning Portal.")
+    if session.fetched_at is not None:
+        return _fetch_error("1", "The authorization token has already been returned.")
+    if session.ended or session.launched_at is None or expired(session):
+        return _fetch_error("1", "This launch session has ended; launch the AU again.")
+    # Two calls at once: the conditional update lets exactly one of them on.
+    claimed = db.session.execute(
+        update(LaunchSession)
+        .where(LaunchSession.id == session.id, LaunchSession.fetched_at.is_(None))
+        .values(fetched_at=utcnow())
+    ).rowcount
+    db.session.commit()
+    if claimed != 1:
+        return _fetch_error("1", "The authorization token has already been returned.")
+    db.session.refresh(session)
+    registration = db.session.get(Registration, session.registration_id)
+    auth_token = issue_credential(session, registration, learner_actor(registration))
+    db.session.commit()
+    return {"auth-token": auth_token}
+
+
+def abandon(session: LaunchSession) -> bool:
+    """Record abandoned for a session that ended without terminated (§9.3.6); False if it had
+    ended already. Its duration runs from launched to the AU's last statement (§9.5.4.2)."""
+    if session.ended:
+        return False
+    if session.launched_at is None:
+        # Never launched (its launched statement was not recorded): nothing to abandon in
+        # the LRS, so the session is only closed.
+        session.abandoned_at = utcnow()
+        db.session.commit()
+        return True
+    registration = db.session.get(Registration, session.registration_id)
+    last = session.last_statement_at or session.launched_at
+    statement = xapi.abandoned(
+        actor=learner_actor(registration),
+        registration=registration.uuid,
+        activity_id=session.activity_id,
+        publisher_id=session.au_id,
+        session_id=session.uuid,
+        duration=max(last - session.launched_at, dt.timedelta(0)),
+    )
+    db.session.commit()
+    try:
+        records.record([statement])
+    except Forbidden:
+        return False  # it ended a moment ago (terminated, or another abandon)
+    finally:
+        db.session.expire(session)
+    return True
+
+
+def _open_sessions() -> Any:
+    return select(LaunchSession).where(
+        LaunchSession.standard == CMI5,
+        LaunchSession.terminated_at.is_(None),
+        LaunchSession.abandoned_at.is_(None),
+    )
+
+
+def abandon_active(registration_id: int) -> int:
+    """Abandon every open session of the registration (§9.3.6); how many were."""
+    found = db.session.scalars(
+        _open_sessions().where(LaunchSession.registration_id == registration_id)
+    ).all()
+    return sum(abandon(session) for session in found)
+
+
+def abandon_stale(idle: dt.timedelta = IDLE_LIMIT, now: dt.datetime | None = None) -> int:
+    """Abandon the sessions that have heard nothing from their AU for `idle`, or whose
+    credential has expired; how many were. `lms cmi5 abandon-stale` runs it."""
+    now = now or utcnow()
+    last = func.coalesce(
+        LaunchSession.last_statement_at,
+        LaunchSession.fetched_at,
+        LaunchSession.launched_at,
+        LaunchSession.created_at,
+    )
+    found = db.session.scalars(
+        _open_sessions().where(
+            (last < now - idle) | (LaunchSession.created_at < now - SESSION_LIFETIME)
+        )
+    ).all()
+    return sum(abandon(session) for session in found)
+
+
+def registration_by_uuid(registration_uuid: str) -> Registration:
+    registration = db.session.scalar(
+        select(Registration).where(Registration.uuid == registration_uuid.strip().lower())
+    )
+    if registration is None:
+        raise AUNotFound(f"registration: no registration {registration_uuid}.", "registration")
+    return registration
+
+
+def waive(registration: Registration, au_id: str, reason: str) -> None:
+    """§9.3.7: the AU's requirements are met by other means. The waived statement has a
+    session id of its own; the checks record the waiver and add the satisfied statements it
+    brings, under that session id."""
+    if reason not in xapi.WAIVE_REASONS:
+        raise InvalidWaiveReason(
+            f"reason: one of {', '.join(xapi.WAIVE_REASONS)}, not {reason!r}.", "reason"
+        )
+    structure = registration_structure(registration)
+    au = structure.au_by_id(au_id)
+    if au is None:
+        raise AUNotFound(f"au_id: the course has no AU {au_id}.", "au_id")
+    status = _statuses(registration.id).get(au.id)
+    if status is not None and status.waived_at:
+        raise AlreadyWaived(f"au_id: {au.title} was waived already.", "au_id")
+    if au.id in moveon.satisfied_aus(structure, au_results(_statuses(registration.id))):
+        raise AlreadySatisfied(f"au_id: {au.title} has met its moveOn already.", "au_id")
+    statement = xapi.waived(
+        actor=learner_actor(registration),
+        registration=registration.uuid,
+        activity_id=au.activity_id,
+        publisher_id=au.id,
+        session_id=str(uuid.uuid4()),
+        reason=reason,
+    )
+    db.session.commit()
+    try:
+        records.record([statement])
+    except Forbidden as refused:
+        raise AlreadyWaived(f"au_id: {refused.message}", "au_id") from None

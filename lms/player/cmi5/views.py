@@ -1,0 +1,109 @@
+"""The cmi5 pages: the course (its blocks and AUs, each with where the learner stands), an
+AU's launch, the page an AU returns the learner to, and the fetch URL the AU calls."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from lms.errors import error_response
+from lms.player import launch
+from lms.player.cmi5 import services
+from lms.player.cmi5.interfaces import AUNotFound, InvalidLaunchMode, NotACmi5Course
+from lms.player.interfaces import LaunchRefused, PlayerError, RegistrationNotFound
+from lms.web import post_id_required
+
+bp = Blueprint("cmi5", __name__)
+REFUSED = 403
+# The AU may live on another origin (an absolute AU URL): the fetch URL answers it (§8.2).
+FETCH_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, Authorization",
+    "Cache-Control": "no-store",
+}
+
+
+def _launchable(registration_id: int) -> launch.Launchable:
+    found = launch.launchable(current_user, registration_id)
+    if found.package.standard != "cmi5":
+        raise NotACmi5Course("This course is not a cmi5 course.", "registration_id")
+    return found
+
+
+@bp.errorhandler(RegistrationNotFound)
+@bp.errorhandler(NotACmi5Course)
+@bp.errorhandler(AUNotFound)
+def _not_found(error: PlayerError) -> ResponseReturnValue:
+    return error_response(404, error.message)
+
+
+@bp.errorhandler(InvalidLaunchMode)
+def _bad_request(error: PlayerError) -> ResponseReturnValue:
+    return error_response(400, error.message)
+
+
+@bp.errorhandler(LaunchRefused)
+def _refused(error: LaunchRefused) -> ResponseReturnValue:
+    registration = launch.registration_of(current_user, request.view_args["registration_id"])
+    return render_template(
+        "player/refused.html", course=registration.course, reason=error.message
+    ), REFUSED
+
+
+@bp.get("/cmi5/registrations/<int:registration_id>")
+@post_id_required
+def course_page(registration_id: int) -> ResponseReturnValue:
+    found = _launchable(registration_id)
+    services.evaluate_registration(found.registration)
+    return render_template(
+        "player/cmi5_course.html",
+        registration=found.registration,
+        course=found.course,
+        progress=services.progress(found),
+    )
+
+
+@bp.post("/cmi5/registrations/<int:registration_id>/aus/<int:au_index>/launch")
+@post_id_required
+def launch_au(registration_id: int, au_index: int) -> ResponseReturnValue:
+    found = _launchable(registration_id)
+    urls = services.LaunchUrls(
+        endpoint=url_for("xapi.about", _external=True).rsplit("/", 1)[0],
+        return_url=url_for(".returned", registration_id=registration_id, _external=True),
+        fetch_url=lambda token: url_for(".fetch", token=token, _external=True),
+        content_url=lambda path: url_for(
+            "packages.package_file", version_id=found.version.id, path=path, _external=True
+        ),
+    )
+    started = services.launch_au(found, au_index, request.form.get("launch_mode", "Normal"), urls)
+    if started.au.launch_method == "OwnWindow":
+        # §8.1: OwnWindow takes the whole window: the browser goes to the AU itself.
+        return redirect(started.url, code=303)
+    # AnyWindow: the LMS chooses; the AU opens in a frame of the portal's page.
+    return render_template(
+        "player/cmi5_au.html", course=found.course, registration=found.registration, launch=started
+    )
+
+
+@bp.get("/cmi5/registrations/<int:registration_id>/return")
+@post_id_required
+def returned(registration_id: int) -> ResponseReturnValue:
+    """The returnURL (§10.2.6): the AU sends its window or frame here when it ends; the page
+    takes the whole window back to the course."""
+    return render_template(
+        "player/cmi5_return.html",
+        course_url=url_for(".course_page", registration_id=registration_id),
+    )
+
+
+@bp.route("/cmi5/fetch/<token>", methods=["POST", "OPTIONS"])
+def fetch(token: str) -> ResponseReturnValue:
+    """§8.2.1: the AU POSTs here (a GET is refused: 405) for its auth token; 200 with JSON,
+    an error object included (§8.2.3). No sign-in: the token in the URL is the key."""
+    if request.method == "OPTIONS":
+        return Response(status=204, headers=FETCH_CORS)
+    response = jsonify(services.fetch_auth_token(token))
+    response.headers.update(FETCH_CORS)
+    return response
