@@ -131,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.packages.views import bp as packages_bp
     from lms.player.cmi5.views import bp as cmi5_bp
     from lms.player.cmi5.views import fetch as cmi5_fetch
+    from lms.player.scorm.views import bp as scorm_bp
     from lms.player.tincan.views import bp as tincan_bp
     from lms.player.views import bp as player_bp
     from lms.training.views import bp as training_bp
@@ -146,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cmi5_bp)
     app.register_blueprint(tincan_bp)
     csrf.exempt(cmi5_fetch)  # the AU calls it (cmi5 §8.2), not a form
+    app.register_blueprint(scorm_bp)
     app.register_blueprint(training_bp)
     app.extensions["content_store"] = content_store_from_config(app.config, Path(app.instance_path))
 

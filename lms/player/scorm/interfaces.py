@@ -1,0 +1,27 @@
+"""The SCORM runtime's contract: its named errors, each mapped to one HTTP status by the views."""
+
+from __future__ import annotations
+
+from lms.player.interfaces import PlayerError
+
+
+class ScormError(PlayerError):
+    """A SCORM runtime request that cannot be done; the message says why."""
+
+
+class BadCommit(ScormError):
+    """A commit (or sequencing save) whose body is not what the player sends; the field names
+    the part at fault. Nothing was changed."""
+
+
+class NotFound(ScormError):
+    """No such SCO, attempt or session in this registration."""
+
+
+class BadLaunchToken(ScormError):
+    """The runtime URL's launch token is missing, forged, expired, or someone else's."""
+
+
+class Superseded(ScormError):
+    """The data comes from a session (or player window) older than one that has since saved:
+    taking it would overwrite newer progress, so it is refused."""
