@@ -203,3 +203,49 @@ def bridge_command(follow: bool, interval: float) -> None:
         if not follow:
             return
         time.sleep(interval)
+
+
+@main.group()
+def cmi5() -> None:
+    """cmi5 sessions and waivers."""
+
+
+@cmi5.command("abandon-stale")
+@click.option(
+    "--idle-minutes",
+    type=click.IntRange(min=0),
+    default=240,
+    show_default=True,
+    help="Abandon sessions whose AU has sent nothing for this long.",
+)
+@with_appcontext
+def cmi5_abandon_stale(idle_minutes: int) -> None:
+    """Record abandoned for sessions left open (cmi5 §9.3.6); run it from cron."""
+    import datetime as dt
+
+    from lms.player.cmi5 import services
+
+    count = services.abandon_stale(dt.timedelta(minutes=idle_minutes))
+    click.echo(f"abandoned {count} session{'' if count == 1 else 's'}")
+
+
+@cmi5.command("waive")
+@click.argument("registration")
+@click.argument("au_id")
+@click.option(
+    "--reason",
+    required=True,
+    help="Tested Out, Equivalent AU, Equivalent Outside Activity or Administrative.",
+)
+@with_appcontext
+def cmi5_waive(registration: str, au_id: str, reason: str) -> None:
+    """Waive the AU AU_ID (its id in cmi5.xml) for the registration REGISTRATION (its UUID,
+    the xAPI registration): it counts as met (cmi5 §9.3.7)."""
+    from lms.player.cmi5 import services
+    from lms.player.interfaces import PlayerError
+
+    try:
+        services.waive(services.registration_by_uuid(registration), au_id, reason)
+    except PlayerError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"waived {au_id} ({reason})")

@@ -10,7 +10,6 @@ request check sees every authenticated HTTP request before its resource answers.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,8 +40,8 @@ class StatementWrite:
     """
 
     credential: Credential
-    # Validated, each with its id; only those not stored already (a retried statement that is
-    # already held is not shown again).
+    # Validated and as sent (an id only if the sender gave one); not those already stored, so
+    # a retried statement is not judged twice.
     statements: list[dict[str, Any]]
     connection: Connection
     followers: list[tuple[list[dict[str, Any]], Credential]] = field(default_factory=list)
@@ -159,7 +158,6 @@ class LearningRecordStore:
             while pending:
                 batch, author, batch_version, batch_attachments = pending.pop(0)
                 if self._statement_checks:
-                    batch = [{**s, "id": s.get("id") or str(uuid.uuid4())} for s in batch]
                     write = StatementWrite(
                         author, command.not_yet_stored(connection, batch), connection
                     )

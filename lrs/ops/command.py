@@ -108,9 +108,9 @@ def store(
 def not_yet_stored(
     connection: Connection, statements: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """The statements whose id the LRS does not hold yet (each must have its id)."""
-    held = _existing(connection, {str(statement["id"]).lower() for statement in statements})
-    return [statement for statement in statements if str(statement["id"]).lower() not in held]
+    """The statements the LRS does not hold yet (those without an id are new)."""
+    held = _existing(connection, {str(s["id"]).lower() for s in statements if "id" in s})
+    return [s for s in statements if "id" not in s or str(s["id"]).lower() not in held]
 
 
 def _refers(connection: Connection, fresh: list[dict[str, Any]]) -> bool:

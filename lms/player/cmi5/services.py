@@ -46,6 +46,7 @@ from lms.player.cmi5.structure import (
     AssignableUnit,
     CourseStructure,
 )
+from lms.player.interfaces import RegistrationNotFound
 from lms.player.launch import Launchable
 from lrs.errors import Forbidden
 
@@ -95,12 +96,13 @@ class CourseProgress:
         return self.structure.id in self.satisfied
 
 
-# Parsed course structures by (package version, course IRI): versions never change.
-_structures: dict[tuple[int, str], CourseStructure] = {}
+# Parsed course structures by package version (its id and its files' folder, unique to the
+# import) and course IRI: a version never changes.
+_structures: dict[tuple[int, str, str], CourseStructure] = {}
 
 
 def structure_of(version: PackageVersion, course_iri: str) -> CourseStructure:
-    key = (version.id, course_iri)
+    key = (version.id, version.content_prefix, course_iri)
     found = _structures.get(key)
     if found is None:
         package = ParsedPackage.from_json(json.loads(version.parsed))
@@ -445,7 +447,9 @@ def registration_by_uuid(registration_uuid: str) -> Registration:
         select(Registration).where(Registration.uuid == registration_uuid.strip().lower())
     )
     if registration is None:
-        raise AUNotFound(f"registration: no registration {registration_uuid}.", "registration")
+        raise RegistrationNotFound(
+            f"registration: no registration {registration_uuid}.", "registration"
+        )
     return registration
 
 

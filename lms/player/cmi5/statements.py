@@ -94,10 +94,12 @@ def _statement(
             ),
             extensions=tincan.Extensions({SESSION_ID: session_id, **(extensions or {})}),
         ),
-        timestamp=dt.datetime.now(dt.UTC),
     )
     built = json.loads(statement.to_json())
     built.pop("version", None)  # the LRS sets the version it stores (xAPI 2.0 §2.4.10)
+    built["timestamp"] = (
+        dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    )
     return built
 
 

@@ -17,6 +17,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from lms.accounts.models import Person
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, Registration
 from lms.db import db
@@ -52,7 +53,7 @@ class Learner:
 
     client: FlaskClient
     registration: Registration
-    email: str
+    person: Person
 
     @property
     def course_page(self) -> str:
@@ -199,7 +200,7 @@ def enrol(app: Flask, client: FlaskClient, tmp_path):
         officer = make_officer(email=email)
         registration = catalog.register(officer, course.id)
         sign_in(client, email, PASSWORD)
-        return Learner(client, registration, email)
+        return Learner(client, registration, officer)
 
     return make
 

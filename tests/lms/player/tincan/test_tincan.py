@@ -1,0 +1,166 @@
+"""The Tin Can launch (RusticiSoftware/launch, lms_lrs.md): the course page, the launch URL with
+endpoint, auth, actor, registration and activity_id, a credential for this learner and this
+registration only, and the session's record of what the course sent."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from lms.catalog import services as catalog
+from lms.catalog.models import Course
+from lms.db import db
+from lms.packages.importer import import_package
+from lms.player.cmi5.models import LaunchSession, NodeStatus
+from lms.player.tincan.services import launch_path
+from tests.conftest import csrf_token, sign_in
+from tests.factories import PASSWORD, make_officer
+from tests.lms.player.tincan.packages import tincan_zip
+
+ACTIVITY = "https://lms.example.org/tincan/radio-procedure"
+FRAME_SRC = re.compile(r'<iframe id="tincan-frame"[^>]*src="([^"]+)"')
+
+
+@pytest.fixture
+def learner(app, client, tmp_path):
+    result = import_package(tincan_zip(tmp_path), app.extensions["content_store"], tmp_path / "w")
+    course = db.session.get(Course, result.course_id)
+    course.published = True
+    db.session.commit()
+    officer = make_officer(email="pat@example.org")
+    registration = catalog.register(officer, course.id)
+    sign_in(client, "pat@example.org", PASSWORD)
+    return officer, registration
+
+
+def _launch(client, registration):
+    page = f"/tincan/registrations/{registration.id}"
+    response = client.post(f"{page}/launch", data={"csrf_token": csrf_token(client, page)})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    url = html.unescape(FRAME_SRC.search(response.get_data(as_text=True)).group(1))
+    return url, {name: values[0] for name, values in parse_qs(urlsplit(url).query).items()}
+
+
+def _xapi(client, params, method, path, **kwargs):
+    headers = {"Authorization": params["auth"], "X-Experience-API-Version": "1.0.3"}
+    return client.open(f"{params['endpoint']}{path}", method=method, headers=headers, **kwargs)
+
+
+def test_the_launch_url_carries_the_tin_can_parameters(app, client, learner):
+    officer, registration = learner
+    url, params = _launch(client, registration)
+    assert url.startswith(f"http://lms.test/content/{registration.package_version_id}/index.html?")
+    assert params["endpoint"] == "http://lms.test/xapi/"
+    assert params["auth"].startswith("Basic ")
+    assert json.loads(params["actor"]) == {
+        "objectType": "Agent",
+        "account": {"homePage": app.config["LMS_BASE_URL"], "name": officer.post_id},
+    }
+    assert params["registration"] == registration.uuid
+    assert params["activity_id"] == ACTIVITY
+
+
+def test_the_course_sends_statements_and_the_session_records_them(app, client, learner):
+    _, registration = learner
+    _, params = _launch(client, registration)
+    actor = json.loads(params["actor"])
+    statements = [
+        {
+            "actor": actor,
+            "verb": {"id": f"http://adlnet.gov/expapi/verbs/{verb}"},
+            "object": {"id": ACTIVITY},
+            "context": {"registration": registration.uuid},
+            **({"result": result} if result else {}),
+        }
+        for verb, result in (
+            ("attempted", None),
+            ("completed", None),
+            ("passed", {"success": True}),
+        )
+    ]
+    response = _xapi(client, params, "POST", "statements", json=statements)
+    assert response.status_code == 200
+    (session,) = db.session.query(LaunchSession).filter_by(registration_id=registration.id)
+    db.session.refresh(session)
+    assert session.standard == "tincan" and session.launched_at and session.last_statement_at
+    assert session.completed_at and session.passed_at and session.failed_at is None
+    status = db.session.query(NodeStatus).filter_by(node_id=ACTIVITY).one()
+    assert status.kind == "activity" and status.completed_at and status.passed_at
+    page = client.get(f"/tincan/registrations/{registration.id}").get_data(as_text=True)
+    assert ">passed<" in page
+
+
+def test_the_credential_reaches_this_learner_and_registration_only(client, learner):
+    _, registration = learner
+    _, params = _launch(client, registration)
+    actor = json.loads(params["actor"])
+    other_registration = {
+        "actor": actor,
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+        "object": {"id": ACTIVITY},
+        "context": {"registration": "6f2a3c1e-8c7b-4d2a-9e1f-0a1b2c3d4e5f"},
+    }
+    assert _xapi(client, params, "POST", "statements", json=other_registration).status_code == 403
+    someone = {**other_registration, "actor": {"mbox": "mailto:someone@example.org"}}
+    someone["context"] = {"registration": registration.uuid}
+    assert _xapi(client, params, "POST", "statements", json=someone).status_code == 403
+    bookmark = {
+        "stateId": "bookmark",
+        "activityId": ACTIVITY,
+        "agent": params["actor"],
+        "registration": registration.uuid,
+    }
+    saved = _xapi(client, params, "PUT", "activities/state", query_string=bookmark, json={"p": 3})
+    assert saved.status_code == 204
+
+
+def test_every_launch_gets_a_session_and_credential_of_its_own(client, learner):
+    _, registration = learner
+    first, second = _launch(client, registration)[1], _launch(client, registration)[1]
+    assert first["auth"] != second["auth"]
+    assert db.session.query(LaunchSession).filter_by(registration_id=registration.id).count() == 2
+
+
+def test_a_dropped_registration_does_not_launch_and_the_page_says_why(client, learner):
+    officer, registration = learner
+    token = csrf_token(client, f"/tincan/registrations/{registration.id}")
+    catalog.drop(officer, registration.id)
+    page = client.get(f"/tincan/registrations/{registration.id}")
+    assert page.status_code == 403 and "You dropped Radio Procedure" in page.get_data(as_text=True)
+    launch = client.post(
+        f"/tincan/registrations/{registration.id}/launch", data={"csrf_token": token}
+    )
+    assert launch.status_code == 403
+    assert db.session.query(LaunchSession).count() == 0
+
+
+def test_another_persons_registration_is_404(app, learner):
+    _, registration = learner
+    make_officer(email="other@example.org")
+    other = app.test_client()
+    sign_in(other, "other@example.org", PASSWORD)
+    assert other.get(f"/tincan/registrations/{registration.id}").status_code == 404
+    token = csrf_token(other, "/dashboard")
+    response = other.post(
+        f"/tincan/registrations/{registration.id}/launch", data={"csrf_token": token}
+    )
+    assert response.status_code == 404
+
+
+def test_the_launch_door_sends_a_tin_can_course_to_its_page(client, learner):
+    _, registration = learner
+    response = client.get(f"/registrations/{registration.id}/launch")
+    assert response.headers["Location"].endswith(f"/tincan/registrations/{registration.id}")
+
+
+@pytest.mark.parametrize(
+    ("languages", "path"),
+    [(["fr-CA", "en"], "fr/story.html"), (["fr"], "fr/story.html"), (["de"], "story.html")],
+)
+def test_the_launch_is_in_the_learners_language_when_the_package_has_it(languages, path):
+    activity = {"launch": {"en-US": "story.html", "fr-CA": "fr/story.html"}}
+    assert launch_path(activity, languages) == path
