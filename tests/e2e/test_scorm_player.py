@@ -1,0 +1,240 @@
+"""A learner takes SCORM courses in the browser: a SCORM 1.2 course completed and passed, a
+sequenced SCORM 2004 course suspended, resumed and finished, progress made offline sent when
+the connection returns, and a save the server refuses told plainly. Each test checks the saved
+CMI data and the statements in the LRS."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from lms.accounts.models import Person
+from lms.catalog import services as catalog
+from lms.catalog.models import Registration
+from lms.db import db
+from lms.player.scorm.models import ScoAttempt, SequencingState
+from lrs.ops.query import StatementQuery
+from tests.e2e.helpers import NewPage, sign_in
+from tests.lms.player.scorm.conftest import SCORM12, SCORM2004, import_course
+
+pytestmark = pytest.mark.e2e
+
+DISPATCHER = ("dispatcher@example.org", "dispatcher-demo-2026")
+ADL = "http://adlnet.gov/expapi/verbs/"
+
+
+def _registered(live_app: Flask, tmp_path: Path, package: str) -> int:
+    """The package imported and published, and the demo dispatcher registered for it."""
+    with live_app.app_context():
+        course = import_course(live_app, package, tmp_path / package)
+        dispatcher = db.session.scalar(select(Person).where(Person.email == DISPATCHER[0]))
+        return catalog.register(dispatcher, course.id).id
+
+
+def _attempts(live_app: Flask, registration_id: int) -> dict[tuple[str, int], ScoAttempt]:
+    with live_app.app_context():
+        rows = db.session.scalars(
+            select(ScoAttempt).where(ScoAttempt.registration_id == registration_id)
+        ).all()
+        db.session.expunge_all()
+        return {(row.sco_id, row.number): row for row in rows}
+
+
+def _statements(live_app: Flask, registration_id: int) -> list[tuple[str, str]]:
+    """(verb, what it is about) of every statement of the registration, in stored order."""
+    with live_app.app_context():
+        registration = db.session.get(Registration, registration_id)
+        page = live_app.extensions["lrs"].query(
+            StatementQuery(registration=registration.uuid, ascending=True, limit=500)
+        )
+        course_iri = f"{live_app.config['LMS_BASE_URL']}/courses/{registration.course_id}"
+    found = []
+    for statement in page.statements:
+        about = statement["object"]["id"].removeprefix(course_iri).removeprefix("/scos/")
+        found.append((statement["verb"]["id"].removeprefix(ADL), about or "course"))
+    return found
+
+
+def _open(page: Page, registration_id: int) -> None:
+    page.goto(f"/registrations/{registration_id}/launch")
+    expect(page.locator("#save-status")).to_have_text("All progress saved.")
+
+
+def test_a_scorm12_course_is_completed_and_passed(
+    new_page: NewPage, live_app: Flask, tmp_path: Path
+) -> None:
+    registration_id = _registered(live_app, tmp_path, SCORM12)
+    page = new_page()
+    sign_in(page, *DISPATCHER)
+    page.get_by_role("link", name=re.compile(r"^Open course.*Use of Force Refresher")).click()
+    expect(page).to_have_url(re.compile(rf"/registrations/{registration_id}/scorm$"))
+    sco = page.frame_locator("#sco-frame")
+    expect(sco.locator("#entry")).to_have_text("Entry: ab-initio")
+    expect(sco.locator("#launch-data")).to_have_text("Launch data: lang=en")
+
+    sco.get_by_label("True").check()
+    sco.get_by_role("button", name="Submit answers").click()
+    expect(sco.locator("#result")).to_have_text("Score: 90")
+    expect(page.locator("#save-status")).to_have_text("All progress saved.")
+    sco.get_by_role("button", name="Finish").click()
+    expect(page.locator("#player-message")).to_contain_text(
+        "You have reached the end of this attempt of the course."
+    )
+    expect(page.locator("#save-status")).to_have_text("All progress saved.")
+    expect(page.locator("#toc-list")).to_contain_text("passed 90%")
+
+    [attempt] = _attempts(live_app, registration_id).values()
+    assert (attempt.completion_status, attempt.success_status) == ("completed", "passed")
+    assert attempt.score_scaled == 0.9 and attempt.ended
+    cmi = json.loads(attempt.cmi)["cmi"]
+    assert cmi["core"]["lesson_location"] == "question-1"
+    assert cmi["interactions"]["0"]["student_response"] == "t"
+    assert attempt.total_seconds == 90
+    assert _statements(live_app, registration_id) == [
+        ("initialized", "CHECK"),
+        ("responded", "CHECK/interactions/reasonable-force"),
+        ("completed", "CHECK"),
+        ("completed", "course"),
+        ("passed", "CHECK"),
+        ("terminated", "CHECK"),
+        ("passed", "course"),
+    ]
+
+    page.get_by_role("link", name="Attempt history").click()
+    expect(page.locator("table.attempts tbody tr")).to_have_count(1)
+    expect(page.locator("table.attempts")).to_contain_text("passed")
+
+
+def test_a_sequenced_scorm2004_course_is_suspended_resumed_and_finished(
+    new_page: NewPage, live_app: Flask, tmp_path: Path
+) -> None:
+    registration_id = _registered(live_app, tmp_path, SCORM2004)
+    page = new_page()
+    sign_in(page, *DISPATCHER)
+    _open(page, registration_id)
+    sco = page.frame_locator("#sco-frame")
+    expect(sco.locator("#part")).to_have_text("intro")
+    # Forced sequential order: nothing can be chosen from the contents, only flow.
+    toc = page.locator("#toc-list button")
+    expect(toc).to_have_count(3)
+    for n in range(3):
+        expect(toc.nth(n)).to_be_disabled()
+    expect(page.get_by_role("button", name="Previous")).to_be_disabled()
+
+    sco.get_by_role("button", name="Complete and continue").click()
+    expect(sco.locator("#part")).to_have_text("lesson")
+    expect(page.locator("#toc-list")).to_contain_text("completed")
+    sco.get_by_role("button", name="Go to page 2").click()
+    expect(sco.locator("#place")).to_have_text("Page 2")
+    page.get_by_role("button", name="Suspend").click()
+    expect(page.locator("#player-message")).to_contain_text("Your place is saved.")
+    expect(page.locator("#save-status")).to_have_text("All progress saved.")
+    suspended = _attempts(live_app, registration_id)[("LESSON", 1)]
+    assert suspended.suspended and not suspended.ended
+
+    _open(page, registration_id)
+    expect(sco.locator("#part")).to_have_text("lesson")
+    expect(sco.locator("#entry")).to_have_text("Entry: resume")
+    expect(sco.locator("#place")).to_have_text(
+        "Welcome back: you were on page-2 (seen=page-1,page-2)"
+    )
+    sco.get_by_role("button", name="Complete and continue").click()
+    expect(sco.locator("#part")).to_have_text("posttest")
+    sco.get_by_label("Behind the B-pillar").check()
+    sco.get_by_role("button", name="Submit and finish").click()
+    expect(page.locator("#player-message")).to_contain_text("You have reached the end")
+    expect(page.locator("#save-status")).to_have_text("All progress saved.")
+
+    attempts = _attempts(live_app, registration_id)
+    assert set(attempts) == {("INTRO", 1), ("LESSON", 1), ("POSTTEST", 1)}
+    lesson = attempts[("LESSON", 1)]
+    assert lesson.session == 2 and lesson.completion_status == "completed" and lesson.ended
+    assert json.loads(lesson.cmi)["cmi"]["location"] == "page-2"
+    posttest = attempts[("POSTTEST", 1)]
+    assert (posttest.success_status, posttest.score_scaled) == ("passed", 0.9)
+    with live_app.app_context():
+        state = db.session.get(SequencingState, registration_id)
+        rolled_up = (state.course_completion, state.course_success, state.course_score_scaled)
+    assert rolled_up == ("completed", "passed", 0.9)
+    statements = _statements(live_app, registration_id)
+    assert [verb for verb, about in statements if about == "LESSON"] == [
+        "initialized",
+        "suspended",
+        "resumed",
+        "completed",
+        "terminated",
+    ]
+    assert [verb for verb, about in statements if about == "POSTTEST"] == [
+        "initialized",
+        "completed",
+        "passed",
+        "terminated",
+    ]
+    assert ("responded", "POSTTEST/interactions/approach-position") in statements
+    assert [verb for verb, about in statements if about == "course"] == ["completed", "passed"]
+
+
+def test_progress_made_offline_is_sent_when_the_connection_returns(
+    new_page: NewPage, live_app: Flask, tmp_path: Path
+) -> None:
+    registration_id = _registered(live_app, tmp_path, SCORM12)
+    page = new_page()
+    sign_in(page, *DISPATCHER)
+    _open(page, registration_id)
+    sco = page.frame_locator("#sco-frame")
+    expect(sco.locator("#entry")).to_have_text("Entry: ab-initio")
+
+    page.context.set_offline(True)
+    sco.get_by_label("True").check()
+    sco.get_by_role("button", name="Submit answers").click()
+    expect(page.locator("#save-status")).to_contain_text(
+        "You are offline. Your progress is kept on this device"
+    )
+    [attempt] = _attempts(live_app, registration_id).values()
+    assert attempt.score_raw is None
+
+    page.context.set_offline(False)
+    expect(page.locator("#save-status")).to_have_text("All progress saved.")
+    [attempt] = _attempts(live_app, registration_id).values()
+    assert attempt.score_raw == 90 and attempt.completion_status == "completed"
+    assert ("responded", "CHECK/interactions/reasonable-force") in _statements(
+        live_app, registration_id
+    )
+
+
+def test_progress_the_server_refuses_is_told_plainly(
+    new_page: NewPage, live_app: Flask, tmp_path: Path
+) -> None:
+    registration_id = _registered(live_app, tmp_path, SCORM12)
+    page = new_page()
+    sign_in(page, *DISPATCHER)
+    _open(page, registration_id)
+    sco = page.frame_locator("#sco-frame")
+    expect(sco.locator("#entry")).to_have_text("Entry: ab-initio")
+    with live_app.app_context():
+        dispatcher = db.session.scalar(select(Person).where(Person.email == DISPATCHER[0]))
+        catalog.drop(dispatcher, registration_id)
+
+    sco.get_by_label("True").check()
+    sco.get_by_role("button", name="Submit answers").click()
+    expect(page.locator("#save-status")).to_have_text(
+        "Some of your progress could not be saved: You dropped Use of Force Refresher; "
+        "register again to take it."
+    )
+    [attempt] = _attempts(live_app, registration_id).values()
+    assert attempt.score_raw is None
+    assert ("responded", "CHECK/interactions/reasonable-force") not in _statements(
+        live_app, registration_id
+    )
+
+    response = page.goto(f"/registrations/{registration_id}/scorm")
+    assert response is not None and response.status == 403
+    expect(page.locator("#launch-refused")).to_have_text(
+        "You dropped Use of Force Refresher; register again to take it."
+    )

@@ -1,0 +1,113 @@
+"""Fixtures of the SCORM runtime's tests: the browser tests' small packages, imported and
+registered for, and commit bodies as the player sends them."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from lms.accounts.models import Person
+from lms.catalog import services as catalog
+from lms.catalog.models import Course, Registration
+from lms.db import db
+from lms.packages.importer import import_package
+from lms.player import launch
+from tests.factories import make_officer
+
+PACKAGES = Path(__file__).resolve().parents[3] / "e2e" / "packages"
+SCORM12 = "scorm12_use_of_force"
+SCORM2004 = "scorm2004_traffic_stops"
+
+
+def zip_package(name: str, folder: Path) -> Path:
+    """The package's source folder as the zip a course author would upload."""
+    target = folder / f"{name}.zip"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted((PACKAGES / name).iterdir()):
+            archive.write(path, path.name)
+    return target
+
+
+def import_course(app: Flask, name: str, folder: Path) -> Course:
+    folder.mkdir(parents=True, exist_ok=True)
+    result = import_package(
+        zip_package(name, folder), app.extensions["content_store"], folder / "work"
+    )
+    course = db.session.get(Course, result.course_id)
+    course.published = True
+    db.session.commit()
+    return course
+
+
+@dataclass
+class Learner:
+    person: Person
+    course: Course
+    registration: Registration
+
+    def launchable(self) -> launch.Launchable:
+        return launch.launchable(self.person, self.registration.id)
+
+
+def _learner(app: Flask, name: str, folder: Path, email: str) -> Learner:
+    course = import_course(app, name, folder)
+    person = make_officer(email=email)
+    return Learner(person, course, catalog.register(person, course.id))
+
+
+@pytest.fixture
+def learner12(app: Flask, tmp_path: Path) -> Learner:
+    return _learner(app, SCORM12, tmp_path / "p12", "pat@example.org")
+
+
+@pytest.fixture
+def learner2004(app: Flask, tmp_path: Path) -> Learner:
+    return _learner(app, SCORM2004, tmp_path / "p2004", "sam@example.org")
+
+
+def commit_12(sequence: int, *, terminate: bool = False, **core: Any) -> str:
+    """A SCORM 1.2 commit as scorm-again and the player send it."""
+    interactions = core.pop("interactions", {})
+    suspend_data = core.pop("suspend_data", "")
+    committed_at = core.pop("committed_at", None)
+    score = {key: core.pop(key) for key in ("raw", "min", "max") if key in core}
+    body: dict[str, Any] = {
+        "cmi": {
+            "suspend_data": suspend_data,
+            "core": {"lesson_status": "incomplete", "exit": "", "score": score, **core},
+            "interactions": interactions,
+        },
+        "commitSequence": sequence,
+    }
+    if terminate:
+        body["terminate"] = True
+    if committed_at:
+        body["committedAt"] = committed_at
+    return json.dumps(body)
+
+
+def commit_2004(
+    sequence: int, *, terminate: bool = False, nav_request: str = "_none_", **cmi: Any
+) -> str:
+    """A SCORM 2004 commit as scorm-again and the player send it."""
+    score = {key: cmi.pop(key) for key in ("scaled", "raw", "min", "max") if key in cmi}
+    body: dict[str, Any] = {
+        "cmi": {
+            "completion_status": "incomplete",
+            "success_status": "unknown",
+            "exit": "",
+            "score": score,
+            **cmi,
+        },
+        "commitSequence": sequence,
+        "navRequest": nav_request,
+    }
+    if terminate:
+        body["terminate"] = True
+    return json.dumps(body)

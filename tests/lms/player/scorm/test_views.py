@@ -1,0 +1,168 @@
+"""The player page and its runtime endpoints: only the registration's owner, only while they
+may launch it, bad input refused by name with nothing changed, beacons' text/plain taken."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from flask.testing import FlaskClient
+
+from lms.catalog import services as catalog
+from lms.db import db
+from lms.player.scorm.models import ScoAttempt
+from tests.conftest import sign_in
+from tests.factories import PASSWORD, make_officer
+from tests.lms.player.scorm.conftest import commit_12
+
+SETTINGS = re.compile(r'<script type="application/json" id="scorm-settings">(.*?)</script>', re.S)
+
+
+def _player(client: FlaskClient, registration_id: int) -> dict:
+    page = client.get(f"/registrations/{registration_id}/scorm")
+    assert page.status_code == 200, page.get_data(as_text=True)
+    return json.loads(html.unescape(SETTINGS.search(page.get_data(as_text=True)).group(1)))
+
+
+def _open(client: FlaskClient, settings: dict, sco_id: str) -> dict:
+    response = client.post(settings["urls"]["session"].replace("SCO_ID", sco_id), data="{}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def test_the_player_page_gives_scorm_again_what_the_manifest_says(client, learner12):
+    sign_in(client, "pat@example.org", PASSWORD)
+    settings = _player(client, learner12.registration.id)
+    assert settings["standard"] == "scorm12" and settings["firstSco"] == "CHECK"
+    assert settings["api"]["mastery_override"] is True
+    [sco] = settings["scos"]
+    version_id = learner12.registration.package_version_id
+    assert sco["url"] == f"/content/{version_id}/index.html"
+    assert settings["toc"][0]["title"] == "Knowledge check"
+
+
+def test_the_launch_page_sends_a_scorm_course_to_its_player(client, learner12):
+    sign_in(client, "pat@example.org", PASSWORD)
+    response = client.get(f"/registrations/{learner12.registration.id}/launch")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(
+        f"/registrations/{learner12.registration.id}/scorm"
+    )
+
+
+def test_a_commit_sent_as_text_plain_by_sendbeacon_is_saved(client, learner12):
+    sign_in(client, "pat@example.org", PASSWORD)
+    session = _open(client, _player(client, learner12.registration.id), "CHECK")
+    assert session["entry"] == "ab-initio"
+    response = client.post(
+        session["commitUrl"],
+        data=commit_12(1, terminate=True, lesson_location="q-2", exit="suspend"),
+        content_type="text/plain;charset=UTF-8",
+    )
+    assert response.status_code == 200
+    assert response.get_json()["result"] is True and response.get_json()["errorCode"] == 0
+    attempt = db.session.get(ScoAttempt, session["attemptId"])
+    assert attempt.suspended and json.loads(attempt.cmi)["cmi"]["core"]["lesson_location"] == "q-2"
+
+
+def test_a_bad_commit_is_refused_by_field_and_changes_nothing(client, learner12):
+    sign_in(client, "pat@example.org", PASSWORD)
+    session = _open(client, _player(client, learner12.registration.id), "CHECK")
+    client.post(session["commitUrl"], data=commit_12(1, lesson_location="kept"))
+    bad = client.post(
+        session["commitUrl"],
+        data=commit_12(2, lesson_location="lost", lesson_status="finished"),
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    assert bad.get_json()["field"] == "cmi.core.lesson_status"
+    assert "finished" in bad.get_json()["message"]
+    db.session.expire_all()
+    attempt = db.session.get(ScoAttempt, session["attemptId"])
+    assert json.loads(attempt.cmi)["cmi"]["core"]["lesson_location"] == "kept"
+    assert attempt.commit_sequence == 1
+    for body in ("", "{", "[]", "\x00"):
+        response = client.post(session["commitUrl"], data=body)
+        assert response.status_code == 400 and response.get_json()["field"] == "body"
+
+
+def test_runtime_urls_need_their_launch_token_and_the_owners_session(app, client, learner12):
+    sign_in(client, "pat@example.org", PASSWORD)
+    session = _open(client, _player(client, learner12.registration.id), "CHECK")
+    untokened = session["commitUrl"].split("?")[0]
+    missing = client.post(untokened, data=commit_12(1))
+    assert missing.status_code == 403 and missing.get_json()["field"] == "token"
+    forged = client.post(session["commitUrl"] + "x", data=commit_12(1))
+    assert forged.status_code == 403
+    signed_out = app.test_client().post(session["commitUrl"], data=commit_12(1))
+    assert signed_out.status_code == 401
+    assert "Sign in again" in signed_out.get_json()["message"]
+    make_officer(email="other@example.org")
+    other = app.test_client()
+    sign_in(other, "other@example.org", PASSWORD)
+    assert other.post(session["commitUrl"], data=commit_12(1)).status_code == 404
+    assert other.get(f"/registrations/{learner12.registration.id}/scorm").status_code == 404
+    assert (
+        other.get(f"/registrations/{learner12.registration.id}/scorm/attempts").status_code == 404
+    )
+    db.session.expire_all()
+    assert db.session.get(ScoAttempt, session["attemptId"]).commit_sequence == 0
+
+
+def test_a_dropped_course_neither_opens_nor_takes_commits_and_says_why(client, learner12):
+    sign_in(client, "pat@example.org", PASSWORD)
+    session = _open(client, _player(client, learner12.registration.id), "CHECK")
+    catalog.drop(learner12.person, learner12.registration.id)
+    page = client.get(f"/registrations/{learner12.registration.id}/scorm")
+    assert page.status_code == 403
+    assert "You dropped Use of Force Refresher" in page.get_data(as_text=True)
+    refused = client.post(session["commitUrl"], data=commit_12(1))
+    assert refused.status_code == 403
+    assert refused.get_json()["message"].startswith("You dropped")
+
+
+def test_a_commit_to_an_unknown_sco_or_attempt_is_404(client, learner12):
+    sign_in(client, "pat@example.org", PASSWORD)
+    settings = _player(client, learner12.registration.id)
+    response = client.post(settings["urls"]["session"].replace("SCO_ID", "NOPE"), data="{}")
+    assert response.status_code == 404 and response.get_json()["field"] == "sco_id"
+    session = _open(client, settings, "CHECK")
+    wrong = session["commitUrl"].replace(f"/attempts/{session['attemptId']}/", "/attempts/999999/")
+    assert client.post(wrong, data=commit_12(1)).status_code == 404
+
+
+def test_the_sequencing_state_of_a_scorm12_course_is_404(client, learner12):
+    sign_in(client, "pat@example.org", PASSWORD)
+    settings = _player(client, learner12.registration.id)
+    response = client.post(settings["urls"]["sequencing"], data='{"sequence": 1, "state": "{}"}')
+    assert response.status_code == 404
+
+
+def test_a_bad_sequencing_save_is_refused_by_field(client, learner2004):
+    sign_in(client, "sam@example.org", PASSWORD)
+    settings = _player(client, learner2004.registration.id)
+    assert settings["activityTree"]["id"] == "ORG"
+    url = settings["urls"]["sequencing"]
+    for body, field in (
+        ('{"sequence": 0, "state": "{}"}', "sequence"),
+        ('{"sequence": 1, "state": "not json"}', "state"),
+        ('{"sequence": 1, "state": "{}", "course": {"completion": "done"}}', "course.completion"),
+    ):
+        response = client.post(url, data=body)
+        assert response.status_code == 400 and response.get_json()["field"] == field
+    ok = client.post(url, data='{"sequence": 1, "state": "{}"}', content_type="text/plain")
+    assert ok.status_code == 200 and ok.get_json()["applied"] is True
+
+
+def test_the_attempt_history_page_lists_the_learners_attempts(client, learner12):
+    sign_in(client, "pat@example.org", PASSWORD)
+    session = _open(client, _player(client, learner12.registration.id), "CHECK")
+    client.post(
+        session["commitUrl"],
+        data=commit_12(1, terminate=True, lesson_status="completed", raw="95"),
+    )
+    page = client.get(f"/registrations/{learner12.registration.id}/scorm/attempts")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Knowledge check" in text and "passed" in text and "95%" in text and "finished" in text
