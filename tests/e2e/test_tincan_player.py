@@ -1,0 +1,78 @@
+"""A learner takes a Tin Can course in the browser: the test course (plain JS, reading the
+launch parameters as TinCanJS does) sends its statements with the credential the launch gave
+it, which reaches this learner and this registration only."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import expect
+
+from lms.accounts.models import Person
+from lms.catalog import services as catalog
+from lms.catalog.models import Course
+from lms.db import db
+from lms.packages.importer import import_package
+from lms.player.cmi5.models import LaunchSession, NodeStatus
+from tests.e2e.helpers import NewPage, sign_in
+from tests.lms.player.tincan.packages import tincan_zip
+
+pytestmark = pytest.mark.e2e
+
+DISPATCHER = ("dispatcher@example.org", "dispatcher-demo-2026")
+ACTIVITY = "https://lms.example.org/tincan/radio-procedure"
+
+
+def test_a_learner_takes_a_tin_can_course_and_the_lrs_and_the_portal_record_it(
+    new_page: NewPage, live_app: Flask, tmp_path: Path
+) -> None:
+    with live_app.app_context():
+        result = import_package(
+            tincan_zip(tmp_path), live_app.extensions["content_store"], tmp_path / "work"
+        )
+        course = db.session.get(Course, result.course_id)
+        course.published = True
+        db.session.commit()
+        person = db.session.query(Person).filter_by(email=DISPATCHER[0]).one()
+        post_id = person.post_id
+        registration = catalog.register(person, course.id)
+        registration_id, registration_uuid = registration.id, registration.uuid
+        db.session.remove()
+
+    page = new_page()
+    sign_in(page, *DISPATCHER)
+    page.get_by_role("link", name=re.compile(r"^Open course.*Radio Procedure")).click()
+    expect(page.locator("#course-status")).to_have_text("not started")
+    page.get_by_role("button", name="Start Radio Procedure").click()
+    log = page.frame_locator("#tincan-frame").locator("#log")
+    expect(log).to_contain_text("done")
+    expect(log).to_contain_text("statements 200")
+    expect(log).to_contain_text("bookmark 204")
+    expect(log).to_contain_text("other registration 403")  # the credential's limit
+    page.get_by_role("link", name="← Radio Procedure").click()
+    expect(page.locator("#course-status")).to_have_text("passed")
+
+    with live_app.app_context():
+        statements = [
+            statement
+            for _, statement in live_app.extensions["lrs"].read_from(0)
+            if (statement.get("context") or {}).get("registration") == registration_uuid
+        ]
+        (session,) = db.session.query(LaunchSession).filter_by(registration_id=registration_id)
+        status = db.session.query(NodeStatus).filter_by(registration_id=registration_id).one()
+        assert [s["verb"]["id"].rsplit("/", 1)[1] for s in statements] == [
+            "attempted",
+            "completed",
+            "passed",
+        ]
+        for statement in statements:
+            assert statement["actor"]["account"]["name"] == post_id
+            assert statement["object"]["id"] == ACTIVITY
+            assert statement["authority"]["account"]["name"] == session.credential_key
+        assert session.standard == "tincan" and session.activity_id == ACTIVITY
+        assert session.completed_at and session.passed_at and session.last_statement_at
+        assert status.kind == "activity" and status.completed_at and status.passed_at
+        db.session.remove()
