@@ -241,11 +241,11 @@ def cmi5_abandon_stale(idle_minutes: int) -> None:
 def cmi5_waive(registration: str, au_id: str, reason: str) -> None:
     """Waive the AU AU_ID (its id in cmi5.xml) for the registration REGISTRATION (its UUID,
     the xAPI registration): it counts as met (cmi5 §9.3.7)."""
-    from lms.player.cmi5 import services
+    from lms.player.cmi5 import registrations
     from lms.player.interfaces import PlayerError
 
     try:
-        services.waive(services.registration_by_uuid(registration), au_id, reason)
+        registrations.waive(registrations.registration_by_uuid(registration), au_id, reason)
     except PlayerError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"waived {au_id} ({reason})")

@@ -26,7 +26,8 @@ from lms.player import identity, records
 from lms.player.cmi5 import moveon, rules
 from lms.player.cmi5 import statements as xapi
 from lms.player.cmi5.models import CMI5, TINCAN, LaunchSession, NodeStatus
-from lms.player.cmi5.services import LAUNCH_DATA, LEARNER_PREFERENCES, structure_of
+from lms.player.cmi5.registrations import structure_of
+from lms.player.cmi5.services import LAUNCH_DATA, LEARNER_PREFERENCES
 from lms.player.cmi5.structure import AU, BLOCK, BLOCK_TYPE, COURSE, COURSE_TYPE, CourseStructure
 from lrs.api import LearningRecordStore, ResourceRequest, StatementWrite
 from lrs.errors import Forbidden
@@ -85,7 +86,7 @@ def check_statements(write: StatementWrite) -> None:
 def _is_lms_cmi5_statement(statement: dict[str, Any]) -> bool:
     context = statement.get("context") or {}
     return statement["verb"]["id"] in rules.LMS_VERBS and xapi.CMI5_CATEGORY in (
-        rules._activity_ids(context, "category")
+        rules.activity_ids(context, "category")
     )
 
 

@@ -17,6 +17,10 @@ class AUNotFound(Cmi5Error):
     """The course structure has no such AU."""
 
 
+class FetchUrlNotFound(Cmi5Error):
+    """A fetch URL the portal never gave (cmi5 §8.2): not a valid request, so a 404."""
+
+
 class InvalidLaunchMode(Cmi5Error):
     """A launch mode other than Normal, Browse or Review (cmi5 §10.2.2)."""
 

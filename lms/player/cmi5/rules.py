@@ -83,7 +83,7 @@ def _name(verb: str) -> str:
     return verb.rsplit("/", 1)[-1]
 
 
-def _activity_ids(context: dict[str, Any], kind: str) -> list[str]:
+def activity_ids(context: dict[str, Any], kind: str) -> list[str]:
     found = (context.get("contextActivities") or {}).get(kind) or []
     found = found if isinstance(found, list) else [found]  # xAPI 1.0 allows a single object
     return [activity.get("id") for activity in found if isinstance(activity, dict)]
@@ -106,7 +106,7 @@ def check(statement: dict[str, Any], session: AUSession) -> str:
     if not _UTC.search(str(timestamp)):
         raise RuleBroken("9.7", f"$.timestamp: must be in UTC (Z), not {timestamp}")
     context = _check_context(statement, session)
-    categories = _activity_ids(context, "category")
+    categories = activity_ids(context, "category")
     kind = DEFINED if CMI5_CATEGORY in categories else ALLOWED
     _check_actor(statement, session)
     if not session.preferences_read:
@@ -152,7 +152,7 @@ def _check_context(statement: dict[str, Any], session: AUSession) -> dict[str, A
             "9.6.3.1",
             f"$.context.extensions[sessionid]: must be this session's, {session.session_id}",
         )
-    if session.publisher_id not in _activity_ids(context, "grouping"):
+    if session.publisher_id not in activity_ids(context, "grouping"):
         raise RuleBroken(
             "10.2.1",
             "$.context.contextActivities.grouping: must keep the contextTemplate's "
@@ -167,7 +167,7 @@ def _check_actor(statement: dict[str, Any], session: AUSession) -> None:
         raise RuleBroken("9.2", "$.actor.objectType: the actor is an Agent")
     if "account" not in actor:
         raise RuleBroken("9.2", "$.actor.account: the actor is identified by its account")
-    if actor["account"] != session.actor["account"]:
+    if actor["account"] != session.actor.get("account"):
         raise RuleBroken("8.1.3", "$.actor: must be the actor the launch gave")
 
 

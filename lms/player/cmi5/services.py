@@ -1,6 +1,6 @@
-"""The LMS side of a cmi5 course: the course's progress, launching an AU (the session, the
-LMS.LaunchData document, the launched statement, the launch URL), the one-time fetch URL,
-abandoning sessions, waiving AUs and the moveOn evaluation at registration.
+"""cmi5 launch sessions: launching an AU (the session, the LMS.LaunchData document, the
+launched statement, the launch URL), the one-time fetch URL, and abandoning sessions that end
+without terminated.
 
 What an AU sends is judged in `checks` (inside the LRS's statement transaction); this module
 records what the LMS says itself, through `lms.player.records`, whose statements pass the same
@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,33 +19,24 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import func, select, update
 
-from lms.accounts.models import Person
 from lms.catalog.models import Registration
 from lms.db import db, utcnow
-from lms.packages.manifests import ParsedPackage
-from lms.packages.models import PackageVersion
-from lms.player import identity, records
-from lms.player.cmi5 import moveon
+from lms.player import records
 from lms.player.cmi5 import statements as xapi
 from lms.player.cmi5.interfaces import (
-    AlreadySatisfied,
-    AlreadyWaived,
     AUNotFound,
+    FetchUrlNotFound,
     InvalidLaunchMode,
-    InvalidWaiveReason,
     NotACmi5Course,
 )
-from lms.player.cmi5.models import CMI5, LaunchSession, NodeStatus
-from lms.player.cmi5.sessions import SESSION_LIFETIME, expired, issue_credential, token_digest
-from lms.player.cmi5.structure import (
-    AU,
-    BLOCK_TYPE,
-    COURSE,
-    COURSE_TYPE,
-    AssignableUnit,
-    CourseStructure,
+from lms.player.cmi5.models import CMI5, LaunchSession
+from lms.player.cmi5.registrations import (
+    evaluate_registration,
+    learner_actor,
+    registration_structure,
 )
-from lms.player.interfaces import RegistrationNotFound
+from lms.player.cmi5.sessions import SESSION_LIFETIME, expired, issue_credential, token_digest
+from lms.player.cmi5.structure import AssignableUnit
 from lms.player.launch import Launchable
 from lrs.errors import Forbidden
 
@@ -75,159 +65,6 @@ class Launch:
     session: LaunchSession
     au: AssignableUnit
     url: str  # the AU's URL with the §8.1 parameters
-
-
-@dataclass(frozen=True)
-class AUProgress:
-    au: AssignableUnit
-    state: str  # not started, in progress, completed, passed, failed, completed and passed, waived
-    satisfied: bool
-    sessions: int
-
-
-@dataclass(frozen=True)
-class CourseProgress:
-    structure: CourseStructure
-    aus: dict[str, AUProgress]
-    satisfied: set[str]  # the blocks and the course (publisher ids) recorded as satisfied
-
-    @property
-    def course_satisfied(self) -> bool:
-        return self.structure.id in self.satisfied
-
-
-# Parsed course structures by package version (its id and its files' folder, unique to the
-# import) and course IRI: a version never changes.
-_structures: dict[tuple[int, str, str], CourseStructure] = {}
-
-
-def structure_of(version: PackageVersion, course_iri: str) -> CourseStructure:
-    key = (version.id, version.content_prefix, course_iri)
-    found = _structures.get(key)
-    if found is None:
-        package = ParsedPackage.from_json(json.loads(version.parsed))
-        if package.standard != CMI5:
-            raise NotACmi5Course("This course is not a cmi5 course.", "registration_id")
-        if len(_structures) > 256:
-            _structures.clear()
-        found = _structures[key] = CourseStructure.from_package(package, course_iri)
-    return found
-
-
-def registration_structure(registration: Registration) -> CourseStructure:
-    version = db.session.get(PackageVersion, registration.package_version_id)
-    if version is None:
-        raise NotACmi5Course("This registration has no course content.", "registration_id")
-    return structure_of(version, identity.course_iri(registration.course, records.base_url()))
-
-
-def learner_actor(registration: Registration) -> dict[str, Any]:
-    person = db.session.get(Person, registration.person_id)
-    return identity.actor(person, records.base_url())
-
-
-def _statuses(registration_id: int) -> dict[str, NodeStatus]:
-    rows = db.session.scalars(
-        select(NodeStatus).where(NodeStatus.registration_id == registration_id)
-    )
-    return {row.node_id: row for row in rows}
-
-
-def au_results(statuses: dict[str, NodeStatus]) -> dict[str, moveon.AUResult]:
-    return {
-        node_id: moveon.AUResult(
-            completed=row.completed_at is not None,
-            passed=row.passed_at is not None,
-            waived=row.waived_at is not None,
-        )
-        for node_id, row in statuses.items()
-        if row.kind == AU
-    }
-
-
-def satisfied_nodes(statuses: dict[str, NodeStatus]) -> set[str]:
-    return {node_id for node_id, row in statuses.items() if row.kind != AU and row.satisfied_at}
-
-
-def _state(row: NodeStatus | None, sessions: int) -> str:
-    if row is not None and row.waived_at:
-        return "waived"
-    if row is not None and row.completed_at and row.passed_at:
-        return "completed and passed"
-    for column, name in (
-        ("passed_at", "passed"),
-        ("completed_at", "completed"),
-        ("failed_at", "failed"),
-    ):
-        if row is not None and getattr(row, column):
-            return name
-    return "in progress" if sessions else "not started"
-
-
-def progress(launchable: Launchable) -> CourseProgress:
-    """Where the learner stands in each AU, block and the course."""
-    structure = registration_structure(launchable.registration)
-    statuses = _statuses(launchable.registration.id)
-    satisfied = moveon.satisfied_aus(structure, au_results(statuses))
-    counts = dict(
-        db.session.execute(
-            select(LaunchSession.au_id, func.count())
-            .where(
-                LaunchSession.registration_id == launchable.registration.id,
-                LaunchSession.launched_at.is_not(None),
-            )
-            .group_by(LaunchSession.au_id)
-        ).all()
-    )
-    aus = {
-        au.id: AUProgress(
-            au=au,
-            state=_state(statuses.get(au.id), counts.get(au.id, 0)),
-            satisfied=au.id in satisfied,
-            sessions=counts.get(au.id, 0),
-        )
-        for au in structure.aus
-    }
-    return CourseProgress(structure, aus, satisfied_nodes(statuses))
-
-
-def _satisfied_statements(
-    registration: Registration, structure: CourseStructure, session_id: str
-) -> list[dict[str, Any]]:
-    statuses = _statuses(registration.id)
-    found = moveon.newly_satisfied(
-        structure, moveon.satisfied_aus(structure, au_results(statuses)), satisfied_nodes(statuses)
-    )
-    actor = learner_actor(registration)
-    return [
-        xapi.satisfied(
-            actor=actor,
-            registration=registration.uuid,
-            activity_id=node.activity_id,
-            activity_type=COURSE_TYPE if kind == COURSE else BLOCK_TYPE,
-            publisher_id=node.id,
-            session_id=session_id,
-            title=node.title,
-        )
-        for kind, node in found
-    ]
-
-
-def evaluate_registration(registration: Registration) -> int:
-    """§9.6.1: moveOn is evaluated at registration: blocks and the course whose AUs are all
-    satisfied without a launch (NotApplicable) are satisfied now, outside any AU session (so
-    under a session id of their own, §9.3.9). Also records any satisfied statement a crash
-    left out. Returns how many were recorded."""
-    found = _satisfied_statements(
-        registration, registration_structure(registration), str(uuid.uuid4())
-    )
-    if not found:
-        return 0
-    try:
-        records.record(found)
-    except Forbidden:
-        return 0  # another request recorded them a moment ago (checks refuse a second)
-    return len(found)
 
 
 def _launch_url(au: AssignableUnit, urls: LaunchUrls, extra: dict[str, str]) -> tuple[str, str]:
@@ -350,13 +187,13 @@ def _fetch_error(code: str, text: str) -> dict[str, str]:
 
 
 def fetch_auth_token(token: str) -> dict[str, str]:
-    """§8.2: the auth token, once per session; an error object (answered with 200 too) to
-    every later call, and to a token the portal never gave (§8.2.3)."""
+    """§8.2: the auth token, once per session; an error object to every later call
+    (§8.2.3). FetchUrlNotFound for a URL the portal never gave."""
     session = db.session.scalar(
         select(LaunchSession).where(LaunchSession.fetch_token_digest == token_digest(token))
     )
     if session is None:
-        return _fetch_error("2", "This fetch URL was not issued by the Learning Portal.")
+        raise FetchUrlNotFound("This fetch URL was not issued by the Learning Portal.", "fetch")
     if session.fetched_at is not None:
         return _fetch_error("1", "The authorization token has already been returned.")
     if session.ended or session.launched_at is None or expired(session):
@@ -440,46 +277,3 @@ def abandon_stale(idle: dt.timedelta = IDLE_LIMIT, now: dt.datetime | None = Non
         )
     ).all()
     return sum(abandon(session) for session in found)
-
-
-def registration_by_uuid(registration_uuid: str) -> Registration:
-    registration = db.session.scalar(
-        select(Registration).where(Registration.uuid == registration_uuid.strip().lower())
-    )
-    if registration is None:
-        raise RegistrationNotFound(
-            f"registration: no registration {registration_uuid}.", "registration"
-        )
-    return registration
-
-
-def waive(registration: Registration, au_id: str, reason: str) -> None:
-    """§9.3.7: the AU's requirements are met by other means. The waived statement has a
-    session id of its own; the checks record the waiver and add the satisfied statements it
-    brings, under that session id."""
-    if reason not in xapi.WAIVE_REASONS:
-        raise InvalidWaiveReason(
-            f"reason: one of {', '.join(xapi.WAIVE_REASONS)}, not {reason!r}.", "reason"
-        )
-    structure = registration_structure(registration)
-    au = structure.au_by_id(au_id)
-    if au is None:
-        raise AUNotFound(f"au_id: the course has no AU {au_id}.", "au_id")
-    status = _statuses(registration.id).get(au.id)
-    if status is not None and status.waived_at:
-        raise AlreadyWaived(f"au_id: {au.title} was waived already.", "au_id")
-    if au.id in moveon.satisfied_aus(structure, au_results(_statuses(registration.id))):
-        raise AlreadySatisfied(f"au_id: {au.title} has met its moveOn already.", "au_id")
-    statement = xapi.waived(
-        actor=learner_actor(registration),
-        registration=registration.uuid,
-        activity_id=au.activity_id,
-        publisher_id=au.id,
-        session_id=str(uuid.uuid4()),
-        reason=reason,
-    )
-    db.session.commit()
-    try:
-        records.record([statement])
-    except Forbidden as refused:
-        raise AlreadyWaived(f"au_id: {refused.message}", "au_id") from None

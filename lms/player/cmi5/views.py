@@ -9,8 +9,13 @@ from flask_login import current_user
 
 from lms.errors import error_response
 from lms.player import launch
-from lms.player.cmi5 import services
-from lms.player.cmi5.interfaces import AUNotFound, InvalidLaunchMode, NotACmi5Course
+from lms.player.cmi5 import registrations, services
+from lms.player.cmi5.interfaces import (
+    AUNotFound,
+    FetchUrlNotFound,
+    InvalidLaunchMode,
+    NotACmi5Course,
+)
 from lms.player.interfaces import LaunchRefused, PlayerError, RegistrationNotFound
 from lms.web import post_id_required
 
@@ -56,19 +61,24 @@ def _refused(error: LaunchRefused) -> ResponseReturnValue:
 @post_id_required
 def course_page(registration_id: int) -> ResponseReturnValue:
     found = _launchable(registration_id)
-    services.evaluate_registration(found.registration)
+    registrations.evaluate_registration(found.registration)
     return render_template(
         "player/cmi5_course.html",
         registration=found.registration,
         course=found.course,
-        progress=services.progress(found),
+        progress=registrations.progress(found),
     )
 
 
-@bp.post("/cmi5/registrations/<int:registration_id>/aus/<int:au_index>/launch")
+@bp.post("/cmi5/registrations/<int:registration_id>/launch")
 @post_id_required
-def launch_au(registration_id: int, au_index: int) -> ResponseReturnValue:
+def launch_au(registration_id: int) -> ResponseReturnValue:
     found = _launchable(registration_id)
+    au_index = request.form.get("au_index", "")
+    if not (au_index.isascii() and au_index.isdigit()) or len(au_index) > 9:
+        return error_response(
+            400, f"au_index: the AU's number in the course, not {au_index[:20]!r}."
+        )
     urls = services.LaunchUrls(
         endpoint=url_for("xapi.about", _external=True).rsplit("/", 1)[0],
         return_url=url_for(".returned", registration_id=registration_id, _external=True),
@@ -77,7 +87,8 @@ def launch_au(registration_id: int, au_index: int) -> ResponseReturnValue:
             "packages.package_file", version_id=found.version.id, path=path, _external=True
         ),
     )
-    started = services.launch_au(found, au_index, request.form.get("launch_mode", "Normal"), urls)
+    launch_mode = request.form.get("launch_mode", "Normal")
+    started = services.launch_au(found, int(au_index), launch_mode, urls)
     if started.au.launch_method == "OwnWindow":
         # §8.1: OwnWindow takes the whole window: the browser goes to the AU itself.
         return redirect(started.url, code=303)
@@ -101,9 +112,15 @@ def returned(registration_id: int) -> ResponseReturnValue:
 @bp.route("/cmi5/fetch/<token>", methods=["POST", "OPTIONS"])
 def fetch(token: str) -> ResponseReturnValue:
     """§8.2.1: the AU POSTs here (a GET is refused: 405) for its auth token; 200 with JSON,
-    an error object included (§8.2.3). No sign-in: the token in the URL is the key."""
+    an error object included (§8.2.3); 404 for a URL the portal never gave. No sign-in: the
+    token in the URL is the key."""
     if request.method == "OPTIONS":
         return Response(status=204, headers=FETCH_CORS)
-    response = jsonify(services.fetch_auth_token(token))
+    try:
+        response = jsonify(services.fetch_auth_token(token))
+    except FetchUrlNotFound as error:
+        # The error object still, for an AU that reads it (§8.2.3.2: a security error).
+        response = jsonify({"error-code": "2", "error-text": error.message})
+        response.status_code = 404
     response.headers.update(FETCH_CORS)
     return response

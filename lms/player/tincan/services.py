@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from lms.db import db, utcnow
 from lms.player.cmi5 import statements as xapi
 from lms.player.cmi5.models import TINCAN, LaunchSession, NodeStatus
-from lms.player.cmi5.services import learner_actor
+from lms.player.cmi5.registrations import learner_actor
 from lms.player.cmi5.sessions import issue_credential
 from lms.player.interfaces import PlayerError
 from lms.player.launch import Launchable

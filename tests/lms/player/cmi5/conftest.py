@@ -3,7 +3,6 @@ to the portal over HTTP the way a real one does (`packages` builds the course pa
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import html
 import json
@@ -22,7 +21,6 @@ from lms.catalog import services as catalog
 from lms.catalog.models import Course, Registration
 from lms.db import db
 from lms.packages.importer import import_package
-from lms.packages.models import PackageVersion
 from lms.player.cmi5.models import LaunchSession, NodeStatus
 from tests.conftest import csrf_token, sign_in
 from tests.factories import PASSWORD, make_officer
@@ -71,8 +69,8 @@ class Learner:
     def launch_response(self, au_index: int = 0, launch_mode: str = "Normal") -> Any:
         token = csrf_token(self.client, self.course_page)
         return self.client.post(
-            f"{self.course_page}/aus/{au_index}/launch",
-            data={"csrf_token": token, "launch_mode": launch_mode},
+            f"{self.course_page}/launch",
+            data={"csrf_token": token, "au_index": au_index, "launch_mode": launch_mode},
         )
 
     def sessions(self) -> list[LaunchSession]:
@@ -186,10 +184,6 @@ class AU:
         return [self.send(self.statement(verb)).status_code for verb in verbs]
 
 
-def basic(key: str, secret: str) -> str:
-    return "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()
-
-
 @pytest.fixture
 def enrol(app: Flask, client: FlaskClient, tmp_path):
     """enrol(aus) imports a course of those AUs and signs in a learner registered for it."""
@@ -216,7 +210,3 @@ def statements_of(app: Flask, registration: Registration) -> list[dict[str, Any]
 
 def verbs(statements: list[dict[str, Any]]) -> list[str]:
     return [s["verb"]["id"].rsplit("/", 1)[1] for s in statements]
-
-
-def version_of(course: Course) -> PackageVersion:
-    return db.session.query(PackageVersion).filter_by(course_id=course.id).one()

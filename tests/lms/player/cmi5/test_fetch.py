@@ -59,9 +59,9 @@ def test_a_get_is_refused_and_answers_no_token(enrol):
     assert "auth-token" in au.fetch().get_json()  # the GET spent nothing
 
 
-def test_a_fetch_url_the_portal_never_gave_is_a_security_error(client):
+def test_a_fetch_url_the_portal_never_gave_is_404_with_a_security_error(client):
     response = client.post("/cmi5/fetch/not-a-token-we-gave")
-    assert response.status_code == 200
+    assert response.status_code == 404
     assert response.get_json()["error-code"] == "2"
 
 

@@ -153,7 +153,7 @@ def test_an_au_the_course_does_not_have_is_404(enrol):
 
 def test_a_launch_needs_the_forms_csrf_token(enrol):
     learner = enrol([QUIZ])
-    response = learner.client.post(f"{learner.course_page}/aus/0/launch", data={})
+    response = learner.client.post(f"{learner.course_page}/launch", data={})
     assert response.status_code == 400
     assert learner.sessions() == []
 
@@ -165,7 +165,7 @@ def test_another_persons_registration_is_404(app, client, enrol):
     sign_in(other, "other@example.org", PASSWORD)
     assert other.get(learner.course_page).status_code == 404
     token = csrf_token(other, "/dashboard")
-    launch = other.post(f"{learner.course_page}/aus/0/launch", data={"csrf_token": token})
+    launch = other.post(f"{learner.course_page}/launch", data={"csrf_token": token})
     assert launch.status_code == 404
     assert learner.sessions() == []
 
@@ -177,7 +177,7 @@ def test_a_dropped_registration_does_not_launch_and_the_page_says_why(enrol):
     page = learner.client.get(learner.course_page)
     assert page.status_code == 403
     assert "You dropped Radio Procedure" in page.get_data(as_text=True)
-    launch = learner.client.post(f"{learner.course_page}/aus/0/launch", data={"csrf_token": token})
+    launch = learner.client.post(f"{learner.course_page}/launch", data={"csrf_token": token})
     assert launch.status_code == 403
     assert learner.sessions() == []
 

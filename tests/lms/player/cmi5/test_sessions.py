@@ -9,7 +9,7 @@ import datetime as dt
 from click.testing import CliRunner
 
 from lms.db import db
-from lms.player.cmi5 import services
+from lms.player.cmi5 import registrations, services
 from tests.lms.player.cmi5.conftest import CMI5, MOVEON, SESSION_ID, statements_of, verbs
 from tests.lms.player.cmi5.packages import AUSpec
 
@@ -83,7 +83,7 @@ def test_the_sweep_abandons_sessions_silent_past_the_limit(app, enrol):
 
 def test_an_administrator_waives_an_au_and_its_block_and_course_are_satisfied(app, enrol):
     learner = enrol([AUSpec(move_on="Passed")])
-    au_id = services.registration_structure(learner.registration).aus[0].id
+    au_id = registrations.registration_structure(learner.registration).aus[0].id
     result = _cli(
         app, "cmi5", "waive", learner.registration.uuid, au_id, "--reason", "Administrative"
     )
@@ -106,7 +106,7 @@ def test_an_administrator_waives_an_au_and_its_block_and_course_are_satisfied(ap
 
 def test_an_au_is_waived_once_with_a_reason_cmi5_names(app, enrol):
     learner = enrol([AUSpec(move_on="Passed"), AUSpec(title="Other")])
-    au_id = services.registration_structure(learner.registration).aus[0].id
+    au_id = registrations.registration_structure(learner.registration).aus[0].id
     registration = learner.registration.uuid
     bad = _cli(app, "cmi5", "waive", registration, au_id, "--reason", "Busy")
     assert bad.exit_code != 0 and "reason: one of Tested Out" in bad.output
