@@ -98,6 +98,10 @@ def check(statement: dict[str, Any], session: AUSession) -> str:
         raise RuleBroken("9.3.6", "the session was abandoned; it takes no more statements")
     if verb == VOIDED:
         raise RuleBroken("6.3", "an AU may not void statements")
+    if verb in LMS_VERBS:
+        # §9.3.1, §9.3.6, §9.3.7, §9.3.9 give these to the LMS; from an AU, even without the
+        # cmi5 category, a satisfied or waived would claim what only the LMS decides.
+        raise RuleBroken("9.3", f"$.verb: only the LMS sends {_name(verb)}")
     if "id" not in statement:
         raise RuleBroken("9.1", "$.id: the AU must give every statement its id")
     timestamp = statement.get("timestamp")
@@ -191,8 +195,6 @@ def _check_defined(
     result: dict[str, Any],
 ) -> None:
     if verb not in AU_VERBS:
-        if verb in LMS_VERBS:
-            raise RuleBroken("9.3", f"$.verb: only the LMS sends {_name(verb)}")
         raise RuleBroken(
             "9.3", f"$.verb: {verb} is not a cmi5 verb; send it without the cmi5 category"
         )

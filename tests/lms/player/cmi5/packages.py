@@ -22,6 +22,7 @@ class AUSpec:
     mastery_score: str | None = None
     launch_method: str = "AnyWindow"
     launch_parameters: str | None = None
+    entitlement_key: str | None = None
     in_block: bool = True
 
 
@@ -33,6 +34,8 @@ def cmi5_xml(course_id: str, aus: list[AUSpec], title: str = "Radio Procedure") 
             if spec.launch_parameters
             else ""
         )
+        if spec.entitlement_key:
+            parameters += f"<entitlementKey>{escape(spec.entitlement_key)}</entitlementKey>"
         return (
             f'<au id="{course_id}/aus/{index}" moveOn="{spec.move_on}"{mastery} '
             f'launchMethod="{spec.launch_method}">'

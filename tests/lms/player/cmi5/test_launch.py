@@ -26,6 +26,7 @@ QUIZ = AUSpec(
     mastery_score="0.85",
     plan="completed,passed",
     launch_parameters='{"questions": 5}',
+    entitlement_key="RADIO-2026",
 )
 
 
@@ -79,6 +80,7 @@ def test_launch_data_is_in_the_lrs_before_the_au_opens(app, enrol):
         "moveOn": "CompletedAndPassed",
         "masteryScore": 0.85,
         "launchParameters": '{"questions": 5}',
+        "entitlementKey": {"courseStructure": "RADIO-2026"},
         "returnURL": f"http://lms.test/cmi5/registrations/{learner.registration.id}/return",
     }
 

@@ -159,6 +159,16 @@ REFUSED: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
         {},
         "9.3",
     ),
+    (
+        "an LMS verb without the cmi5 category",
+        change(
+            "experienced",
+            lambda s: s.update(verb={"id": "https://w3id.org/xapi/adl/verbs/waived"}),
+            defined=False,
+        ),
+        {},
+        "9.3",
+    ),
     ("not a cmi5 verb, with the cmi5 category", statement("experienced"), {}, "9.3"),
     (
         "object is not the launch's activity",
