@@ -56,6 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         SQLALCHEMY_ENGINE_OPTIONS=engine_options(database_url),
         MAX_CONTENT_LENGTH=settings.max_content_length,
         LMS_MAX_PACKAGE_UPLOAD_BYTES=settings.max_package_upload_bytes,
+        LMS_BRIDGE_AFTER_STORE=settings.bridge_after_store,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=not development,
@@ -118,7 +119,8 @@ def _start_bridge(app: Flask) -> None:
     process); `lms bridge` catches up on anything a stopped process left."""
     from lms.bridge.services import start_with
 
-    start_with(app)
+    if app.config["LMS_BRIDGE_AFTER_STORE"]:
+        start_with(app)
 
 
 def _register_blueprints(app: Flask) -> None:

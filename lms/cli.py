@@ -180,15 +180,18 @@ def packages_import(package_file: Path) -> None:
 @with_appcontext
 def bridge_command(follow: bool, interval: float) -> None:
     """Turn the statements stored since the last run into CPT entries; prints one JSON object
-    per catch-up with what it read, made, removed and skipped."""
+    with what it read, made, removed and skipped (with --follow: after the first look, and after
+    every look that read something)."""
     import json
     import time
 
     from lms.bridge.services import catch_up
 
+    first = True
     while True:
         done = catch_up()
-        if done.read or not follow:
+        if done.read or first:
+            first = False
             click.echo(
                 json.dumps(
                     {

@@ -27,6 +27,9 @@ class Settings:
     base_url: str = "http://127.0.0.1:5000"
     max_content_length: int = 16 * 1024 * 1024
     max_package_upload_bytes: int = 5 * 1024**3
+    # Run the bridge in each app process right after statements are stored (off when a
+    # separate `lms bridge --follow` process does it).
+    bridge_after_store: bool = True
     log_level: str = "INFO"
     lrs_unversioned_reply: str = "2.0.0"
     extra: dict[str, object] = field(default_factory=dict)
@@ -47,6 +50,7 @@ class Settings:
             base_url=(env.get("LMS_BASE_URL") or f"http://127.0.0.1:{port}").rstrip("/"),
             max_content_length=int(env.get("LMS_MAX_REQUEST_BYTES", 16 * 1024 * 1024)),
             max_package_upload_bytes=int(env.get("LMS_MAX_PACKAGE_UPLOAD_BYTES", 5 * 1024**3)),
+            bridge_after_store=env.get("LMS_BRIDGE_AFTER_STORE", "1") not in ("0", "false", "no"),
             log_level=env.get("LMS_LOG_LEVEL", "INFO").upper(),
             lrs_unversioned_reply=_xapi_version(env.get("LRS_UNVERSIONED_REPLY", "2.0.0")),
         )

@@ -89,7 +89,8 @@ def app(migrated_database_url: str, tmp_path: Path) -> Iterator[Flask]:
     app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
-        app.extensions["bridge"].wait_idle()
+        if "bridge" in app.extensions:
+            app.extensions["bridge"].wait_idle()
         db.session.remove()
         with db.engine.begin() as connection:
             for metadata in models_registry.all_metadata():

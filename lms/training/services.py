@@ -220,3 +220,42 @@ def progress_by_month(
         )
         points.append((end, (total / len(rows)).quantize(Decimal("0.01"))))
     return points
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    """How one sub-affiliation (those below it included) stands."""
+
+    name: str
+    depth: int
+    sub_affiliation_id: int | None
+    people: int
+    on_track: int
+    short: int
+    overdue: int
+
+
+def summary_by_sub_affiliation(
+    agency: Agency, rows: list[ComplianceRow], tree: list[tuple[SubAffiliation, int]]
+) -> list[GroupSummary]:
+    """The whole agency first, then each sub-affiliation in tree order."""
+
+    def summarise(
+        name: str, depth: int, sub_id: int | None, members: list[ComplianceRow]
+    ) -> GroupSummary:
+        return GroupSummary(
+            name=name,
+            depth=depth,
+            sub_affiliation_id=sub_id,
+            people=len(members),
+            on_track=sum(1 for row in members if row.compliant),
+            short=sum(1 for row in members if row.profile.cpt_short_by or row.profile.psp_short),
+            overdue=sum(1 for row in members if row.overdue),
+        )
+
+    found = [summarise(agency.name, 0, None, rows)]
+    for sub, depth in tree:
+        under = sub_affiliation_ids_under(agency, sub.id)
+        members = [row for row in rows if row.person.sub_affiliation_id in under]
+        found.append(summarise(sub.name, depth + 1, sub.id, members))
+    return found

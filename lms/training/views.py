@@ -114,13 +114,16 @@ def agency_compliance(agency_id: int) -> ResponseReturnValue:
     agency = _agency(agency_id)
     rows, chosen = _filtered(agency)
     cycle = cycle_of(today())
+    tree = agencies.sub_affiliation_tree(agency)
+    everyone = services.compliance(agency, today())
     return render_template(
         "training/compliance.html",
         agency=agency,
         rows=rows,
         chosen=chosen,
         shows=SHOW,
-        tree=agencies.sub_affiliation_tree(agency),
+        tree=tree,
+        summary=services.summary_by_sub_affiliation(agency, everyone, tree),
         cycle=cycle,
         chart=services.progress_by_month(chosen["everyone"], cycle, today()),  # type: ignore[arg-type]
         Mandate=Mandate,

@@ -81,12 +81,12 @@ def test_the_training_manager_filters_sorts_and_exports_compliance(
     morgan = table.locator("tr", has_text="Morgan Chen")
     expect(morgan).to_contain_text("High-speed vehicle pursuit: met")
 
-    page.get_by_label("Sub-affiliation").select_option(label="Dispatch Center")
+    page.get_by_label("Sub-affiliation", exact=True).select_option(label="Dispatch Center")
     page.get_by_role("button", name="Apply").click()
     expect(table.locator("tbody tr")).to_have_count(1)
     expect(table).to_contain_text("Jordan Lee")
 
-    page.get_by_label("Sub-affiliation").select_option(label="The whole agency")
+    page.get_by_label("Sub-affiliation", exact=True).select_option(label="The whole agency")
     page.get_by_role("button", name="Apply").click()
     table.get_by_role("link", name="CPT hours").click()
     expect(page).to_have_url(re.compile(r"sort=hours"))

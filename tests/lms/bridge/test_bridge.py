@@ -209,3 +209,45 @@ def test_lms_bridge_catches_up_from_the_command_line(app, officer, pursuit, monk
     assert result.exit_code == 0, result.output
     assert '"made": 1' in result.output.splitlines()[-1]
     assert len(profile(officer)) == 1
+
+
+def test_lms_bridge_follow_keeps_turning_new_statements_into_entries(
+    app, officer, pursuit, tmp_path
+):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import make_test_app
+
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    # Statements stored by a process that leaves the bridge to a separate follower.
+    quiet = make_test_app(url, tmp_path / "quiet", LMS_BRIDGE_AFTER_STORE=False)
+    assert "bridge" not in quiet.extensions
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "LMS_INSTANCE_PATH": str(tmp_path / "follow"),
+        "LMS_LOG_LEVEL": "WARNING",
+    }
+    lms = str(Path(sys.executable).parent / "lms")
+    follower = subprocess.Popen(  # noqa: S603 (our own command)
+        [lms, "bridge", "--follow", "--interval", "0.1"], env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert '"read": 0' in follower.stdout.readline()  # the first look: nothing yet
+        with quiet.app_context():
+            records.record([completion(officer, pursuit, "2026-03-04T10:00:00Z")])
+        line = follower.stdout.readline()
+        assert '"made": 1' in line, line
+        deadline = time.monotonic() + 10
+        while not profile(officer) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(profile(officer)) == 1
+    finally:
+        follower.terminate()
+        follower.wait(10)
+        with quiet.app_context():
+            db.engine.dispose()
+        quiet.extensions["lrs"].engine.dispose()

@@ -203,6 +203,10 @@ def test_compliance_lists_who_is_short_by_sub_affiliation(app, client, agency_wi
     text = under_patrol.get_data(as_text=True)
     assert "Ada Done" in text and "Sam Short" not in text  # Night shift is under Patrol
     assert 'id="progress-chart"' in text
+    summary = text.split('id="sub-affiliation-summary"')[1].split("</table>")[0]
+    # Patrol counts Night shift's people: Ada (on track) is there, Sam is in Records.
+    patrol_row = summary.split(">Patrol</a></td>")[1].split("</tr>")[0]
+    assert patrol_row.split("<td>")[1:4] == ["1</td>", "1</td>", "0</td>"]
 
 
 def test_compliance_sorts_by_hours(app, client, agency_with_people):
