@@ -7,26 +7,34 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms.accounts.models import Person
 from lms.catalog import services as catalog
 from lms.catalog.models import Registration
 from lms.db import db
-from lms.player.scorm.models import ScoAttempt, SequencingState
+from lms.player.scorm.models import PendingStatement, ScoAttempt, SequencingState
 from lrs.ops.query import StatementQuery
 from tests.e2e.helpers import NewPage, sign_in
-from tests.lms.player.scorm.conftest import SCORM12, SCORM2004, import_course
+from tests.lms.player.scorm.conftest import (
+    PACKAGES,
+    SCORM12,
+    SCORM2004,
+    import_course,
+    import_course_from,
+)
 
 pytestmark = pytest.mark.e2e
 
 DISPATCHER = ("dispatcher@example.org", "dispatcher-demo-2026")
 ADL = "http://adlnet.gov/expapi/verbs/"
+STATEMENTS_TIMEOUT_S = 5
 
 
 def _registered(live_app: Flask, tmp_path: Path, package: str) -> int:
@@ -47,8 +55,18 @@ def _attempts(live_app: Flask, registration_id: int) -> dict[tuple[str, int], Sc
 
 
 def _statements(live_app: Flask, registration_id: int) -> list[tuple[str, str]]:
-    """(verb, what it is about) of every statement of the registration, in stored order."""
+    """(verb, what it is about) of every statement of the registration, in stored order,
+    once those its commits left pending have gone (just after each commit was answered)."""
+    deadline = time.monotonic() + STATEMENTS_TIMEOUT_S
     with live_app.app_context():
+        while db.session.scalar(
+            select(func.count())
+            .select_from(PendingStatement)
+            .where(PendingStatement.registration_id == registration_id)
+        ):
+            assert time.monotonic() < deadline, "statements still pending"
+            db.session.rollback()
+            time.sleep(0.05)
         registration = db.session.get(Registration, registration_id)
         page = live_app.extensions["lrs"].query(
             StatementQuery(registration=registration.uuid, ascending=True, limit=500)
@@ -109,6 +127,76 @@ def test_a_scorm12_course_is_completed_and_passed(
     page.get_by_role("link", name="Attempt history").click()
     expect(page.locator("table.attempts tbody tr")).to_have_count(1)
     expect(page.locator("table.attempts")).to_contain_text("passed")
+
+
+TWO_PARTS = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="test.e2e.two-parts" version="1"
+          xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+          xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
+  <organizations default="ORG">
+    <organization identifier="ORG">
+      <title>Report Writing</title>
+      <item identifier="PART-1" identifierref="RES"><title>Part one</title></item>
+      <item identifier="PART-2" identifierref="RES" parameters="?part=2">
+        <title>Part two</title>
+      </item>
+    </organization>
+  </organizations>
+  <resources>
+    <resource identifier="RES" type="webcontent" adlcp:scormtype="sco" href="index.html">
+      <file href="index.html"/>
+    </resource>
+  </resources>
+</manifest>
+"""
+
+
+def test_a_scorm12_course_of_two_parts_is_taken_in_order_or_from_the_contents(
+    new_page: NewPage, live_app: Flask, tmp_path: Path
+) -> None:
+    package = tmp_path / "two-parts"
+    package.mkdir()
+    (package / "imsmanifest.xml").write_text(TWO_PARTS)
+    (package / "index.html").write_bytes((PACKAGES / SCORM12 / "index.html").read_bytes())
+    with live_app.app_context():
+        course = import_course_from(live_app, package, tmp_path / "import")
+        dispatcher = db.session.scalar(select(Person).where(Person.email == DISPATCHER[0]))
+        registration_id = catalog.register(dispatcher, course.id).id
+    page = new_page()
+    sign_in(page, *DISPATCHER)
+    _open(page, registration_id)
+    sco = page.frame_locator("#sco-frame")
+    toc = page.locator("#toc-list")
+    expect(sco.locator("#entry")).to_have_text("Entry: ab-initio")
+    expect(toc.get_by_role("button", name=re.compile("Part one"))).to_have_attribute(
+        "aria-current", "step"
+    )
+    expect(page.get_by_role("button", name="Previous")).to_be_disabled()
+
+    page.get_by_role("button", name="Continue").click()
+    expect(toc.get_by_role("button", name=re.compile("Part two"))).to_have_attribute(
+        "aria-current", "step"
+    )
+    expect(sco.locator("#entry")).to_have_text("Entry: ab-initio")
+    expect(page.get_by_role("button", name="Continue")).to_be_disabled()
+    toc.get_by_role("button", name=re.compile("Part one")).click()
+    # Left unfinished, part one goes on where it was (SCORM 1.2: entry "").
+    expect(sco.locator("#entry")).to_have_text("Entry: (none)")
+    expect(page.locator("#save-status")).to_have_text("All progress saved.")
+
+    attempts = _attempts(live_app, registration_id)
+    assert set(attempts) == {("PART-1", 1), ("PART-2", 1)}
+    assert attempts[("PART-1", 1)].session == 2
+    statements = _statements(live_app, registration_id)
+    assert [verb for verb, about in statements if about == "PART-1"] == [
+        "initialized",
+        "terminated",
+        "resumed",
+    ]
+    assert [verb for verb, about in statements if about == "PART-2"] == [
+        "initialized",
+        "terminated",
+    ]
 
 
 def test_a_sequenced_scorm2004_course_is_suspended_resumed_and_finished(
@@ -206,6 +294,13 @@ def test_progress_made_offline_is_sent_when_the_connection_returns(
     assert ("responded", "CHECK/interactions/reasonable-force") in _statements(
         live_app, registration_id
     )
+    sco.get_by_role("button", name="Finish").click()
+    expect(page.locator("#player-message")).to_contain_text("You have reached the end")
+    expect(page.locator("#save-status")).to_have_text("All progress saved.")
+    assert _statements(live_app, registration_id)[-2:] == [
+        ("terminated", "CHECK"),
+        ("passed", "course"),
+    ]
 
 
 def test_progress_the_server_refuses_is_told_plainly(

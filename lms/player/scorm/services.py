@@ -11,6 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +33,9 @@ from lms.player.scorm.models import PendingStatement, ScoAttempt, SequencingStat
 from lms.player.scorm.settings import Sco, activity_tree, sco_by_id, scos, table_of_contents
 
 log = logging.getLogger(__name__)
+# SQLite has one writer at a time and makes the others wait by sleeping between tries (up to
+# 100 ms each): this process's SCORM writers queue on a lock instead, and go in turn at once.
+_SQLITE_WRITER = threading.RLock()
 TOKEN_SALT = "lms.player.scorm.launch"  # noqa: S105 (a namespace, not a secret)
 # A launch token outlives the page: progress kept on the device while offline is sent with the
 # URL it was made for, possibly days later.
@@ -38,6 +44,16 @@ TOKEN_MAX_AGE = dt.timedelta(days=30)
 CONFLICT_RETRIES = 5
 # The largest sequencing state accepted (scorm-again's serialised tree; a big course is ~200 KB).
 SEQUENCING_STATE_LIMIT = 2 * 1024 * 1024
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    """Around a write transaction of this module (from its first write to its commit)."""
+    if db.engine.dialect.name != "sqlite":
+        yield
+        return
+    with _SQLITE_WRITER:
+        yield
 
 
 # --- launch tokens -------------------------------------------------------------------------
@@ -286,6 +302,8 @@ def _learner_name(person: Person) -> str:
 class CommitOutcome:
     applied: bool
     status: ScoStatus
+    # How many statements the commit left pending: `statement_sender` sends them.
+    statements: int = 0
 
 
 def apply_commit(
@@ -314,17 +332,18 @@ def apply_commit(
                     "session",
                 )
             return CommitOutcome(applied=False, status=_status(attempt))
-        if _apply(person, launchable, attempt, sco, session, commit):
-            record_pending(launchable.registration.id)
-            return CommitOutcome(applied=True, status=_status(attempt))
+        applied = _apply(person, launchable, attempt, sco, session, commit)
+        if applied is not None:
+            status, statements = applied
+            return CommitOutcome(applied=True, status=status, statements=statements)
         db.session.rollback()
         attempt = _attempt(launchable, attempt_id)
     raise Superseded("The attempt is being saved from elsewhere; try again.", "session")
 
 
 def _attempt(launchable: Launchable, attempt_id: int) -> ScoAttempt:
-    db.session.expire_all()
-    attempt = db.session.get(ScoAttempt, attempt_id)
+    # Read afresh: a retry follows another request's change of the same row.
+    attempt = db.session.get(ScoAttempt, attempt_id, populate_existing=True)
     if attempt is None or attempt.registration_id != launchable.registration.id:
         raise NotFound("No such attempt in this registration.", "attempt_id")
     return attempt
@@ -337,8 +356,9 @@ def _apply(
     sco: Sco,
     session: int,
     commit: Commit,
-) -> bool:
-    """Apply the commit if nobody changed the attempt meanwhile; False if somebody did."""
+) -> tuple[ScoStatus, int] | None:
+    """Apply the commit if nobody changed the attempt meanwhile: the attempt's new status and
+    how many statements it made; None if somebody did change it."""
     standard = launchable.package.standard
     now = utcnow()
     evaluated = cmi.evaluate(standard, sco, commit)
@@ -346,6 +366,20 @@ def _apply(
     facts = commit.facts
     suspended = commit.suspends
     ended = commit.terminate and not suspended and _ends_attempt(standard, facts, evaluated)
+    status = ScoStatus(
+        sco_id=attempt.sco_id,
+        attempt=attempt.number,
+        completion=evaluated.completion,
+        success=evaluated.success,
+        score_scaled=facts.score.scaled,
+        suspended=suspended,
+        ended=ended,
+    )
+    result_changed = (
+        attempt.completion_status,
+        attempt.success_status,
+        attempt.score_scaled,
+    ) != (status.completion, status.success, status.score_scaled)
     values: dict[str, Any] = {
         "cmi": json.dumps(commit.data, separators=(",", ":")),
         "commit_session": session,
@@ -365,6 +399,23 @@ def _apply(
         values["total_seconds"] = attempt.total_seconds + session_seconds(
             attempt, commit, _moment(commit, attempt, now)
         )
+    moment = _moment(commit, attempt, now)
+    with _writing():
+        return _write_commit(
+            person, launchable, attempt, values, status, result_changed, statements, moment
+        )
+
+
+def _write_commit(
+    person: Person,
+    launchable: Launchable,
+    attempt: ScoAttempt,
+    values: dict[str, Any],
+    status: ScoStatus,
+    result_changed: bool,
+    statements: list[dict[str, Any]],
+    moment: dt.datetime,
+) -> tuple[ScoStatus, int] | None:
     changed = db.session.execute(
         update(ScoAttempt)
         .where(
@@ -376,32 +427,23 @@ def _apply(
         .execution_options(synchronize_session=False)
     )
     if changed.rowcount != 1:
-        return False
-    if standard == "scorm12":
+        return None
+    if launchable.package.standard == "scorm12" and result_changed:
         statuses = {
             sco_id: _status(a) for sco_id, a in latest_attempts(attempt.registration_id).items()
         }
-        statuses[attempt.sco_id] = ScoStatus(
-            sco_id=attempt.sco_id,
-            attempt=attempt.number,
-            completion=evaluated.completion,
-            success=evaluated.success,
-            score_scaled=facts.score.scaled,
-            suspended=suspended,
-            ended=ended,
-        )
+        statuses[status.sco_id] = status
         rolled_up = course_status.rollup_12(scos(launchable.package), statuses)
-        more = _course_statements(person, launchable, rolled_up, _moment(commit, attempt, now))
+        more = _course_statements(person, launchable, rolled_up, moment)
         if more is None:
-            return False
+            return None
         statements.extend(more)
     _keep_pending(attempt.registration_id, statements)
     try:
         db.session.commit()
     except IntegrityError:
-        return False
-    db.session.refresh(attempt)
-    return True
+        return None
+    return status, len(statements)
 
 
 def _ends_attempt(standard: str, facts: cmi.Facts, evaluated: Evaluated) -> bool:
@@ -467,9 +509,13 @@ def _attempt_statements(
         # §5: a new attempt is initialized; a later session of it is resumed.
         verb = xapi.INITIALIZED if attempt.commit_session == 0 else xapi.RESUMED
         statements.append(xapi.sco_statement(subject, verb, moment + next(tick), f"s{session}"))
-    previous = _saved_interactions(standard, attempt)
+    response_key = "student_response" if standard == "scorm12" else "learner_response"
+    previous = _saved_interactions(attempt)
+    sent = commit.data["cmi"].get("interactions") or {}
     for interaction in commit.facts.interactions:
-        if interaction.answered and previous.get(interaction.index) != interaction:
+        raw = sent.get(str(interaction.index))
+        said = previous.get(str(interaction.index))
+        if interaction.answered and _answer(raw, response_key) != _answer(said, response_key):
             statements.append(
                 xapi.interaction_statement(
                     subject, standard, interaction, moment + next(tick), commit_key
@@ -502,14 +548,17 @@ def _attempt_statements(
     return statements
 
 
-def _saved_interactions(standard: str, attempt: ScoAttempt) -> dict[int, cmi.Interaction]:
+def _saved_interactions(attempt: ScoAttempt) -> dict[str, Any]:
     stored = json.loads(attempt.cmi).get("cmi")
-    if not isinstance(stored, dict):
-        return {}
-    response_key = "student_response" if standard == "scorm12" else "learner_response"
-    return {
-        interaction.index: interaction for interaction in cmi.interactions_of(stored, response_key)
-    }
+    interactions = stored.get("interactions") if isinstance(stored, dict) else None
+    return interactions if isinstance(interactions, dict) else {}
+
+
+def _answer(interaction: Any, response_key: str) -> tuple[Any, ...] | None:
+    """What makes an interaction worth a responded statement: its id, response and result."""
+    if not isinstance(interaction, dict):
+        return None
+    return (interaction.get("id"), interaction.get(response_key), interaction.get("result"))
 
 
 def _course_statements(
@@ -642,7 +691,6 @@ def save_sequencing_state(person: Person, launchable: Launchable, launch: int, b
         except IntegrityError:
             db.session.rollback()
             continue
-        record_pending(registration_id)
         return True
     raise Superseded("The course state is being saved from elsewhere; try again.", "launch")
 
@@ -664,6 +712,24 @@ def _keep_pending(registration_id: int, statements: list[dict[str, Any]]) -> Non
         )
 
 
+def statement_sender(registration_id: int) -> Callable[[], None]:
+    """What sends the registration's pending statements, in an application context of its
+    own: the views run it once the learner's commit has its answer, so that the commit does
+    not wait for the LRS (nor the bridge it wakes)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def send() -> None:
+        with app.app_context():
+            try:
+                record_pending(registration_id)
+            except Exception:  # they stay pending, for the next commit or launch
+                log.exception("pending SCORM statements of registration %s", registration_id)
+            finally:
+                db.session.remove()
+
+    return send
+
+
 def record_pending(registration_id: int) -> None:
     """Send the registration's pending statements to the LRS, and forget those it stored.
 
@@ -680,22 +746,25 @@ def record_pending(registration_id: int) -> None:
         return
     stored: list[str] = []
     try:
-        records.record([json.loads(row.statement) for row in pending])
+        with _writing():
+            records.record([json.loads(row.statement) for row in pending])
         stored = [row.id for row in pending]
     except Exception:
         # One bad statement must not hold back the others: try them one by one.
         for row in pending:
             try:
-                records.record([json.loads(row.statement)])
+                with _writing():
+                    records.record([json.loads(row.statement)])
                 stored.append(row.id)
             except Exception:
                 log.exception("the LRS refused SCORM statement %s; it stays pending", row.id)
-    db.session.execute(
-        delete(PendingStatement)
-        .where(PendingStatement.id.in_(stored))
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+    with _writing():
+        db.session.execute(
+            delete(PendingStatement)
+            .where(PendingStatement.id.in_(stored))
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
 
 
 # --- attempt history -----------------------------------------------------------------------

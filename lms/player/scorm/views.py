@@ -176,9 +176,12 @@ def commit(registration_id: int, attempt_id: int, session: int) -> ResponseRetur
         current_user, launchable, attempt_id, session, request.get_data(as_text=True)
     )
     # scorm-again reads {"result": true, "errorCode": 0} as success.
-    return jsonify(
+    response = jsonify(
         result=True, errorCode=0, applied=outcome.applied, status=outcome.status.as_json()
     )
+    if outcome.statements:
+        response.call_on_close(services.statement_sender(registration_id))
+    return response
 
 
 @bp.post("/registrations/<int:registration_id>/scorm/sequencing")
@@ -188,7 +191,10 @@ def save_sequencing(registration_id: int) -> ResponseReturnValue:
     applied = services.save_sequencing_state(
         current_user, launchable, number, request.get_data(as_text=True)
     )
-    return jsonify(result=True, errorCode=0, applied=applied)
+    response = jsonify(result=True, errorCode=0, applied=applied)
+    if applied:
+        response.call_on_close(services.statement_sender(registration_id))
+    return response
 
 
 @bp.get("/registrations/<int:registration_id>/scorm/attempts")

@@ -120,6 +120,8 @@ def _finish(statement: tincan.Statement) -> dict[str, Any]:
 
 def _score(score: Score) -> tincan.Score | None:
     """xAPI 2.0 §4.2.2.4.4: scaled in -1..1, and min <= raw <= max where they are given."""
+    if score.scaled is None and score.raw is None:
+        return None  # a range alone (SCORM 1.2's max defaults to 100) is no score
     values: dict[str, float] = {}
     if score.scaled is not None and -1 <= score.scaled <= 1:
         values["scaled"] = score.scaled

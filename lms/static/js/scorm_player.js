@@ -220,6 +220,7 @@
 
   let api = null;
   let current = null; // {scoId, session} of the SCO in the frame
+  let position = null; // the SCO delivered last: where SCORM 1.2's Continue and Previous start
 
   function navRequestNow() {
     try {
@@ -341,6 +342,7 @@
     await sent();
     const session = await openSession(scoId);
     current = { scoId: scoId, session: session };
+    position = scoId;
     api.reset({ lmsCommitUrl: session.commitUrl }, { preserveListeners: true });
     api.loadFromJSON({ cmi: session.cmi.cmi });
     statuses[scoId] = session.status;
@@ -424,7 +426,7 @@
   let scoRequest = null; // cmi.nav.event, scorm-again's SequenceNext/SequencePrevious
 
   function nextOf(request, target) {
-    const index = current ? order.indexOf(current.scoId) : -1;
+    const index = position ? order.indexOf(position) : -1;
     if (request === "choice") return target;
     if (request === "continue") return order[index + 1] || null;
     if (request === "previous") return index > 0 ? order[index - 1] : null;
@@ -542,7 +544,7 @@
       previous = validity.previous === true;
       next = validity.continue === true;
     } else {
-      const index = current ? order.indexOf(current.scoId) : -1;
+      const index = position ? order.indexOf(position) : -1;
       previous = index > 0;
       next = index >= 0 && index < order.length - 1;
     }

@@ -25,19 +25,24 @@ SCORM12 = "scorm12_use_of_force"
 SCORM2004 = "scorm2004_traffic_stops"
 
 
-def zip_package(name: str, folder: Path) -> Path:
-    """The package's source folder as the zip a course author would upload."""
-    target = folder / f"{name}.zip"
+def zip_package(source: Path, folder: Path) -> Path:
+    """A package's source folder as the zip a course author would upload."""
+    target = folder / f"{source.name}.zip"
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted((PACKAGES / name).iterdir()):
+        for path in sorted(source.iterdir()):
             archive.write(path, path.name)
     return target
 
 
 def import_course(app: Flask, name: str, folder: Path) -> Course:
+    """One of the test packages imported and published."""
+    return import_course_from(app, PACKAGES / name, folder)
+
+
+def import_course_from(app: Flask, source: Path, folder: Path) -> Course:
     folder.mkdir(parents=True, exist_ok=True)
     result = import_package(
-        zip_package(name, folder), app.extensions["content_store"], folder / "work"
+        zip_package(source, folder), app.extensions["content_store"], folder / "work"
     )
     course = db.session.get(Course, result.course_id)
     course.published = True

@@ -21,6 +21,8 @@ ADL = "http://adlnet.gov/expapi/verbs/"
 
 
 def _statements(registration) -> list[dict]:
+    # What the commit endpoint does once the learner has their answer.
+    services.statement_sender(registration.id)()
     page = records.store().query(
         StatementQuery(registration=registration.uuid, ascending=True, limit=500)
     )
@@ -245,7 +247,8 @@ def test_statements_the_lrs_could_not_take_go_with_the_next_commit(learner12, mo
     outcome = services.apply_commit(
         learner12.person, launchable, session.attempt_id, 1, commit_12(1)
     )
-    assert outcome.applied  # the commit itself is saved and acknowledged
+    assert outcome.applied and outcome.statements == 1  # saved and acknowledged all the same
+    services.statement_sender(learner12.registration.id)()
     assert len(db.session.scalars(select(PendingStatement)).all()) == 1
     monkeypatch.setattr(records, "record", real_record)
     services.apply_commit(

@@ -8,10 +8,13 @@ import json
 import re
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from lms.catalog import services as catalog
 from lms.db import db
-from lms.player.scorm.models import ScoAttempt
+from lms.player import records
+from lms.player.scorm.models import PendingStatement, ScoAttempt
+from lrs.ops.query import StatementQuery
 from tests.conftest import sign_in
 from tests.factories import PASSWORD, make_officer
 from tests.lms.player.scorm.conftest import commit_12
@@ -64,6 +67,20 @@ def test_a_commit_sent_as_text_plain_by_sendbeacon_is_saved(client, learner12):
     assert response.get_json()["result"] is True and response.get_json()["errorCode"] == 0
     attempt = db.session.get(ScoAttempt, session["attemptId"])
     assert attempt.suspended and json.loads(attempt.cmi)["cmi"]["core"]["lesson_location"] == "q-2"
+
+
+def test_the_statements_of_a_commit_reach_the_lrs_once_it_is_answered(client, learner12):
+    sign_in(client, "pat@example.org", PASSWORD)
+    session = _open(client, _player(client, learner12.registration.id), "CHECK")
+    response = client.post(session["commitUrl"], data=commit_12(1, lesson_status="completed"))
+    assert not records.store().newest_seq()  # not before the answer has gone out
+    response.close()  # what the server does once it has sent the answer
+    page = records.store().query(
+        StatementQuery(registration=learner12.registration.uuid, ascending=True)
+    )
+    verbs = [statement["verb"]["id"].rsplit("/", 1)[1] for statement in page.statements]
+    assert verbs == ["initialized", "completed", "completed"]  # the SCO, then the course
+    assert not db.session.scalars(select(PendingStatement)).all()
 
 
 def test_a_bad_commit_is_refused_by_field_and_changes_nothing(client, learner12):

@@ -1,0 +1,427 @@
+"""SCORM player benchmark: commits from many learners at once against a running portal.
+
+    .venv/bin/python bench/player_bench.py [--learners 50] [--commits 20] [--think-ms 1000]
+                                            [--database-url URL]
+
+A SCORM 1.2 course is imported and each learner (an officer of their own) registers for it.
+The portal is served by `lms run` (one process, threads). Every learner signs in, opens the
+player page, opens a session of the SCO, then commits as scorm-again does: the whole CMI data
+each time (location, suspend data, one more interaction every few commits, a score at the
+end), a pause between commits, and a last terminate commit sent as text/plain, as sendBeacon
+sends it. The learners start committing together; each commit's time is measured from the
+request to its answer. Afterwards every attempt and the statements in the LRS are checked.
+
+Never part of the test run. The last line printed is one JSON object with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import http.client
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+from urllib.request import build_opener
+
+MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="bench.player" version="1"
+  xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
+  <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
+  <organizations default="ORG">
+    <organization identifier="ORG"><title>Player benchmark</title>
+      <item identifier="SCO" identifierref="RES"><title>The SCO</title>
+        <adlcp:masteryscore>80</adlcp:masteryscore></item>
+    </organization>
+  </organizations>
+  <resources>
+    <resource identifier="RES" type="webcontent" adlcp:scormtype="sco" href="index.html">
+      <file href="index.html"/>
+    </resource>
+  </resources>
+</manifest>
+"""
+PASSWORD = "bench-learner-password"  # noqa: S105 (the benchmark's throwaway learners)
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+SETTINGS = re.compile(r'<script type="application/json" id="scorm-settings">(.*?)</script>', re.S)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _environment(instance: Path, database_url: str | None) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "LMS_INSTANCE_PATH": str(instance),
+        "LMS_LOG_LEVEL": "WARNING",
+        "LMS_ENV": "development",
+    }
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def prepare(instance: Path, database_url: str | None, learners: int) -> list[str]:
+    """The course imported and published, and `learners` officers registered for it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from lms import create_app, migrate
+    from lms.accounts import agencies
+    from lms.accounts.interfaces import Role
+    from lms.accounts.services import add_person
+    from lms.catalog import services as catalog
+    from lms.catalog.models import Course
+    from lms.db import db, utcnow
+    from lms.packages.importer import import_package
+
+    package = instance / "bench.zip"
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("imsmanifest.xml", MANIFEST)
+        archive.writestr("index.html", "<p>The SCO</p>")
+    config: dict[str, object] = {"LMS_INSTANCE_PATH": instance, "LMS_ENV": "development"}
+    if database_url:
+        config["DATABASE_URL"] = database_url
+    app = create_app(config)
+    emails = []
+    with app.app_context():
+        migrate.upgrade()
+        result = import_package(package, app.extensions["content_store"], instance / "work")
+        course = db.session.get(Course, result.course_id)
+        course.published = True
+        agency = agencies.create_agency(
+            name="Benchmark Police Department", agency_number="B0001", in_post_program=True
+        )
+        db.session.commit()
+        for n in range(learners):
+            email = f"learner{n}@bench.example"
+            person = add_person(
+                email=email,
+                first_name="Bench",
+                last_name=f"Learner{n}",
+                roles={Role.PEACE_OFFICER},
+                agency=agency,
+                password=PASSWORD,
+            )
+            person.post_id = f"B{n % 100:02d}-{n:03d}-{n % 1000:03d}"
+            person.post_id_linked_at = utcnow()
+            db.session.commit()
+            catalog.register(person, course.id)
+            emails.append(email)
+        db.engine.dispose()
+    return emails
+
+
+def _wait_for(base: str) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            build_opener().open(f"{base}/healthz").read()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise SystemExit("the portal did not start") from None
+            time.sleep(0.2)
+
+
+def _stop(servers: list[subprocess.Popen[bytes]]) -> None:
+    for server in servers:
+        server.terminate()
+    for server in servers:
+        server.wait(timeout=30)
+    servers.clear()
+
+
+def _app(instance: Path, database_url: str | None):  # noqa: ANN202 (a Flask app)
+    from lms import create_app
+
+    config: dict[str, object] = {"LMS_INSTANCE_PATH": instance, "LMS_ENV": "development"}
+    if database_url:
+        config["DATABASE_URL"] = database_url
+    return create_app(config)
+
+
+def _wait_until_sent(instance: Path, database_url: str | None, seconds: float = 10) -> None:
+    from sqlalchemy import func, select
+
+    from lms.db import db
+    from lms.player.scorm.models import PendingStatement
+
+    app = _app(instance, database_url)
+    deadline = time.monotonic() + seconds
+    with app.app_context():
+        while time.monotonic() < deadline:
+            if not db.session.scalar(select(func.count()).select_from(PendingStatement)):
+                break
+            db.session.rollback()
+            time.sleep(0.1)
+        db.engine.dispose()
+
+
+def check(instance: Path, database_url: str | None) -> dict[str, int]:
+    """What the portal kept: finished attempts and the statements in its LRS."""
+    from sqlalchemy import func, select
+
+    from lms.db import db
+    from lms.player.scorm.models import PendingStatement, ScoAttempt
+
+    app = _app(instance, database_url)
+    with app.app_context():
+        attempts = db.session.scalars(select(ScoAttempt)).all()
+        figures = {
+            "attempts": len(attempts),
+            "attempts_passed": sum(a.success_status == "passed" for a in attempts),
+            "statements": app.extensions["lrs"].newest_seq(),
+            "statements_pending": db.session.scalar(
+                select(func.count()).select_from(PendingStatement)
+            ),
+        }
+        db.engine.dispose()
+    return figures
+
+
+class Browser:
+    """What a browser keeps for one learner: a kept-alive connection and the cookies."""
+
+    def __init__(self, base: str) -> None:
+        address = urlsplit(base)
+        self.connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
+        self.cookies: dict[str, str] = {}
+
+    def request(
+        self, method: str, path: str, body: bytes | None = None, content_type: str = ""
+    ) -> tuple[int, str, bytes]:
+        """(status, Location, body) of one request."""
+        headers = {"Accept": "application/json, text/html"}
+        if content_type:
+            headers["Content-Type"] = content_type
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        for retry in (False, True):
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                data = response.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionError):
+                # The server closed the kept-alive connection: a browser opens another.
+                self.connection.close()
+                if retry:
+                    raise
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, cookie = value.split(";", 1)[0].partition("=")
+                self.cookies[key.strip()] = cookie.strip()
+        return response.status, response.getheader("Location") or "", data
+
+    def follow(self, path: str) -> bytes:
+        for _ in range(5):
+            status, location, data = self.request("GET", path)
+            if status not in (301, 302, 303):
+                return data
+            path = urlsplit(location).path
+        raise RuntimeError(f"too many redirects from {path}")
+
+
+class Learner(threading.Thread):
+    """One learner: signs in, opens the course, then commits with pauses between."""
+
+    def __init__(
+        self,
+        base: str,
+        email: str,
+        commits: int,
+        think: float,
+        start: threading.Barrier,
+    ) -> None:
+        super().__init__(daemon=True)
+        self.email = email
+        self.commits = commits
+        self.think = think
+        self.start_line = start
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+        self.browser = Browser(base)
+
+    def _post(self, url: str, body: str, content_type: str) -> dict:
+        status, _, data = self.browser.request("POST", url, body.encode(), content_type)
+        answer = json.loads(data)
+        if status != 200:
+            raise RuntimeError(f"HTTP {status}: {answer.get('message')}")
+        return answer
+
+    def _open_course(self) -> str:
+        page = self.browser.follow("/sign-in").decode()
+        token = CSRF.search(page).group(1)
+        form = {"email": self.email, "password": PASSWORD, "csrf_token": token}
+        status, location, _ = self.browser.request(
+            "POST", "/sign-in", urlencode(form).encode(), "application/x-www-form-urlencoded"
+        )
+        dashboard = self.browser.follow(urlsplit(location).path)
+        launch = re.search(rb'href="(/registrations/\d+/launch)"', dashboard).group(1).decode()
+        player = self.browser.follow(launch).decode()
+        settings = json.loads(html.unescape(SETTINGS.search(player).group(1)))
+        session_url = settings["urls"]["session"].replace("SCO_ID", "SCO")
+        return self._post(session_url, "{}", "application/json")["commitUrl"]
+
+    def _body(self, sequence: int, last: bool) -> str:
+        interactions = {
+            str(n): {
+                "id": f"q{n}",
+                "type": "choice",
+                "student_response": "a,b",
+                "result": "correct",
+                "latency": "0000:00:05.00",
+                "correct_responses": {"0": {"pattern": "a,b"}},
+            }
+            for n in range(sequence // 4)
+        }
+        core = {
+            "student_id": self.email,
+            "lesson_location": f"page-{sequence}",
+            "lesson_status": "completed" if last else "incomplete",
+            "exit": "",
+            "score": {"raw": "90", "min": "0", "max": "100"} if last else {},
+            "session_time": f"0000:{sequence // 60:02d}:{sequence % 60:02d}.00",
+        }
+        body: dict[str, object] = {
+            "cmi": {
+                "core": core,
+                "suspend_data": "visited=" + ",".join(str(n) for n in range(sequence)),
+                "interactions": interactions,
+            },
+            "commitSequence": sequence,
+            "committedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+        if last:
+            body["terminate"] = True
+        return json.dumps(body)
+
+    def run(self) -> None:
+        try:
+            commit_url = self._open_course()
+        except Exception as error:  # noqa: BLE001 (reported in the figures, not raised)
+            self.errors.append(f"opening the course: {error}")
+            self.start_line.abort()
+            return
+        try:
+            self.start_line.wait()
+        except threading.BrokenBarrierError:
+            return
+        time.sleep(random.uniform(0, self.think))
+        for sequence in range(1, self.commits + 1):
+            last = sequence == self.commits
+            # The terminate commit comes as sendBeacon sends it: text/plain.
+            kind = "text/plain;charset=UTF-8" if last else "application/json;charset=UTF-8"
+            body = self._body(sequence, last)
+            asked = time.perf_counter()
+            try:
+                answer = self._post(commit_url, body, kind)
+                if answer.get("result") is not True:
+                    self.errors.append(f"commit {sequence}: {answer}")
+            except (OSError, RuntimeError, ValueError) as error:
+                self.errors.append(f"commit {sequence}: {error}")
+            self.latencies.append(time.perf_counter() - asked)
+            if not last:
+                time.sleep(random.uniform(0.5 * self.think, 1.5 * self.think))
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--learners", type=int, default=50)
+    parser.add_argument("--commits", type=int, default=20, help="commits per learner")
+    parser.add_argument("--think-ms", type=float, default=1000, help="mean pause between commits")
+    parser.add_argument("--database-url", default=None, help="an empty PostgreSQL database")
+    parser.add_argument("--processes", type=int, default=1, help="`lms run` processes")
+    args = parser.parse_args()
+    instance = Path(tempfile.mkdtemp(prefix="player-bench-"))
+    servers: list[subprocess.Popen[bytes]] = []
+    try:
+        emails = prepare(instance, args.database_url, args.learners)
+        env = _environment(instance, args.database_url)
+        lms = str(Path(sys.executable).parent / "lms")
+        bases = []
+        for _ in range(args.processes):
+            port = _free_port()
+            servers.append(
+                subprocess.Popen(
+                    [lms, "run", "--host", "127.0.0.1", "--port", str(port)],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+            bases.append(f"http://127.0.0.1:{port}")
+        for base in bases:
+            _wait_for(base)
+        start = threading.Barrier(args.learners)
+        # Each learner stays with one process, as behind a load balancer.
+        learners = [
+            Learner(bases[n % len(bases)], email, args.commits, args.think_ms / 1000, start)
+            for n, email in enumerate(emails)
+        ]
+        for learner in learners:
+            learner.start()
+        began = time.perf_counter()
+        for learner in learners:
+            learner.join()
+        elapsed = time.perf_counter() - began
+        latencies = [value for learner in learners for value in learner.latencies]
+        errors = [error for learner in learners for error in learner.errors]
+        for error in errors[:10]:
+            print("error:", error)
+        if not latencies:
+            raise SystemExit("no commit was made")
+        # Statements go out just after each answer: let the last ones leave before stopping.
+        _wait_until_sent(instance, args.database_url)
+        _stop(servers)
+        kept = check(instance, args.database_url)
+        figures = {
+            "learners": args.learners,
+            "commits": len(latencies),
+            "errors": len(errors),
+            "think_ms": args.think_ms,
+            "commits_per_second": round(len(latencies) / elapsed, 1),
+            "commit_ms_p50": round(statistics.median(latencies) * 1000, 1),
+            "commit_ms_p95": round(percentile(latencies, 0.95) * 1000, 1),
+            "commit_ms_p99": round(percentile(latencies, 0.99) * 1000, 1),
+            "commit_ms_max": round(max(latencies) * 1000, 1),
+            "database": "postgresql" if args.database_url else "sqlite",
+            "processes": args.processes,
+            **kept,
+        }
+        print(
+            f"{figures['commits']} commits from {args.learners} learners: "
+            f"p50 {figures['commit_ms_p50']} ms, p95 {figures['commit_ms_p95']} ms, "
+            f"p99 {figures['commit_ms_p99']} ms, max {figures['commit_ms_max']} ms; "
+            f"{kept['attempts_passed']} of {kept['attempts']} attempts passed, "
+            f"{kept['statements']} statements in the LRS"
+        )
+        print(json.dumps(figures))
+    finally:
+        _stop(servers)
+        shutil.rmtree(instance, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
