@@ -26,9 +26,9 @@ from lms.player import identity, records
 from lms.player.cmi5 import moveon, rules
 from lms.player.cmi5 import statements as xapi
 from lms.player.cmi5.models import CMI5, TINCAN, LaunchSession, NodeStatus
-from lms.player.cmi5.registrations import structure_of
+from lms.player.cmi5.registrations import au_results, satisfied_statements, structure_of
 from lms.player.cmi5.services import LAUNCH_DATA, LEARNER_PREFERENCES
-from lms.player.cmi5.structure import AU, BLOCK, BLOCK_TYPE, COURSE, COURSE_TYPE, CourseStructure
+from lms.player.cmi5.structure import AU, BLOCK, COURSE, CourseStructure
 from lrs.api import LearningRecordStore, ResourceRequest, StatementWrite
 from lrs.errors import Forbidden
 
@@ -151,11 +151,7 @@ def _au_statements(orm: Session, write: StatementWrite, session: LaunchSession) 
             setattr(node, NODE_COLUMNS[verb], now)
     structure = _structure(orm, registration)
     au = structure.au_by_id(session.au_id)
-    result = moveon.AUResult(
-        completed=node.completed_at is not None,
-        passed=node.passed_at is not None,
-        waived=node.waived_at is not None,
-    )
+    result = au_results({node.node_id: node})[node.node_id]
     if au is not None and node.satisfied_at is None and moveon.au_satisfied(au.move_on, result):
         node.satisfied_at = now
         # §9.3.9: satisfied for the blocks and the course, under this session's id, stored
@@ -171,37 +167,14 @@ def _satisfy(
     session_id: str,
     actor: dict[str, Any],
 ) -> None:
-    statuses = orm.scalars(
-        select(NodeStatus).where(NodeStatus.registration_id == registration.id)
-    ).all()
-    results = {
-        row.node_id: moveon.AUResult(
-            completed=row.completed_at is not None,
-            passed=row.passed_at is not None,
-            waived=row.waived_at is not None,
+    rows = orm.scalars(select(NodeStatus).where(NodeStatus.registration_id == registration.id))
+    statuses = {row.node_id: row for row in rows}
+    found = satisfied_statements(registration, structure, statuses, session_id, actor)
+    if found:
+        portal = write.system_credential(
+            records.PORTAL_CREDENTIAL_KEY, records.PORTAL_CREDENTIAL_NAME
         )
-        for row in statuses
-        if row.kind == AU
-    }
-    already = {row.node_id for row in statuses if row.kind != AU and row.satisfied_at}
-    found = moveon.newly_satisfied(structure, moveon.satisfied_aus(structure, results), already)
-    if not found:
-        return
-    write.record_after(
-        [
-            xapi.satisfied(
-                actor=actor,
-                registration=registration.uuid,
-                activity_id=node.activity_id,
-                activity_type=COURSE_TYPE if kind == COURSE else BLOCK_TYPE,
-                publisher_id=node.id,
-                session_id=session_id,
-                title=node.title,
-            )
-            for kind, node in found
-        ],
-        write.system_credential(records.PORTAL_CREDENTIAL_KEY, records.PORTAL_CREDENTIAL_NAME),
-    )
+        write.record_after(found, portal)
 
 
 def _observe(orm: Session, write: StatementWrite, statement: dict[str, Any]) -> None:

@@ -157,14 +157,18 @@ def progress(launchable: Launchable) -> CourseProgress:
     return CourseProgress(structure, aus, satisfied_nodes(statuses))
 
 
-def _satisfied_statements(
-    registration: Registration, structure: CourseStructure, session_id: str
+def satisfied_statements(
+    registration: Registration,
+    structure: CourseStructure,
+    statuses: dict[str, NodeStatus],
+    session_id: str,
+    actor: dict[str, Any],
 ) -> list[dict[str, Any]]:
-    statuses = _statuses(registration.id)
+    """The satisfied statements (§9.3.9) of the blocks and the course that the node statuses
+    now satisfy and that were not satisfied before, inner blocks first, the course last."""
     found = moveon.newly_satisfied(
         structure, moveon.satisfied_aus(structure, au_results(statuses)), satisfied_nodes(statuses)
     )
-    actor = learner_actor(registration)
     return [
         xapi.satisfied(
             actor=actor,
@@ -184,8 +188,12 @@ def evaluate_registration(registration: Registration) -> int:
     satisfied without a launch (NotApplicable) are satisfied now, outside any AU session (so
     under a session id of their own, §9.3.9). Also records any satisfied statement a crash
     left out. Returns how many were recorded."""
-    found = _satisfied_statements(
-        registration, registration_structure(registration), str(uuid.uuid4())
+    found = satisfied_statements(
+        registration,
+        registration_structure(registration),
+        _statuses(registration.id),
+        str(uuid.uuid4()),
+        learner_actor(registration),
     )
     if not found:
         return 0
