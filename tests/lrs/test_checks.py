@@ -104,9 +104,7 @@ def test_checks_are_serialised_so_two_racing_writes_cannot_both_pass_a_rule_for_
     def only_one_completion(write: StatementWrite) -> None:
         if documents.get(write.connection, COUNTER, "done") is not None:
             raise Forbidden("completed once already")
-        documents.put(
-            write.connection, COUNTER, "done", "application/json", b"{}", Preconditions()
-        )
+        documents.put(write.connection, COUNTER, "done", "application/json", b"{}", Preconditions())
 
     store.add_statement_check(only_one_completion)
     outcomes: list[str] = []
@@ -130,9 +128,7 @@ def test_checks_are_serialised_so_two_racing_writes_cannot_both_pass_a_rule_for_
     assert _stored(store) == 1
 
 
-def test_a_check_may_add_statements_stored_right_after_in_the_same_transaction(
-    store, credential
-):
+def test_a_check_may_add_statements_stored_right_after_in_the_same_transaction(store, credential):
     created, _ = credential
     followers_seen: list[str] = []
 
