@@ -209,3 +209,15 @@ def test_the_return_url_takes_the_whole_window_back_to_the_course(enrol):
     page = learner.client.get(f"{learner.course_page}/return").get_data(as_text=True)
     assert f'data-course-url="{learner.course_page}"' in page
     assert "cmi5_return.js" in page
+
+
+def test_an_au_number_that_is_no_number_is_refused_naming_the_field(enrol):
+    learner = enrol([QUIZ])
+    token = csrf_token(learner.client, learner.course_page)
+    for bad in ("", "first", "-1", "9" * 40):
+        response = learner.client.post(
+            f"{learner.course_page}/launch", data={"csrf_token": token, "au_index": bad}
+        )
+        assert response.status_code == 400, bad
+        assert "au_index" in response.get_data(as_text=True)
+    assert learner.sessions() == []
