@@ -10,81 +10,27 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.models import Person
 from lms.db import db, utcnow
-from lms.player import identity, records
+from lms.player import identity
 from lms.player.launch import Launchable
-from lms.player.scorm import cmi, course_status, xapi
+from lms.player.scorm import cmi, course_status, reporting, sending, xapi
 from lms.player.scorm.cmi import Commit, Evaluated, Learner
-from lms.player.scorm.interfaces import BadCommit, BadLaunchToken, NotFound, Superseded
-from lms.player.scorm.models import PendingStatement, ScoAttempt, SequencingState
+from lms.player.scorm.interfaces import BadCommit, NotFound, Superseded
+from lms.player.scorm.models import ScoAttempt, SequencingState
 from lms.player.scorm.settings import Sco, activity_tree, sco_by_id, scos, table_of_contents
+from lms.player.scorm.tokens import launch_token
 
-log = logging.getLogger(__name__)
-# SQLite has one writer at a time and makes the others wait by sleeping between tries (up to
-# 100 ms each): this process's SCORM writers queue on a lock instead, and go in turn at once.
-_SQLITE_WRITER = threading.RLock()
-TOKEN_SALT = "lms.player.scorm.launch"  # noqa: S105 (a namespace, not a secret)
-# A launch token outlives the page: progress kept on the device while offline is sent with the
-# URL it was made for, possibly days later.
-TOKEN_MAX_AGE = dt.timedelta(days=30)
 # How often a commit is tried again when another request changed the same rows meanwhile.
 CONFLICT_RETRIES = 5
 # The largest sequencing state accepted (scorm-again's serialised tree; a big course is ~200 KB).
 SEQUENCING_STATE_LIMIT = 2 * 1024 * 1024
-
-
-@contextmanager
-def _writing() -> Iterator[None]:
-    """Around a write transaction of this module (from its first write to its commit)."""
-    if db.engine.dialect.name != "sqlite":
-        yield
-        return
-    with _SQLITE_WRITER:
-        yield
-
-
-# --- launch tokens -------------------------------------------------------------------------
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
-
-
-def launch_token(person: Person, registration_id: int, launch: int) -> str:
-    return _serializer().dumps([person.id, registration_id, launch])
-
-
-def check_launch_token(person: Person, registration_id: int, token: str | None) -> int:
-    """The launch number the token was made for; BadLaunchToken unless it was made for this
-    person and registration. With the signed-in session it stands in for a CSRF token."""
-    if not token:
-        raise BadLaunchToken("The runtime URL lacks its launch token.", "token")
-    try:
-        person_id, token_registration, launch = _serializer().loads(
-            token, max_age=int(TOKEN_MAX_AGE.total_seconds())
-        )
-    except SignatureExpired:
-        raise BadLaunchToken(
-            "This launch is too old to save into; open the course again.", "token"
-        ) from None
-    except (BadSignature, ValueError, TypeError):
-        raise BadLaunchToken("The launch token is not valid.", "token") from None
-    if person_id != person.id or token_registration != registration_id:
-        raise BadLaunchToken("The launch token was made for another launch.", "token")
-    return int(launch)
 
 
 # --- the player ----------------------------------------------------------------------------
@@ -135,7 +81,7 @@ def open_player(person: Person, launchable: Launchable) -> Player:
     state.updated_at = utcnow()
     launch = state.launches
     db.session.commit()
-    record_pending(registration.id)
+    sending.record_pending([registration.id])
     package = launchable.package
     items = scos(package)
     statuses = latest_statuses(registration.id)
@@ -302,7 +248,7 @@ def _learner_name(person: Person) -> str:
 class CommitOutcome:
     applied: bool
     status: ScoStatus
-    # How many statements the commit left pending: `statement_sender` sends them.
+    # How many statements the commit left pending: `sending.statement_sender` sends them.
     statements: int = 0
 
 
@@ -362,7 +308,9 @@ def _apply(
     standard = launchable.package.standard
     now = utcnow()
     evaluated = cmi.evaluate(standard, sco, commit)
-    statements = _attempt_statements(person, launchable, attempt, sco, session, commit, evaluated)
+    statements = reporting.attempt_statements(
+        person, launchable, attempt, sco, session, commit, evaluated, now
+    )
     facts = commit.facts
     suspended = commit.suspends
     ended = commit.terminate and not suspended and _ends_attempt(standard, facts, evaluated)
@@ -396,11 +344,11 @@ def _apply(
     if commit.terminate:
         values["terminated_at"] = now
         # RTE 4.2.28 (2004) / 3.4.4 (1.2): the LMS keeps total_time, adding each session.
-        values["total_seconds"] = attempt.total_seconds + session_seconds(
-            attempt, commit, _moment(commit, attempt, now)
+        values["total_seconds"] = attempt.total_seconds + reporting.session_seconds(
+            attempt, commit, reporting.moment_of(commit, attempt, now)
         )
-    moment = _moment(commit, attempt, now)
-    with _writing():
+    moment = reporting.moment_of(commit, attempt, now)
+    with sending.writing():
         return _write_commit(
             person, launchable, attempt, values, status, result_changed, statements, moment
         )
@@ -438,7 +386,7 @@ def _write_commit(
         if more is None:
             return None
         statements.extend(more)
-    _keep_pending(attempt.registration_id, statements)
+    sending.keep(attempt.registration_id, statements)
     try:
         db.session.commit()
     except IntegrityError:
@@ -457,110 +405,6 @@ def _ends_attempt(standard: str, facts: cmi.Facts, evaluated: Evaluated) -> bool
     return evaluated.completion == "completed" or facts.exit in ("logout", "time-out")
 
 
-def _moment(commit: Commit, attempt: ScoAttempt, now: dt.datetime) -> dt.datetime:
-    """When the commit's events happened: the player's clock when it made the commit (it may
-    have waited offline), kept between the session's opening and now."""
-    if commit.committed_at is None:
-        return now
-    earliest = attempt.session_opened_at or attempt.started_at
-    return max(min(commit.committed_at, now), earliest)
-
-
-def session_seconds(attempt: ScoAttempt, commit: Commit, end: dt.datetime) -> float:
-    """How long the session lasted: the SCO's cmi.session_time (RTE 4.2.26) when it reports
-    one, else the time from the session's opening to its end, as the LMS measured it."""
-    reported = commit.facts.session_seconds
-    if reported:
-        return reported
-    opened = attempt.session_opened_at or attempt.started_at
-    return max((end - opened).total_seconds(), 0.0)
-
-
-def _course(person: Person, launchable: Launchable) -> xapi.Course:
-    base = records.base_url()
-    return xapi.Course(
-        actor=identity.actor(person, base),
-        registration=launchable.registration.uuid,
-        iri=identity.course_iri(launchable.course, base),
-        title=launchable.course.title,
-    )
-
-
-def _attempt_statements(
-    person: Person,
-    launchable: Launchable,
-    attempt: ScoAttempt,
-    sco: Sco,
-    session: int,
-    commit: Commit,
-    evaluated: Evaluated,
-) -> list[dict[str, Any]]:
-    """The xAPI SCORM Profile's statements for what changed since the attempt's saved data."""
-    standard = launchable.package.standard
-    subject = xapi.Attempt(
-        course=_course(person, launchable), sco_id=sco.id, sco_title=sco.title, uuid=attempt.uuid
-    )
-    moment = _moment(commit, attempt, utcnow())
-    tick = iter(dt.timedelta(microseconds=n) for n in range(10_000))
-    # Ids name the commit ((session, sequence) is applied once) and what it reports.
-    commit_key = f"s{session}.c{commit.sequence}"
-    statements: list[dict[str, Any]] = []
-    if attempt.commit_session < session:
-        # §5: a new attempt is initialized; a later session of it is resumed.
-        verb = xapi.INITIALIZED if attempt.commit_session == 0 else xapi.RESUMED
-        statements.append(xapi.sco_statement(subject, verb, moment + next(tick), f"s{session}"))
-    response_key = "student_response" if standard == "scorm12" else "learner_response"
-    previous = _saved_interactions(attempt)
-    sent = commit.data["cmi"].get("interactions") or {}
-    for interaction in commit.facts.interactions:
-        raw = sent.get(str(interaction.index))
-        said = previous.get(str(interaction.index))
-        if interaction.answered and _answer(raw, response_key) != _answer(said, response_key):
-            statements.append(
-                xapi.interaction_statement(
-                    subject, standard, interaction, moment + next(tick), commit_key
-                )
-            )
-    facts = commit.facts
-    if evaluated.completion == "completed" and attempt.completion_status != "completed":
-        result = xapi.result_of("completed", evaluated.success, facts.score)
-        statements.append(
-            xapi.sco_statement(subject, xapi.COMPLETED, moment + next(tick), commit_key, result)
-        )
-    if evaluated.success in ("passed", "failed") and evaluated.success != attempt.success_status:
-        verb = xapi.PASSED if evaluated.success == "passed" else xapi.FAILED
-        result = xapi.result_of(evaluated.completion, evaluated.success, facts.score)
-        statements.append(
-            xapi.sco_statement(subject, verb, moment + next(tick), commit_key, result)
-        )
-    if commit.terminate:
-        verb = xapi.SUSPENDED if commit.suspends else xapi.TERMINATED
-        # §5: the session's time and the attempt's result go with terminated (and suspended).
-        result = xapi.result_of(
-            evaluated.completion,
-            evaluated.success,
-            facts.score,
-            session_seconds(attempt, commit, moment),
-        )
-        statements.append(
-            xapi.sco_statement(subject, verb, moment + next(tick), f"s{session}", result)
-        )
-    return statements
-
-
-def _saved_interactions(attempt: ScoAttempt) -> dict[str, Any]:
-    stored = json.loads(attempt.cmi).get("cmi")
-    interactions = stored.get("interactions") if isinstance(stored, dict) else None
-    return interactions if isinstance(interactions, dict) else {}
-
-
-def _answer(interaction: Any, response_key: str) -> tuple[Any, ...] | None:
-    """What makes an interaction worth a responded statement: its id, response and result."""
-    if not isinstance(interaction, dict):
-        return None
-    return (interaction.get("id"), interaction.get(response_key), interaction.get("result"))
-
-
 def _course_statements(
     person: Person,
     launchable: Launchable,
@@ -575,7 +419,7 @@ def _course_statements(
         state = SequencingState(registration_id=registration_id)
         db.session.add(state)
         db.session.flush()
-    course = _course(person, launchable)
+    course = reporting.course_of(person, launchable)
     statements = []
     number = state.course_statements
     result = xapi.result_of(
@@ -626,7 +470,8 @@ def save_sequencing_state(person: Person, launchable: Launchable, launch: int, b
     """Keep the sequencing state scorm-again serialised, and the course status its rollup
     reached (SN RB.1: the root activity's status is the course's). Saves are ordered by
     (launch, sequence): an older one is ignored (False), one from an older launch than the
-    state saved is refused as Superseded."""
+    state saved is refused as Superseded. Statements about the course are left pending, for
+    `sending.statement_sender`."""
     if launchable.package.standard != "scorm2004":
         raise NotFound("Only SCORM 2004 courses have a sequencing state.", "registration_id")
     data = cmi.parse_json_object(body)
@@ -685,7 +530,7 @@ def save_sequencing_state(person: Person, launchable: Launchable, launch: int, b
         if statements is None:
             db.session.rollback()
             continue
-        _keep_pending(registration_id, statements)
+        sending.keep(registration_id, statements)
         try:
             db.session.commit()
         except IntegrityError:
@@ -693,78 +538,6 @@ def save_sequencing_state(person: Person, launchable: Launchable, launch: int, b
             continue
         return True
     raise Superseded("The course state is being saved from elsewhere; try again.", "launch")
-
-
-# --- statements to the LRS -----------------------------------------------------------------
-
-
-def _keep_pending(registration_id: int, statements: list[dict[str, Any]]) -> None:
-    """Write the statements to send, each a microsecond apart so that they go in order."""
-    now = utcnow()
-    for position, statement in enumerate(statements):
-        db.session.add(
-            PendingStatement(
-                id=statement["id"],
-                registration_id=registration_id,
-                statement=json.dumps(statement),
-                created_at=now + dt.timedelta(microseconds=position),
-            )
-        )
-
-
-def statement_sender(registration_id: int) -> Callable[[], None]:
-    """What sends the registration's pending statements, in an application context of its
-    own: the views run it once the learner's commit has its answer, so that the commit does
-    not wait for the LRS (nor the bridge it wakes)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-
-    def send() -> None:
-        with app.app_context():
-            try:
-                record_pending(registration_id)
-            except Exception:  # they stay pending, for the next commit or launch
-                log.exception("pending SCORM statements of registration %s", registration_id)
-            finally:
-                db.session.remove()
-
-    return send
-
-
-def record_pending(registration_id: int) -> None:
-    """Send the registration's pending statements to the LRS, and forget those it stored.
-
-    Runs after the commit that wrote them; if the LRS fails, they stay and go with the next
-    commit (or the next opening of the player)."""
-    pending = list(
-        db.session.scalars(
-            select(PendingStatement)
-            .where(PendingStatement.registration_id == registration_id)
-            .order_by(PendingStatement.created_at, PendingStatement.id)
-        )
-    )
-    if not pending:
-        return
-    stored: list[str] = []
-    try:
-        with _writing():
-            records.record([json.loads(row.statement) for row in pending])
-        stored = [row.id for row in pending]
-    except Exception:
-        # One bad statement must not hold back the others: try them one by one.
-        for row in pending:
-            try:
-                with _writing():
-                    records.record([json.loads(row.statement)])
-                stored.append(row.id)
-            except Exception:
-                log.exception("the LRS refused SCORM statement %s; it stays pending", row.id)
-    with _writing():
-        db.session.execute(
-            delete(PendingStatement)
-            .where(PendingStatement.id.in_(stored))
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
 
 
 # --- attempt history -----------------------------------------------------------------------

@@ -20,7 +20,7 @@ from lms.app import csrf
 from lms.domain import DomainError
 from lms.player import launch
 from lms.player.interfaces import LaunchRefused, RegistrationNotFound
-from lms.player.scorm import services, settings
+from lms.player.scorm import sending, services, settings, tokens
 from lms.player.scorm.interfaces import BadCommit, BadLaunchToken, NotFound, Superseded
 from lms.web import post_id_required
 
@@ -81,7 +81,7 @@ def _launchable_runtime(registration_id: int) -> tuple[launch.Launchable, int]:
     launchable = launch.launchable(current_user, registration_id)
     if launchable.version.standard not in SCORM_STANDARDS:
         raise NotFound("This course is not a SCORM course.", "registration_id")
-    number = services.check_launch_token(current_user, registration_id, request.args.get("token"))
+    number = tokens.check_launch_token(current_user, registration_id, request.args.get("token"))
     return launchable, number
 
 
@@ -113,7 +113,7 @@ def _player_settings(launchable: launch.Launchable, player: services.Player) -> 
         "queueKey": f"lms.scorm.{current_user.id}.{registration_id}",
         "urls": {
             "session": url_for(
-                "scorm.open_session", registration_id=registration_id, sco_id="SCO_ID", token=token
+                "scorm.open_session", registration_id=registration_id, token=token, sco="SCO_ID"
             ),
             "sequencing": url_for(
                 "scorm.save_sequencing", registration_id=registration_id, token=token
@@ -140,15 +140,30 @@ def _player_settings(launchable: launch.Launchable, player: services.Player) -> 
     }
 
 
-@bp.post("/registrations/<int:registration_id>/scorm/scos/<sco_id>/sessions")
+def _argument(name: str) -> str:
+    value = request.args.get(name, "")
+    if not value:
+        raise BadCommit(f"The URL lacks its {name!r} argument.", name)
+    return value
+
+
+def _whole_number(name: str) -> int:
+    value = _argument(name)
+    if not value.isdigit() or len(value) > 9:
+        raise BadCommit(f"The URL's {name!r} argument must be a whole number.", name)
+    return int(value)
+
+
+@bp.post("/registrations/<int:registration_id>/scorm/sessions")
 @csrf.exempt
-def open_session(registration_id: int, sco_id: str) -> ResponseReturnValue:
+def open_session(registration_id: int) -> ResponseReturnValue:
     launchable, _ = _launchable_runtime(registration_id)
+    sco_id = _argument("sco")
     session = services.open_session(current_user, launchable, sco_id)
     commit_url = url_for(
         "scorm.commit",
         registration_id=registration_id,
-        attempt_id=session.attempt_id,
+        attempt=session.attempt_id,
         session=session.number,
         token=request.args["token"],
     )
@@ -164,13 +179,11 @@ def open_session(registration_id: int, sco_id: str) -> ResponseReturnValue:
     )
 
 
-@bp.post(
-    "/registrations/<int:registration_id>/scorm/attempts/<int:attempt_id>"
-    "/sessions/<int:session>/commit"
-)
+@bp.post("/registrations/<int:registration_id>/scorm/commit")
 @csrf.exempt
-def commit(registration_id: int, attempt_id: int, session: int) -> ResponseReturnValue:
+def commit(registration_id: int) -> ResponseReturnValue:
     launchable, _ = _launchable_runtime(registration_id)
+    attempt_id, session = _whole_number("attempt"), _whole_number("session")
     # sendBeacon's body comes as text/plain: read the body whatever its Content-Type says.
     outcome = services.apply_commit(
         current_user, launchable, attempt_id, session, request.get_data(as_text=True)
@@ -180,7 +193,7 @@ def commit(registration_id: int, attempt_id: int, session: int) -> ResponseRetur
         result=True, errorCode=0, applied=outcome.applied, status=outcome.status.as_json()
     )
     if outcome.statements:
-        response.call_on_close(services.statement_sender(registration_id))
+        response.call_on_close(sending.statement_sender(registration_id))
     return response
 
 
@@ -193,7 +206,7 @@ def save_sequencing(registration_id: int) -> ResponseReturnValue:
     )
     response = jsonify(result=True, errorCode=0, applied=applied)
     if applied:
-        response.call_on_close(services.statement_sender(registration_id))
+        response.call_on_close(sending.statement_sender(registration_id))
     return response
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from lms.db import db
 from lms.player import records
-from lms.player.scorm import services
+from lms.player.scorm import sending, services, tokens
 from lms.player.scorm.interfaces import BadLaunchToken, NotFound, Superseded
 from lms.player.scorm.models import PendingStatement, ScoAttempt, SequencingState
 from lrs.ops.query import StatementQuery
@@ -22,7 +22,7 @@ ADL = "http://adlnet.gov/expapi/verbs/"
 
 def _statements(registration) -> list[dict]:
     # What the commit endpoint does once the learner has their answer.
-    services.statement_sender(registration.id)()
+    sending.statement_sender(registration.id)()
     page = records.store().query(
         StatementQuery(registration=registration.uuid, ascending=True, limit=500)
     )
@@ -248,7 +248,7 @@ def test_statements_the_lrs_could_not_take_go_with_the_next_commit(learner12, mo
         learner12.person, launchable, session.attempt_id, 1, commit_12(1)
     )
     assert outcome.applied and outcome.statements == 1  # saved and acknowledged all the same
-    services.statement_sender(learner12.registration.id)()
+    sending.statement_sender(learner12.registration.id)()
     assert len(db.session.scalars(select(PendingStatement)).all()) == 1
     monkeypatch.setattr(records, "record", real_record)
     services.apply_commit(
@@ -326,16 +326,16 @@ def test_sequencing_saves_are_ordered_and_the_root_status_is_the_courses(learner
 
 
 def test_a_launch_token_is_for_one_person_and_registration(learner12, learner2004):
-    token = services.launch_token(learner12.person, learner12.registration.id, 3)
-    assert services.check_launch_token(learner12.person, learner12.registration.id, token) == 3
+    token = tokens.launch_token(learner12.person, learner12.registration.id, 3)
+    assert tokens.check_launch_token(learner12.person, learner12.registration.id, token) == 3
     with pytest.raises(BadLaunchToken):
-        services.check_launch_token(learner2004.person, learner12.registration.id, token)
+        tokens.check_launch_token(learner2004.person, learner12.registration.id, token)
     with pytest.raises(BadLaunchToken):
-        services.check_launch_token(learner12.person, learner2004.registration.id, token)
+        tokens.check_launch_token(learner12.person, learner2004.registration.id, token)
     with pytest.raises(BadLaunchToken):
-        services.check_launch_token(learner12.person, learner12.registration.id, token + "x")
+        tokens.check_launch_token(learner12.person, learner12.registration.id, token + "x")
     with pytest.raises(BadLaunchToken):
-        services.check_launch_token(make_officer(), learner12.registration.id, None)
+        tokens.check_launch_token(make_officer(), learner12.registration.id, None)
 
 
 def test_the_player_opens_the_scorm12_sco_left_unfinished(learner12):
@@ -357,3 +357,23 @@ def test_attempt_history_lists_every_attempt_newest_first(learner2004):
     history = dict((sco.id, attempts) for sco, attempts in services.attempt_history(launchable))
     assert [attempt.number for attempt in history["INTRO"]] == [2, 1]
     assert history["POSTTEST"] == []
+
+
+def test_a_sender_already_running_takes_the_statements_that_wait_meanwhile(learner12, learner2004):
+    services.apply_commit(
+        learner12.person,
+        learner12.launchable(),
+        services.open_session(learner12.person, learner12.launchable(), "CHECK").attempt_id,
+        1,
+        commit_12(1),
+    )
+    launchable = learner2004.launchable()
+    session = services.open_session(learner2004.person, launchable, "INTRO")
+    services.apply_commit(learner2004.person, launchable, session.attempt_id, 1, commit_2004(1))
+    with sending._SENDING:  # another request's sender is at work
+        sending.statement_sender(learner12.registration.id)()
+        assert records.store().newest_seq() == 0
+    sending.statement_sender(learner2004.registration.id)()
+    assert _verbs(learner12.registration) == ["initialized"]
+    assert _verbs(learner2004.registration) == ["initialized"]
+    assert not db.session.scalars(select(PendingStatement)).all()

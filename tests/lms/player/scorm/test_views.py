@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -107,10 +108,10 @@ def test_a_bad_commit_is_refused_by_field_and_changes_nothing(client, learner12)
 def test_runtime_urls_need_their_launch_token_and_the_owners_session(app, client, learner12):
     sign_in(client, "pat@example.org", PASSWORD)
     session = _open(client, _player(client, learner12.registration.id), "CHECK")
-    untokened = session["commitUrl"].split("?")[0]
-    missing = client.post(untokened, data=commit_12(1))
+    missing = client.post(_with(session["commitUrl"], token=""), data=commit_12(1))
     assert missing.status_code == 403 and missing.get_json()["field"] == "token"
-    forged = client.post(session["commitUrl"] + "x", data=commit_12(1))
+    token = dict(parse_qsl(urlsplit(session["commitUrl"]).query))["token"]
+    forged = client.post(_with(session["commitUrl"], token=token + "x"), data=commit_12(1))
     assert forged.status_code == 403
     signed_out = app.test_client().post(session["commitUrl"], data=commit_12(1))
     assert signed_out.status_code == 401
@@ -139,14 +140,25 @@ def test_a_dropped_course_neither_opens_nor_takes_commits_and_says_why(client, l
     assert refused.get_json()["message"].startswith("You dropped")
 
 
-def test_a_commit_to_an_unknown_sco_or_attempt_is_404(client, learner12):
+def _with(url: str, **arguments: str) -> str:
+    """The URL with some of its query arguments changed."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    query.update(arguments)
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def test_a_commit_to_an_unknown_sco_or_attempt_is_404_and_a_bad_url_400(client, learner12):
     sign_in(client, "pat@example.org", PASSWORD)
     settings = _player(client, learner12.registration.id)
     response = client.post(settings["urls"]["session"].replace("SCO_ID", "NOPE"), data="{}")
     assert response.status_code == 404 and response.get_json()["field"] == "sco_id"
     session = _open(client, settings, "CHECK")
-    wrong = session["commitUrl"].replace(f"/attempts/{session['attemptId']}/", "/attempts/999999/")
+    wrong = _with(session["commitUrl"], attempt="999999")
     assert client.post(wrong, data=commit_12(1)).status_code == 404
+    for name, value in (("attempt", "x"), ("session", "-1"), ("session", "")):
+        response = client.post(_with(session["commitUrl"], **{name: value}), data=commit_12(1))
+        assert response.status_code == 400 and response.get_json()["field"] == name
 
 
 def test_the_sequencing_state_of_a_scorm12_course_is_404(client, learner12):
