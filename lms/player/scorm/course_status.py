@@ -1,15 +1,23 @@
 """The course's status from its SCOs: SCORM 2004's rolled up by sequencing (SN RB.1, reported
 by scorm-again for the root activity), SCORM 1.2's by the LMS's own rule, since 1.2 defines
-no rollup."""
+no rollup; and the statements about the course when it changes (xAPI SCORM Profile §7)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from lms.player.scorm.cmi import COMPLETION_STATUSES, SUCCESS_STATUSES
+from sqlalchemy import update
+
+from lms.accounts.models import Person
+from lms.db import db, utcnow
+from lms.player.launch import Launchable
+from lms.player.scorm import reporting, xapi
+from lms.player.scorm.cmi import COMPLETION_STATUSES, SUCCESS_STATUSES, Score
 from lms.player.scorm.interfaces import BadCommit
+from lms.player.scorm.models import SequencingState
 from lms.player.scorm.settings import Sco
 
 
@@ -74,3 +82,61 @@ def reported(value: Any) -> CourseStatus | None:
     ):
         raise BadCommit("course.scoreScaled must be a number from -1 to 1.", "course.scoreScaled")
     return CourseStatus(completion, success, None if score is None else float(score))
+
+
+def record_change(
+    person: Person,
+    launchable: Launchable,
+    rolled_up: CourseStatus,
+    moment: dt.datetime,
+) -> list[dict[str, Any]] | None:
+    """Statements about the course activity when its rolled-up status changed (§7), written
+    with the new status; None if another request changed the status meanwhile."""
+    registration_id = launchable.registration.id
+    state = db.session.get(SequencingState, registration_id)
+    if state is None:
+        state = SequencingState(registration_id=registration_id)
+        db.session.add(state)
+        db.session.flush()
+    course = reporting.course_of(person, launchable)
+    statements = []
+    number = state.course_statements
+    result = xapi.result_of(
+        rolled_up.completion, rolled_up.success, Score(scaled=rolled_up.score_scaled)
+    )
+    if rolled_up.completion == "completed" and state.course_completion != "completed":
+        number += 1
+        statements.append(xapi.course_statement(course, xapi.COMPLETED, moment, number, result))
+    if rolled_up.success in ("passed", "failed") and rolled_up.success != state.course_success:
+        number += 1
+        verb = xapi.PASSED if rolled_up.success == "passed" else xapi.FAILED
+        statements.append(
+            xapi.course_statement(
+                course, verb, moment + dt.timedelta(microseconds=1), number, result
+            )
+        )
+    unchanged = (
+        state.course_completion,
+        state.course_success,
+        state.course_score_scaled,
+    ) == (rolled_up.completion, rolled_up.success, rolled_up.score_scaled)
+    if unchanged:
+        return statements
+    changed = db.session.execute(
+        update(SequencingState)
+        .where(
+            SequencingState.registration_id == registration_id,
+            SequencingState.course_statements == state.course_statements,
+            SequencingState.course_completion == state.course_completion,
+            SequencingState.course_success == state.course_success,
+        )
+        .values(
+            course_completion=rolled_up.completion,
+            course_success=rolled_up.success,
+            course_score_scaled=rolled_up.score_scaled,
+            course_statements=number,
+            updated_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return statements if changed.rowcount == 1 else None

@@ -20,7 +20,7 @@ from lms.app import csrf
 from lms.domain import DomainError
 from lms.player import launch
 from lms.player.interfaces import LaunchRefused, RegistrationNotFound
-from lms.player.scorm import sending, services, settings, tokens
+from lms.player.scorm import attempts, commits, sending, services, settings, tokens
 from lms.player.scorm.interfaces import BadCommit, BadLaunchToken, NotFound, Superseded
 from lms.web import post_id_required
 
@@ -159,7 +159,7 @@ def _whole_number(name: str) -> int:
 def open_session(registration_id: int) -> ResponseReturnValue:
     launchable, _ = _launchable_runtime(registration_id)
     sco_id = _argument("sco")
-    session = services.open_session(current_user, launchable, sco_id)
+    session = attempts.open_session(current_user, launchable, sco_id)
     commit_url = url_for(
         "scorm.commit",
         registration_id=registration_id,
@@ -185,7 +185,7 @@ def commit(registration_id: int) -> ResponseReturnValue:
     launchable, _ = _launchable_runtime(registration_id)
     attempt_id, session = _whole_number("attempt"), _whole_number("session")
     # sendBeacon's body comes as text/plain: read the body whatever its Content-Type says.
-    outcome = services.apply_commit(
+    outcome = commits.apply_commit(
         current_user, launchable, attempt_id, session, request.get_data(as_text=True)
     )
     # scorm-again reads {"result": true, "errorCode": 0} as success.
@@ -220,5 +220,5 @@ def attempts_page(registration_id: int) -> ResponseReturnValue:
         "player/scorm_attempts.html",
         course=launchable.course,
         registration_id=registration_id,
-        history=services.attempt_history(launchable),
+        history=attempts.attempt_history(launchable),
     )

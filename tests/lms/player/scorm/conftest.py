@@ -11,16 +11,21 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from lms.accounts.models import Person
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, Registration
 from lms.db import db
 from lms.packages.importer import import_package
-from lms.player import launch
+from lms.player import launch, records
+from lms.player.scorm import sending
+from lms.player.scorm.models import ScoAttempt
+from lrs.ops.query import StatementQuery
 from tests.factories import make_officer
 
 PACKAGES = Path(__file__).resolve().parents[3] / "e2e" / "packages"
+ADL = "http://adlnet.gov/expapi/verbs/"
 SCORM12 = "scorm12_use_of_force"
 SCORM2004 = "scorm2004_traffic_stops"
 
@@ -116,3 +121,31 @@ def commit_2004(
     if terminate:
         body["terminate"] = True
     return json.dumps(body)
+
+
+def statements_of(registration) -> list[dict]:
+    # What the commit endpoint does once the learner has their answer.
+    sending.statement_sender(registration.id)()
+    page = records.store().query(
+        StatementQuery(registration=registration.uuid, ascending=True, limit=500)
+    )
+    return page.statements
+
+
+def verbs_of(registration, object_suffix: str | None = None) -> list[str]:
+    return [
+        statement["verb"]["id"].removeprefix(ADL)
+        for statement in statements_of(registration)
+        if object_suffix is None or statement["object"]["id"].endswith(object_suffix)
+    ]
+
+
+def attempts_of(registration, sco_id: str) -> list[ScoAttempt]:
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            select(ScoAttempt)
+            .where(ScoAttempt.registration_id == registration.id, ScoAttempt.sco_id == sco_id)
+            .order_by(ScoAttempt.number)
+        )
+    )
