@@ -22,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from lms.catalog.interfaces import CreditRule
+from lms.player.records import PORTAL_CREDENTIAL_KEY
 
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 PASSED = "http://adlnet.gov/expapi/verbs/passed"
@@ -122,7 +123,7 @@ def judge(
         return Skip(UNCERTIFIED)
     if activity.credit_rule == CreditRule.RESOURCE:
         return Skip(UNCERTIFIED)
-    if not _completes(verb, activity):
+    if not _completes(verb, activity, statement):
         return Ignore()
     person = person_of(statement.get("actor", {}))
     if person is None:
@@ -136,8 +137,10 @@ def judge(
     )
 
 
-def _completes(verb: str, course: KnownCourse) -> bool:
+def _completes(verb: str, course: KnownCourse, statement: dict[str, Any]) -> bool:
     """Whether this verb is the course's completion under its credit rule."""
+    if verb == SATISFIED and not _recorded_by_portal(statement):
+        return False  # cmi5 §9.3.9: only the LMS says a course is satisfied
     if verb == ATTENDED:
         return True  # a roster records any course it is entered for
     if course.credit_rule == CreditRule.ROSTER:
@@ -145,6 +148,12 @@ def _completes(verb: str, course: KnownCourse) -> bool:
     if course.is_cmi5:
         return verb == SATISFIED
     return verb == COMPLETION_VERBS.get(course.completion)
+
+
+def _recorded_by_portal(statement: dict[str, Any]) -> bool:
+    authority = statement.get("authority") or {}
+    account = authority.get("account") or {} if isinstance(authority, dict) else {}
+    return account.get("name") == PORTAL_CREDENTIAL_KEY
 
 
 def _hours(

@@ -101,7 +101,19 @@ def register(person: Person, course_id: int) -> Registration:
     )
     db.session.add(registration)
     db.session.commit()
+    _registered(registration)
     return registration
+
+
+def _registered(registration: Registration) -> None:
+    """What a new registration starts elsewhere: cmi5 evaluates moveOn at registration
+    (cmi5 §9.6.1), so a course whose AUs need no launch is satisfied at once."""
+    from lms.packages.models import PackageVersion
+    from lms.player.cmi5.registrations import evaluate_registration
+
+    version = db.session.get(PackageVersion, registration.package_version_id or 0)
+    if version is not None and version.standard == "cmi5":
+        evaluate_registration(registration)
 
 
 def latest_package_version_id(course_id: int) -> int | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
 
@@ -24,6 +25,8 @@ from lms.packages.manifests.safe_xml import (
 
 CMI5_NAMESPACE = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 LAUNCH_METHODS = ("AnyWindow", "OwnWindow")
+# The query names the LMS adds to an AU's url at launch (§8.1).
+LAUNCH_PARAMETERS = frozenset({"endpoint", "fetch", "actor", "registration", "activityId"})
 MOVE_ON = ("NotApplicable", "Passed", "Completed", "CompletedAndPassed", "CompletedOrPassed")
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
 
@@ -131,6 +134,16 @@ class _CourseStructure:
         }
 
     def _launch_url(self, url: str, element: etree._Element) -> str:
+        taken = sorted(
+            set(parse_qs(urlsplit(url).query, keep_blank_values=True)) & LAUNCH_PARAMETERS
+        )
+        if taken:
+            # §8.1: the AU's own query names must not collide with the launch parameters.
+            raise self.reader.error(
+                element,
+                f"the AU url {url!r} uses the launch parameter name{'s' if len(taken) > 1 else ''} "
+                f"{', '.join(taken)}, which the LMS adds at launch (§8.1)",
+            )
         if is_absolute_url(url):
             return resolve_href(url, "", self.reader.filename, element.sourceline)
         if self.standalone:

@@ -47,8 +47,12 @@ def person_of(actor):
     return PEOPLE.get(account.get("name")) if account.get("homePage") == BASE else None
 
 
+PORTAL = {"objectType": "Agent", "account": {"homePage": BASE, "name": "learning-portal"}}
+
+
 def statement(verb: str, activity: str, name: str = "A12-345-678", **extra) -> dict:
     return {
+        "authority": PORTAL,
         "id": "6d3f4b5e-0000-4000-8000-000000000001",
         "actor": {"objectType": "Agent", "account": {"homePage": BASE, "name": name}},
         "verb": {"id": verb},
@@ -101,6 +105,15 @@ CASES = [
         ("credit", 4, "automatic"),
     ),
     ("and not by a completed statement about it", statement(C, "15"), ("ignore",)),
+    (
+        "only the portal may say a cmi5 course is satisfied",
+        statement(
+            S,
+            "15",
+            authority={"objectType": "Agent", "account": {"homePage": BASE, "name": "tool"}},
+        ),
+        ("ignore",),
+    ),
     (
         "a course without certification is skipped and counted",
         statement(C, "16"),

@@ -117,6 +117,15 @@ def test_relative_au_urls_are_files_the_package_must_hold():
 
 
 @pytest.mark.parametrize(
+    "url", ["au/start.html?endpoint=x", "https://aus.example.com/a?fetch=1&amp;activityId=2"]
+)
+def test_an_au_url_may_not_use_the_launch_parameter_names(url):
+    with pytest.raises(ManifestError, match=r"launch parameter name.*\(§8\.1\)") as caught:
+        parse_cmi5_course(cmi5(url=url))
+    assert caught.value.line == 12
+
+
+@pytest.mark.parametrize(
     ("attributes", "message"),
     [
         ('masteryScore="1.5"', "masteryScore is 1.5, outside 0..1"),
