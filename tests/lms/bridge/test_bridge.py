@@ -251,3 +251,19 @@ def test_lms_bridge_follow_keeps_turning_new_statements_into_entries(
         with quiet.app_context():
             db.engine.dispose()
         quiet.extensions["lrs"].engine.dispose()
+
+
+def test_a_roster_attendance_becomes_an_entry_with_its_hours(app, officer):
+    investigations = make_course("1850-30000", "4", rule=CreditRule.ROSTER, title="Investigations")
+    attended = completion(
+        officer,
+        investigations,
+        "2026-05-01T09:00:00-07:00",
+        "http://adlnet.gov/expapi/verbs/attended",
+    )
+    attended["result"] = {"duration": "PT1H30M"}
+    online = completion(officer, investigations, "2026-05-02T09:00:00-07:00")
+    records.record([attended, online])  # the online completion of a roster course gives nothing
+    bridge.catch_up()
+    entry = db.session.query(CptEntry).one()
+    assert (entry.source, entry.credited_hours) == ("roster", Decimal("1.5"))
