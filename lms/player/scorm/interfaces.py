@@ -25,3 +25,7 @@ class BadLaunchToken(ScormError):
 class Superseded(ScormError):
     """The data comes from a session (or player window) older than one that has since saved:
     taking it would overwrite newer progress, so it is refused."""
+
+
+class SignedOut(ScormError):
+    """A runtime request without a signed-in session (it ended while the course was open)."""

@@ -21,7 +21,13 @@ from lms.domain import DomainError
 from lms.player import launch
 from lms.player.interfaces import LaunchRefused, RegistrationNotFound
 from lms.player.scorm import attempts, commits, sending, services, settings, tokens
-from lms.player.scorm.interfaces import BadCommit, BadLaunchToken, NotFound, Superseded
+from lms.player.scorm.interfaces import (
+    BadCommit,
+    BadLaunchToken,
+    NotFound,
+    SignedOut,
+    Superseded,
+)
 from lms.web import post_id_required
 
 bp = Blueprint("scorm", __name__)
@@ -35,14 +41,8 @@ STATUS_OF = {
     NotFound: 404,
     RegistrationNotFound: 404,
     Superseded: 409,
+    SignedOut: 401,
 }
-
-
-class SignedOut(DomainError):
-    """A runtime request with no signed-in session."""
-
-
-STATUS_OF[SignedOut] = 401
 
 
 @bp.errorhandler(DomainError)
