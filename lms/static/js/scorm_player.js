@@ -351,7 +351,6 @@
     frame.hidden = false;
     frame.title = sco.title;
     frame.src = sco.url;
-    await sent();
   }
 
   // --- SCORM 2004: sequencing decides what comes next -----------------------------------------
