@@ -22,6 +22,15 @@ PLAYER_PAGES = {
 }
 
 
+def refused_page(registration_id: int, error: LaunchRefused) -> ResponseReturnValue:
+    """The page every standard's player shows when a launch is refused: the reason, for the
+    learner (403)."""
+    registration = launch.registration_of(current_user, registration_id)
+    return render_template(
+        "player/refused.html", course=registration.course, reason=error.message
+    ), REFUSED
+
+
 @bp.get("/registrations/<int:registration_id>/launch")
 @post_id_required
 def launch_registration(registration_id: int) -> ResponseReturnValue:
@@ -30,9 +39,6 @@ def launch_registration(registration_id: int) -> ResponseReturnValue:
     except RegistrationNotFound:
         abort(404, "No such registration.")
     except LaunchRefused as error:
-        registration = launch.registration_of(current_user, registration_id)
-        return render_template(
-            "player/refused.html", course=registration.course, reason=error.message
-        ), REFUSED
+        return refused_page(registration_id, error)
     page = PLAYER_PAGES[launchable.version.standard]
     return redirect(url_for(page, registration_id=registration_id))

@@ -17,10 +17,10 @@ from lms.player.cmi5.interfaces import (
     NotACmi5Course,
 )
 from lms.player.interfaces import LaunchRefused, PlayerError, RegistrationNotFound
+from lms.player.views import refused_page
 from lms.web import post_id_required
 
 bp = Blueprint("cmi5", __name__)
-REFUSED = 403
 # The AU may live on another origin (an absolute AU URL): the fetch URL answers it (§8.2).
 FETCH_CORS = {
     "Access-Control-Allow-Origin": "*",
@@ -51,10 +51,7 @@ def _bad_request(error: PlayerError) -> ResponseReturnValue:
 
 @bp.errorhandler(LaunchRefused)
 def _refused(error: LaunchRefused) -> ResponseReturnValue:
-    registration = launch.registration_of(current_user, request.view_args["registration_id"])
-    return render_template(
-        "player/refused.html", course=registration.course, reason=error.message
-    ), REFUSED
+    return refused_page(request.view_args["registration_id"], error)
 
 
 @bp.get("/cmi5/registrations/<int:registration_id>")

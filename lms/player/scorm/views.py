@@ -28,6 +28,7 @@ from lms.player.scorm.interfaces import (
     SignedOut,
     Superseded,
 )
+from lms.player.views import refused_page
 from lms.web import post_id_required
 
 bp = Blueprint("scorm", __name__)
@@ -63,10 +64,7 @@ def _launchable_page(registration_id: int) -> launch.Launchable | ResponseReturn
     except RegistrationNotFound:
         abort(404, "No such registration.")
     except LaunchRefused as error:
-        registration = launch.registration_of(current_user, registration_id)
-        return render_template(
-            "player/refused.html", course=registration.course, reason=error.message
-        ), 403
+        return refused_page(registration_id, error)
     if launchable.version.standard not in SCORM_STANDARDS:
         abort(404, "This course is not a SCORM course.")
     return launchable

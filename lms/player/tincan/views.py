@@ -11,10 +11,10 @@ from lms.player import launch
 from lms.player.interfaces import LaunchRefused, RegistrationNotFound
 from lms.player.tincan import services
 from lms.player.tincan.services import NotATinCanCourse
+from lms.player.views import refused_page
 from lms.web import post_id_required
 
 bp = Blueprint("tincan", __name__)
-REFUSED = 403
 
 
 @bp.errorhandler(RegistrationNotFound)
@@ -25,10 +25,7 @@ def _not_found(error: RegistrationNotFound | NotATinCanCourse) -> ResponseReturn
 
 @bp.errorhandler(LaunchRefused)
 def _refused(error: LaunchRefused) -> ResponseReturnValue:
-    registration = launch.registration_of(current_user, request.view_args["registration_id"])
-    return render_template(
-        "player/refused.html", course=registration.course, reason=error.message
-    ), REFUSED
+    return refused_page(request.view_args["registration_id"], error)
 
 
 @bp.get("/tincan/registrations/<int:registration_id>")
