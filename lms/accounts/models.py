@@ -63,6 +63,9 @@ class Person(UserMixin, db.Model):
     post_id: Mapped[str | None] = mapped_column(String(11), unique=True)
     post_id_linked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Signed into every session cookie; raised by sign-out and password changes, so that every
+    # session issued before then stops working (the user loader compares them).
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     agency: Mapped[Agency | None] = relationship(back_populates="people")
     sub_affiliation: Mapped[SubAffiliation | None] = relationship()

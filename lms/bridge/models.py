@@ -20,4 +20,6 @@ class BridgeCursor(db.Model):
     entries_removed: Mapped[int] = mapped_column(Integer, default=0)
     skipped_unknown_person: Mapped[int] = mapped_column(Integer, default=0)
     skipped_uncertified: Mapped[int] = mapped_column(Integer, default=0)
+    # Completions or rosters whose authority was not entitled to the credit they claim.
+    skipped_unentitled: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -43,6 +43,9 @@ class CptEntry(db.Model):
     mandate_codes: Mapped[str] = mapped_column(String(200), default="")
     psp_category: Mapped[str | None] = mapped_column(String(40))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The credential key of the source statement's authority: only it, or the portal, may void
+    # the statement and so remove this entry.
+    authority: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
     @property
     def mandates(self) -> list[str]:
