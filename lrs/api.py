@@ -171,6 +171,7 @@ class LearningRecordStore:
                     credential_id=author.id,
                     version=batch_version,
                     attachments=batch_attachments,
+                    voids_only_own=author.agent is not None,
                 )
                 stored_seqs.extend(result.stored_seqs)
                 ids = result.ids if ids is None else ids

@@ -10,6 +10,12 @@ with 0 hours; `***` facilitated courses get CPT only from a roster (an `attended
 resource-only courses record nothing; NPO staff earn no CPT. Once per course per cycle is not
 decided here but over all of a person's entries (`lms.bridge.services`), so that the order in
 which statements arrive cannot change a profile.
+
+Credit also depends on who recorded the statement (its authority, set by the LRS from the
+credential that sent it; docs/training.md, "Who may give credit"): a completion counts only
+from the portal itself or from a launch credential issued for that person's registration on
+that course; `attended` only from a roster credential of an agency presenting that course; a
+voiding removes an entry only when it comes from the entry's own authority or the portal.
 """
 
 from __future__ import annotations
@@ -22,7 +28,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from lms.catalog.interfaces import CreditRule
-from lms.player.records import PORTAL_CREDENTIAL_KEY
 
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 PASSED = "http://adlnet.gov/expapi/verbs/passed"
@@ -71,9 +76,24 @@ class CoursePart:
     course_id: int
 
 
+@dataclass(frozen=True)
+class Authority:
+    """Who recorded a statement, as far as credit goes: the key of the LRS credential behind
+    its authority ("" when it is none of this LRS's), and what that credential was issued for."""
+
+    key: str = ""
+    portal: bool = False
+    # A launch credential: the person and the course of the registration it was issued for.
+    launch_person_id: int | None = None
+    launch_course_id: int | None = None
+    # A roster credential: the courses that its agency presents.
+    roster_course_ids: frozenset[int] = frozenset()
+
+
 Activity = KnownCourse | CoursePart | None
 PersonLookup = Callable[[dict[str, Any]], KnownPerson | None]
 ActivityLookup = Callable[[str], Activity]
+AuthorityLookup = Callable[[dict[str, Any]], Authority]
 
 
 @dataclass(frozen=True)
@@ -83,16 +103,18 @@ class Credit:
     completed_at: dt.datetime
     hours: Decimal
     source: str  # automatic | recorded | roster
+    authority: str = ""  # the credential key behind the statement's authority
 
 
 @dataclass(frozen=True)
 class Void:
     statement_id: str
+    authority: Authority = Authority()
 
 
 @dataclass(frozen=True)
 class Skip:
-    reason: str  # UNKNOWN_PERSON | UNCERTIFIED
+    reason: str  # UNKNOWN_PERSON | UNCERTIFIED | UNENTITLED
 
 
 @dataclass(frozen=True)
@@ -103,15 +125,19 @@ class Ignore:
 Outcome = Credit | Void | Skip | Ignore
 UNKNOWN_PERSON = "unknown person"
 UNCERTIFIED = "uncertified activity"
+UNENTITLED = "authority not entitled"
 
 
 def judge(
-    statement: dict[str, Any], person_of: PersonLookup, activity_of: ActivityLookup
+    statement: dict[str, Any],
+    person_of: PersonLookup,
+    activity_of: ActivityLookup,
+    authority_of: AuthorityLookup,
 ) -> Outcome:
     verb = statement.get("verb", {}).get("id")
     target = statement.get("object", {})
     if verb == VOIDED and target.get("objectType") == "StatementRef":
-        return Void(target["id"])
+        return Void(target["id"], authority_of(statement))
     if verb not in (COMPLETED, PASSED, SATISFIED, ATTENDED):
         return Ignore()
     if target.get("objectType", "Activity") != "Activity":
@@ -123,23 +149,44 @@ def judge(
         return Skip(UNCERTIFIED)
     if activity.credit_rule == CreditRule.RESOURCE:
         return Skip(UNCERTIFIED)
-    if not _completes(verb, activity, statement):
+    authority = authority_of(statement)
+    if not _completes(verb, activity, authority):
         return Ignore()
     person = person_of(statement.get("actor", {}))
     if person is None:
         return Skip(UNKNOWN_PERSON)
+    if not entitled(verb, authority, person, activity):
+        return Skip(UNENTITLED)
     return Credit(
         person=person,
         course=activity,
         completed_at=_timestamp(statement),
         hours=_hours(verb, statement, activity, person),
         source="roster" if verb == ATTENDED else activity.credit_rule.value,
+        authority=authority.key,
     )
 
 
-def _completes(verb: str, course: KnownCourse, statement: dict[str, Any]) -> bool:
+def entitled(verb: str, authority: Authority, person: KnownPerson, course: KnownCourse) -> bool:
+    """Whether the statement's authority may give this person this course's credit."""
+    if verb == ATTENDED:
+        return course.course_id in authority.roster_course_ids
+    if authority.portal:
+        return True
+    return (authority.launch_person_id, authority.launch_course_id) == (
+        person.person_id,
+        course.course_id,
+    )
+
+
+def may_void(voider: Authority, entry_authority: str) -> bool:
+    """A voiding removes an entry only from the entry's own authority or the portal's."""
+    return voider.portal or (bool(voider.key) and voider.key == entry_authority)
+
+
+def _completes(verb: str, course: KnownCourse, authority: Authority) -> bool:
     """Whether this verb is the course's completion under its credit rule."""
-    if verb == SATISFIED and not _recorded_by_portal(statement):
+    if verb == SATISFIED and not authority.portal:
         return False  # cmi5 §9.3.9: only the LMS says a course is satisfied
     if verb == ATTENDED:
         return True  # a roster records any course it is entered for
@@ -148,12 +195,6 @@ def _completes(verb: str, course: KnownCourse, statement: dict[str, Any]) -> boo
     if course.is_cmi5:
         return verb == SATISFIED
     return verb == COMPLETION_VERBS.get(course.completion)
-
-
-def _recorded_by_portal(statement: dict[str, Any]) -> bool:
-    authority = statement.get("authority") or {}
-    account = authority.get("account") or {} if isinstance(authority, dict) else {}
-    return account.get("name") == PORTAL_CREDENTIAL_KEY
 
 
 def _hours(

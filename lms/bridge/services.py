@@ -32,7 +32,9 @@ from lms.catalog.interfaces import CreditRule
 from lms.catalog.models import Course
 from lms.db import db, utcnow
 from lms.packages.models import PackageVersion
+from lms.player.cmi5.sessions import credential_holder
 from lms.player.identity import NPO_ACCOUNT_PREFIX
+from lms.player.records import PORTAL_CREDENTIAL_KEY
 from lms.training.cycles import completion_date, cycle_of
 from lms.training.models import CptEntry
 
@@ -58,7 +60,31 @@ class Lookups:
         self.course_prefix = f"{self.base_url}/courses/"
         self._people: dict[str, rules.KnownPerson | None] = {}
         self._courses: dict[int, rules.KnownCourse | None] = {}
+        self._authorities: dict[str, rules.Authority] = {}
         self._published_ids = self._package_activity_ids()
+
+    def authority(self, statement: dict[str, Any]) -> rules.Authority:
+        """The statement's authority: the LRS sets it from the credential that sent the
+        statement, an Agent whose account is the credential's key on the LRS's home page."""
+        authority = statement.get("authority")
+        account = authority.get("account") if isinstance(authority, dict) else None
+        if not isinstance(account, dict):
+            return rules.Authority()
+        if str(account.get("homePage", "")).rstrip("/") != self.base_url:
+            return rules.Authority()
+        key = str(account.get("name", ""))
+        if key not in self._authorities:
+            self._authorities[key] = self._find_authority(key)
+        return self._authorities[key]
+
+    def _find_authority(self, key: str) -> rules.Authority:
+        if key == PORTAL_CREDENTIAL_KEY:
+            return rules.Authority(key=key, portal=True)
+        holder = credential_holder(key)
+        if holder is None:
+            return rules.Authority(key=key)
+        person_id, course_id = holder
+        return rules.Authority(key=key, launch_person_id=person_id, launch_course_id=course_id)
 
     def person(self, actor: dict[str, Any]) -> rules.KnownPerson | None:
         account = actor.get("account") if isinstance(actor, dict) else None
@@ -177,18 +203,18 @@ def run_pass(
         cursor = _lock_cursor()
         newest = store.newest_seq()
         credits: list[tuple[int, str, rules.Credit]] = []
-        voided: list[str] = []
+        voided: list[rules.Void] = []
         last = cursor.seq
         for seq, statement in store.read_from(
             cursor.seq, batch=min(limit, 1000), verbs=rules.VERBS, until=newest
         ):
             result.read += 1
             last = seq
-            outcome = rules.judge(statement, lookups.person, lookups.activity)
+            outcome = rules.judge(statement, lookups.person, lookups.activity, lookups.authority)
             if isinstance(outcome, rules.Credit):
                 credits.append((seq, statement["id"], outcome))
             elif isinstance(outcome, rules.Void):
-                voided.append(outcome.statement_id)
+                voided.append(outcome)
             elif isinstance(outcome, rules.Skip):
                 result.skipped[outcome.reason] = result.skipped.get(outcome.reason, 0) + 1
             if result.read >= limit:
@@ -202,6 +228,7 @@ def run_pass(
         cursor.entries_removed += result.removed
         cursor.skipped_unknown_person += result.skipped.get(rules.UNKNOWN_PERSON, 0)
         cursor.skipped_uncertified += result.skipped.get(rules.UNCERTIFIED, 0)
+        cursor.skipped_unentitled += result.skipped.get(rules.UNENTITLED, 0)
         result.cursor = last
         if before_commit is not None:
             before_commit()
@@ -255,6 +282,7 @@ def _make_entries(credits: list[tuple[int, str, rules.Credit]], result: PassResu
                 "mandate_codes": " ".join(course.mandate_codes),
                 "psp_category": course.psp_category,
                 "recorded_at": now,
+                "authority": credit.authority,
             }
         )
         touched.add((credit.person.person_id, course.course_id, cycle.start_year))
@@ -264,18 +292,32 @@ def _make_entries(credits: list[tuple[int, str, rules.Credit]], result: PassResu
     return touched
 
 
-def _remove_entries(statement_ids: list[str], result: PassResult) -> set[Group]:
+def _remove_entries(voids: list[rules.Void], result: PassResult) -> set[Group]:
+    """Remove the entries of voided statements, where the voiding's authority may (a voiding
+    from anyone else removes nothing and is counted as unentitled)."""
     touched: set[Group] = set()
-    for chunk in _chunks(statement_ids):
+    voider_of = {void.statement_id.lower(): void.authority for void in voids}
+    for chunk in _chunks(list(voider_of)):
         found = db.session.execute(
-            select(CptEntry.id, CptEntry.person_id, CptEntry.course_id, CptEntry.cycle_start).where(
-                CptEntry.statement_id.in_(chunk)
-            )
+            select(
+                CptEntry.id,
+                CptEntry.statement_id,
+                CptEntry.authority,
+                CptEntry.person_id,
+                CptEntry.course_id,
+                CptEntry.cycle_start,
+            ).where(CptEntry.statement_id.in_(chunk))
         ).all()
-        if found:
-            db.session.execute(delete(CptEntry).where(CptEntry.id.in_([row.id for row in found])))
-        touched.update((row.person_id, row.course_id, row.cycle_start) for row in found)
-        result.removed += len(found)
+        removed = [
+            row for row in found if rules.may_void(voider_of[row.statement_id], row.authority)
+        ]
+        refused = len(found) - len(removed)
+        if refused:
+            result.skipped[rules.UNENTITLED] = result.skipped.get(rules.UNENTITLED, 0) + refused
+        if removed:
+            db.session.execute(delete(CptEntry).where(CptEntry.id.in_([row.id for row in removed])))
+        touched.update((row.person_id, row.course_id, row.cycle_start) for row in removed)
+        result.removed += len(removed)
     return touched
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from lrs.backend import schema
 from lrs.backend.engine import take_write_lock
-from lrs.errors import BadRequest, Conflict
+from lrs.errors import BadRequest, Conflict, Forbidden
 from lrs.identifiers import activity_key, agent_key, dumps, ifi_of
 from lrs.ops import comparison, indexing
 from lrs.ops.indexing import Row
@@ -67,8 +67,11 @@ def store(
     credential_id: int | None,
     version: str,
     attachments: dict[str, Attachment] | None = None,
+    voids_only_own: bool = False,
 ) -> StoreResult:
-    """Store the statements in one transaction (the caller's), all or none."""
+    """Store the statements in one transaction (the caller's), all or none. With
+    `voids_only_own` (a credential limited to one agent) a voiding statement may target only a
+    statement stored under the same credential."""
     take_write_lock(connection)
     now = _now()
     ids: list[str] = []
@@ -97,7 +100,8 @@ def store(
         fresh.append(_complete(statement, statement_id, moment, authority, version))
     if fresh:
         if _refers(connection, fresh):
-            result.stored_seqs = [_insert(connection, st, credential_id) for st in fresh]
+            only_by = credential_id if voids_only_own else None
+            result.stored_seqs = [_insert(connection, st, credential_id, only_by) for st in fresh]
         else:
             result.stored_seqs = _insert_plain(connection, fresh, credential_id)
     for sha2, attachment in (attachments or {}).items():
@@ -194,12 +198,17 @@ def _complete(
     return stored
 
 
-def _insert(connection: Connection, stored: dict[str, Any], credential_id: int | None) -> int:
+def _insert(
+    connection: Connection,
+    stored: dict[str, Any],
+    credential_id: int | None,
+    voids_only_by: int | None = None,
+) -> int:
     s = schema.statement
     target_id = _target_of(stored)
     is_voiding = stored["verb"]["id"] == VOIDED and target_id is not None
     if is_voiding:
-        _void(connection, target_id)
+        _void(connection, target_id, voids_only_by)
     seq = connection.execute(
         insert(s)
         .values(
@@ -224,9 +233,18 @@ def _insert(connection: Connection, stored: dict[str, Any], credential_id: int |
     return seq
 
 
-def _void(connection: Connection, target_id: str) -> None:
+def _void(connection: Connection, target_id: str, only_by: int | None = None) -> None:
+    """Mark the target voided. `only_by`: the credential that alone may void it (the target
+    must be stored already, under that credential)."""
     s = schema.statement
-    target = connection.execute(select(s.c.is_voiding).where(s.c.id == target_id)).first()
+    target = connection.execute(
+        select(s.c.is_voiding, s.c.credential_id).where(s.c.id == target_id)
+    ).first()
+    if only_by is not None and (target is None or target.credential_id != only_by):
+        raise Forbidden(
+            f"object.id: this credential may void only statements it stored itself, "
+            f"and {target_id} is not one of them."
+        )
     if target is not None and target.is_voiding:
         raise BadRequest(f"Statement {target_id} is a voiding statement: it cannot be voided.")
     connection.execute(update(s).where(s.c.id == target_id).values(voided=True))

@@ -11,8 +11,10 @@ abandoned, waived or satisfied where cmi5 allows one (§9.3).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -21,8 +23,9 @@ from sqlalchemy.orm import Session
 
 from lms.catalog.models import Registration
 from lms.db import db, utcnow
+from lms.packages.manifests import ParsedPackage
 from lms.packages.models import PackageVersion
-from lms.player import identity, records
+from lms.player import identity, records, statement_scope
 from lms.player.cmi5 import moveon, rules
 from lms.player.cmi5 import statements as xapi
 from lms.player.cmi5.models import CMI5, TINCAN, LaunchSession, NodeStatus
@@ -75,12 +78,33 @@ def check_statements(write: StatementWrite) -> None:
         )
         if session is None:
             return
+        try:
+            statement_scope.check(write.statements, _own_activity_ids(orm, session))
+        except statement_scope.OutsideThePackage as outside:
+            raise Forbidden(outside.message) from None
         if session.standard == TINCAN:
             from lms.player.tincan.services import record_progress
 
             record_progress(orm, session, write.statements)
         else:
             _au_statements(orm, write, session)
+
+
+def _own_activity_ids(orm: Session, session: LaunchSession) -> frozenset[str] | set[str]:
+    """The activity ids of the session's package version: what tincan.xml declares; for cmi5
+    the course, block and AU ids of cmi5.xml and the portal's ids for them (all below the
+    course's IRI)."""
+    registration = orm.get(Registration, session.registration_id)
+    version = orm.get(PackageVersion, registration.package_version_id)
+    if session.standard == TINCAN:
+        return _tincan_activity_ids(version.id, version.parsed)
+    structure = _structure(orm, registration)
+    return {
+        structure.activity_id,
+        structure.id,
+        *(block.id for block in structure.blocks),
+        *(au.id for au in structure.aus),
+    }
 
 
 def _is_lms_cmi5_statement(statement: dict[str, Any]) -> bool:
@@ -229,6 +253,13 @@ def _observe(orm: Session, write: StatementWrite, statement: dict[str, Any]) -> 
             # §9.3.9: one satisfied per block or course in a registration.
             raise Forbidden("cmi5 §9.3.9: this was recorded as satisfied already.")
         node.satisfied_at = now
+
+
+@lru_cache(maxsize=256)
+def _tincan_activity_ids(version_id: int, parsed: str) -> frozenset[str]:
+    """tincan.xml's activity ids (a version never changes: cached by its id and content)."""
+    structure = ParsedPackage.from_json(json.loads(parsed)).structure
+    return frozenset(str(activity["id"]) for activity in structure.get("activities", []))
 
 
 def check_request(request: ResourceRequest) -> None:

@@ -8,8 +8,10 @@ import datetime as dt
 import hashlib
 from typing import Any
 
+from sqlalchemy import select
+
 from lms.catalog.models import Registration
-from lms.db import utcnow
+from lms.db import db, utcnow
 from lms.player import records
 from lms.player.cmi5.models import LaunchSession
 
@@ -43,3 +45,15 @@ def issue_credential(
 
 def expired(session: LaunchSession, now: dt.datetime | None = None) -> bool:
     return (now or utcnow()) >= session.created_at + SESSION_LIFETIME
+
+
+def credential_holder(credential_key: str) -> tuple[int, int] | None:
+    """(person id, course id) of the registration a launch credential was issued for, or None
+    when the key is no launch credential's."""
+    row = db.session.execute(
+        select(Registration.person_id, Registration.course_id)
+        .join(LaunchSession, LaunchSession.registration_id == Registration.id)
+        .where(LaunchSession.credential_key == credential_key)
+        .limit(1)
+    ).first()
+    return (row.person_id, row.course_id) if row is not None else None

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from lms.bridge import rules
 from lms.bridge import services as bridge
 from lms.catalog import services as catalog
 from lms.catalog.interfaces import Audience, CreditRule, Delivery, Mandate
@@ -253,7 +254,9 @@ def test_lms_bridge_follow_keeps_turning_new_statements_into_entries(
         quiet.extensions["lrs"].engine.dispose()
 
 
-def test_a_roster_attendance_becomes_an_entry_with_its_hours(app, officer):
+def test_attendance_recorded_by_anyone_but_a_roster_gives_no_cpt(app, officer):
+    """Rosters (and their credentials) come with facilitated courses; until then no authority,
+    not even the portal's, may record an attendance that earns CPT."""
     investigations = make_course("1850-30000", "4", rule=CreditRule.ROSTER, title="Investigations")
     attended = completion(
         officer,
@@ -264,6 +267,7 @@ def test_a_roster_attendance_becomes_an_entry_with_its_hours(app, officer):
     attended["result"] = {"duration": "PT1H30M"}
     online = completion(officer, investigations, "2026-05-02T09:00:00-07:00")
     records.record([attended, online])  # the online completion of a roster course gives nothing
-    bridge.catch_up()
-    entry = db.session.query(CptEntry).one()
-    assert (entry.source, entry.credited_hours) == ("roster", Decimal("1.5"))
+    done = bridge.catch_up()
+    assert db.session.query(CptEntry).count() == 0
+    assert done.skipped == {rules.UNENTITLED: 1}
+    assert bridge.cursor_state().skipped_unentitled == 1

@@ -47,7 +47,29 @@ def person_of(actor):
     return PEOPLE.get(account.get("name")) if account.get("homePage") == BASE else None
 
 
-PORTAL = {"objectType": "Agent", "account": {"homePage": BASE, "name": "learning-portal"}}
+def by(key: str) -> dict:
+    """The authority the LRS gives the statements of the credential with this key."""
+    return {"objectType": "Agent", "account": {"homePage": BASE, "name": key}}
+
+
+PORTAL = by("learning-portal")
+AUTHORITIES = {
+    "learning-portal": rules.Authority(key="learning-portal", portal=True),
+    # launch credentials: the officer's registrations on courses 10 and 11
+    "launch-10": rules.Authority(key="launch-10", launch_person_id=1, launch_course_id=10),
+    "launch-11": rules.Authority(key="launch-11", launch_person_id=1, launch_course_id=11),
+    "roster-13": rules.Authority(key="roster-13", roster_course_ids=frozenset({13})),
+    "roster-10": rules.Authority(key="roster-10", roster_course_ids=frozenset({10})),
+}
+
+
+def authority_of(statement: dict) -> rules.Authority:
+    key = statement["authority"]["account"]["name"]
+    return AUTHORITIES.get(key, rules.Authority(key=key))
+
+
+def judge(statement: dict) -> rules.Outcome:
+    return rules.judge(statement, person_of, COURSES.get, authority_of)
 
 
 def statement(verb: str, activity: str, name: str = "A12-345-678", **extra) -> dict:
@@ -85,18 +107,62 @@ CASES = [
     ("a roster course ignores an online completion", statement(C, "13"), ("ignore",)),
     (
         "a roster's attended statement gives its hours",
-        statement(A, "13", result={"duration": "PT1H30M"}),
+        statement(A, "13", result={"duration": "PT1H30M"}, authority=by("roster-13")),
         ("credit", 1.5, "roster"),
     ),
     (
         "a roster never gives more than the certified hours",
-        statement(A, "13", result={"duration": "PT8H"}),
+        statement(A, "13", result={"duration": "PT8H"}, authority=by("roster-13")),
         ("credit", 2, "roster"),
     ),
     (
         "a roster without a duration gives the certified hours",
-        statement(A, "13"),
+        statement(A, "13", authority=by("roster-13")),
         ("credit", 2, "roster"),
+    ),
+    (
+        "attended from anyone but a roster credential of the course gives nothing",
+        statement(A, "13", result={"duration": "PT2H"}),
+        ("skip", rules.UNENTITLED),
+    ),
+    (
+        "a roster credential of another course gives nothing for this one",
+        statement(A, "13", authority=by("roster-10")),
+        ("skip", rules.UNENTITLED),
+    ),
+    (
+        "attended from a launch credential gives nothing",
+        statement(A, "10", result={"duration": "PT2H"}, authority=by("launch-10")),
+        ("skip", rules.UNENTITLED),
+    ),
+    (
+        "a launch credential of the person's registration on the course gives its CPT",
+        statement(C, "10", authority=by("launch-10")),
+        ("credit", 2, "automatic"),
+    ),
+    (
+        "a launch credential of another course gives nothing for this one",
+        statement(C, "10", authority=by("launch-11")),
+        ("skip", rules.UNENTITLED),
+    ),
+    (
+        "a launch credential gives nothing to another person",
+        statement(C, "10", name="account-2", authority=by("launch-10")),
+        ("skip", rules.UNENTITLED),
+    ),
+    (
+        "an ordinary credential, even with scope all, gives no credit",
+        statement(C, "10", authority=by("reporting-tool")),
+        ("skip", rules.UNENTITLED),
+    ),
+    (
+        "an authority of another LRS gives no credit",
+        statement(
+            C,
+            "10",
+            authority={"objectType": "Agent", "account": {"homePage": "https://x", "name": "a"}},
+        ),
+        ("skip", rules.UNENTITLED),
     ),
     ("a resource-only course records nothing", statement(C, "14"), ("skip", rules.UNCERTIFIED)),
     (
@@ -107,11 +173,7 @@ CASES = [
     ("and not by a completed statement about it", statement(C, "15"), ("ignore",)),
     (
         "only the portal may say a cmi5 course is satisfied",
-        statement(
-            S,
-            "15",
-            authority={"objectType": "Agent", "account": {"homePage": BASE, "name": "tool"}},
-        ),
+        statement(S, "15", authority=by("tool")),
         ("ignore",),
     ),
     (
@@ -145,7 +207,7 @@ CASES = [
 
 @pytest.mark.parametrize(("case", "given", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_rule(case, given, expected):
-    outcome = rules.judge(given, person_of, COURSES.get)
+    outcome = judge(given)
     kind = expected[0]
     if kind == "credit":
         assert isinstance(outcome, rules.Credit), outcome
@@ -159,12 +221,29 @@ def test_rule(case, given, expected):
 def test_a_voiding_statement_names_the_statement_to_remove():
     voiding = statement(rules.VOIDED, "10")
     voiding["object"] = {"objectType": "StatementRef", "id": "a0a0a0a0-0000-4000-8000-000000000009"}
-    assert rules.judge(voiding, person_of, COURSES.get) == rules.Void(voiding["object"]["id"])
+    assert judge(voiding) == rules.Void(voiding["object"]["id"], AUTHORITIES["learning-portal"])
+
+
+@pytest.mark.parametrize(
+    ("voider", "entry_authority", "removes"),
+    [
+        ("learning-portal", "launch-10", True),
+        ("launch-10", "launch-10", True),
+        ("launch-11", "launch-10", False),
+        ("reporting-tool", "learning-portal", False),
+        ("launch-10", "", False),
+    ],
+)
+def test_a_voiding_removes_an_entry_only_from_its_own_authority_or_the_portal(
+    voider, entry_authority, removes
+):
+    authority = AUTHORITIES.get(voider, rules.Authority(key=voider))
+    assert rules.may_void(authority, entry_authority) is removes
 
 
 def test_the_completion_time_is_the_statements_timestamp_with_its_offset():
     given = statement(C, "10", timestamp="2026-12-31T23:30:00-08:00")
-    outcome = rules.judge(given, person_of, COURSES.get)
+    outcome = judge(given)
     assert outcome.completed_at == dt.datetime(2027, 1, 1, 7, 30, tzinfo=dt.UTC)
 
 
