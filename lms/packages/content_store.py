@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import os
-import shutil
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -25,6 +24,8 @@ from boto3.exceptions import S3UploadFailedError
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import ClientError
+
+from lms.packages.folder_removal import remove_folder
 
 CHUNK_SIZE = 64 * 1024
 MULTIPART_THRESHOLD = 8 * 1024 * 1024
@@ -198,9 +199,10 @@ class LocalContentStore:
             self._copy_in(source, self._path(prefix + name), progress)
 
     def _copy_in(self, source: Path, target: Path, progress: Progress | None) -> None:
-        """Copy through a temporary file beside the target, so readers never see half a file."""
+        """Copy through a temporary file beside the target, so readers never see half a file.
+        Its name does not repeat the target's, which may already be as long as a name can be."""
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
+        partial = target.with_name(f".{uuid.uuid4().hex}.part")
         try:
             with source.open("rb") as reader, partial.open("wb") as writer:
                 while chunk := reader.read(1024 * 1024):
@@ -243,7 +245,7 @@ class LocalContentStore:
         if folder == self.root:
             raise ValueError(f"content key prefix {key_prefix!r} names the whole store")
         if folder.is_dir():
-            shutil.rmtree(folder)
+            remove_folder(folder)
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()

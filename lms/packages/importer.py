@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from lms.catalog.models import Course
 from lms.db import db
 from lms.domain import DomainError
 from lms.packages.content_store import ContentStore
+from lms.packages.folder_removal import remove_folder
 from lms.packages.manifests import ManifestError, ParsedPackage, detect_and_parse, parse_cmi5_xml
 from lms.packages.models import PackageVersion
 from lms.packages.safezip import Limits, UnsafeArchive, extract
@@ -105,7 +105,7 @@ def import_package(
                 store.delete_prefix(prefix)
             raise
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        remove_folder(scratch, ignore_errors=True)
 
 
 def _unpack_and_parse(

@@ -1,11 +1,14 @@
 """Unpacking an uploaded course package (a SCORM, cmi5 or Tin Can zip) without trusting it.
 
 Every entry is checked before anything is written (`inspect`): its path must stay inside the
-package, it must not be a symbolic link or encrypted, its name must not collide with another
-entry's, and the sizes its headers declare must stay within `Limits`. Because those headers can
-lie, `extract` streams each entry in chunks, counts the bytes it really gets and stops as soon as
-they disagree with the header. Whatever fails, `extract` removes what it wrote and raises
-`UnsafeArchive`, whose message names the entry and the rule it broke.
+package and within a depth and a length, it must not be a symbolic link or encrypted, its name
+must not collide with another entry's, and the sizes its headers declare must stay within
+`Limits`. Containment is judged from the entry's name alone, in time proportional to its length:
+nothing on disk is resolved, since `extract` writes only folders and regular files (never
+following a link) into a folder of its own. Because the headers can lie, `extract` streams each
+entry in chunks, counts the bytes it really gets and stops as soon as they disagree with the
+header. Whatever fails, `extract` removes what it wrote and raises `UnsafeArchive`, whose message
+names the entry and the rule it broke.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import lzma
 import math
 import os
 import re
-import shutil
 import stat
 import unicodedata
 import zipfile
@@ -24,10 +26,17 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from lms.packages.folder_removal import remove_folder
+
 CHUNK_BYTES = 64 * 1024
 RATIO_EXEMPT_BYTES = 1024**2  # small entries compress well without being bombs
 MAC_METADATA_FOLDER = "__MACOSX"  # Finder's resource forks: not part of the package
 MAX_NAME_BYTES = 255  # the longest file or folder name common file systems accept
+# No course package comes near these; a path within them stays far below the 4,096 bytes a
+# whole path may have on Linux (PATH_MAX), wherever the package is unpacked or stored.
+MAX_FOLDER_DEPTH = 64
+MAX_PATH_BYTES = 1024  # the whole path inside the package, in UTF-8
+SHOWN_NAME_CHARACTERS = 1024  # a longer entry name is shortened in messages
 SUPPORTED_METHODS = frozenset(
     {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 )
@@ -45,7 +54,10 @@ class Rule(enum.StrEnum):
 
     NOT_A_ZIP = "not a zip archive"
     PATH_LEAVES_PACKAGE = "the path leaves the package"
-    NAME_TOO_LONG = "a file or folder name is longer than 255 bytes"
+    NUL_IN_NAME = "the name contains a NUL character"
+    TOO_DEEP = f"the path is deeper than {MAX_FOLDER_DEPTH} folders"
+    PATH_TOO_LONG = f"the path is longer than {MAX_PATH_BYTES:,} bytes"
+    NAME_TOO_LONG = f"a file or folder name is longer than {MAX_NAME_BYTES} bytes"
     SYMBOLIC_LINK = "symbolic links are not allowed"
     ENCRYPTED = "encrypted entries are not allowed"
     UNSUPPORTED_METHOD = "the compression method is not supported"
@@ -67,7 +79,7 @@ class UnsafeArchive(Exception):
     ) -> None:
         self.entry = entry
         self.rule = rule
-        subject = printable(entry if entry is not None else archive or "the archive")
+        subject = _shortened(printable(entry if entry is not None else archive or "the archive"))
         self.message = f"{subject}: {rule}" + (f" ({detail})" if detail else "")
         super().__init__(self.message)
 
@@ -172,6 +184,13 @@ def printable(name: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
 
 
+def _shortened(name: str) -> str:
+    """A name too long to read in a message, cut to its start and end."""
+    if len(name) <= SHOWN_NAME_CHARACTERS:
+        return name
+    return f"{name[:80]}…{name[-40:]}"
+
+
 def _whole_number(environ: Mapping[str, str], variable: str, default: int) -> int:
     text = environ.get(variable, "").strip()
     if not text:
@@ -237,8 +256,18 @@ def _checked_members(archive: zipfile.ZipFile, archive_name: str, limits: Limits
 
 def _checked_member(info: zipfile.ZipInfo, limits: Limits) -> Member:
     name = info.filename
+    if "\x00" in info.orig_filename:  # zipfile cuts the name there; refused, not cut
+        raise UnsafeArchive(info.orig_filename, Rule.NUL_IN_NAME)
+    is_folder = name.replace("\\", "/").endswith("/")
     parts = _package_parts(name)
-    if any(len(part.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES for part in parts):
+    folders = len(parts) if is_folder else len(parts) - 1
+    if folders > MAX_FOLDER_DEPTH:
+        raise UnsafeArchive(name, Rule.TOO_DEEP, f"{folders:,} folders")
+    sizes = [len(part.encode("utf-8", "surrogatepass")) for part in parts]
+    path_bytes = sum(sizes) + len(parts) - 1
+    if path_bytes > MAX_PATH_BYTES:
+        raise UnsafeArchive(name, Rule.PATH_TOO_LONG, f"{path_bytes:,} bytes")
+    if max(sizes) > MAX_NAME_BYTES:
         raise UnsafeArchive(name, Rule.NAME_TOO_LONG)
     if stat.S_ISLNK(info.external_attr >> 16):
         raise UnsafeArchive(name, Rule.SYMBOLIC_LINK)
@@ -261,12 +290,14 @@ def _checked_member(info: zipfile.ZipInfo, limits: Limits) -> Member:
             f"{info.file_size:,} bytes from {info.compress_size:,}; "
             f"the limit is {limits.max_ratio:g}",
         )
-    return Member(info=info, parts=parts, is_folder=name.replace("\\", "/").endswith("/"))
+    return Member(info=info, parts=parts, is_folder=is_folder)
 
 
 def _package_parts(name: str) -> tuple[str, ...]:
     """The entry's path as parts inside the package; a backslash counts as a separator, as it
-    does for any Windows tool that unpacks the same zip."""
+    does for any Windows tool that unpacks the same zip. Parts that are empty or "." name the
+    folder they are in; with no "..", no leading separator and no drive, what remains cannot
+    name anything outside the package."""
     path = name.replace("\\", "/")
     parts = tuple(part for part in path.split("/") if part not in ("", "."))
     if path.startswith("/") or DRIVE.match(path) or ".." in parts:
@@ -278,12 +309,15 @@ def _package_parts(name: str) -> tuple[str, ...]:
 
 def _check_collisions(members: list[Member]) -> None:
     """No two entries may land on the same path, even on a case-insensitive file system."""
-    landed: dict[str, tuple[tuple[str, ...], bool, str]] = {}  # key -> (parts, is_folder, entry)
+    # key -> (parts, is_folder, entry). Each part is folded on its own, once per entry rather
+    # than once per folder above it: a separator never composes or folds with its neighbours.
+    landed: dict[tuple[str, ...], tuple[tuple[str, ...], bool, str]] = {}
     for member in members:
+        folded = tuple(unicodedata.normalize("NFC", part).casefold() for part in member.parts)
         for depth in range(1, len(member.parts) + 1):
             parts = member.parts[:depth]
             is_folder = depth < len(member.parts) or member.is_folder
-            key = unicodedata.normalize("NFC", "/".join(parts)).casefold()
+            key = folded[:depth]
             if key not in landed:
                 landed[key] = (parts, is_folder, member.name)
                 continue
@@ -326,12 +360,11 @@ def _write_members(
         folder_parts = member.parts if member.is_folder else member.parts[:-1]
         for depth in range(1, len(folder_parts) + 1):
             if folder_parts[:depth] not in made_folders:
-                folder = _inside(destination, folder_parts[:depth], member)
-                os.mkdir(folder, 0o755)
+                os.mkdir(destination.joinpath(*folder_parts[:depth]), 0o755)
                 made_folders.add(folder_parts[:depth])
         if member.is_folder:
             continue
-        target = _inside(destination, member.parts, member)
+        target = destination.joinpath(*member.parts)
         # O_EXCL: never overwrite; with O_NOFOLLOW: never write through a symbolic link.
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         descriptor = os.open(target, flags | getattr(os, "O_BINARY", 0), 0o644)
@@ -342,15 +375,6 @@ def _write_members(
                 if progress:
                     progress(bytes_done, bytes_total)
     return bytes_done
-
-
-def _inside(destination: Path, parts: tuple[str, ...], member: Member) -> Path:
-    """The path for `parts`, once the file system confirms it is inside `destination` with no
-    symbolic link on the way."""
-    target = destination.joinpath(*parts)
-    if target.resolve() != target or not target.is_relative_to(destination):
-        raise UnsafeArchive(member.name, Rule.PATH_LEAVES_PACKAGE, "on the file system")
-    return target
 
 
 def _verified_chunks(archive: zipfile.ZipFile, member: Member) -> Iterator[bytes]:
@@ -383,10 +407,10 @@ def _verified_chunks(archive: zipfile.ZipFile, member: Member) -> Iterator[bytes
 
 def _remove_written(destination: Path, *, created: bool) -> None:
     if created:
-        shutil.rmtree(destination, ignore_errors=True)
+        remove_folder(destination, ignore_errors=True)
         return
     for child in destination.iterdir():
         if child.is_dir() and not child.is_symlink():
-            shutil.rmtree(child, ignore_errors=True)
+            remove_folder(child, ignore_errors=True)
         else:
             child.unlink(missing_ok=True)

@@ -1,7 +1,11 @@
 """Parsing untrusted manifest XML: no entities, no DTD loading, no network, bounded size.
 
 A document that declares entities is refused before lxml sees it, and again after parsing in
-case an encoding hid the declaration from the byte scan (billion laughs, XXE).
+case an encoding hid the declaration from the byte scan (billion laughs, XXE). A document that
+names an external DTD (`<!DOCTYPE x SYSTEM "…">` or `PUBLIC "…" "…"`) or holds XInclude
+elements is refused too: the parser fetches neither, but a package relying on either is not
+self-contained, and accepting it would leave its safety to the parser's settings alone. An
+internal DOCTYPE without entities is harmless and is kept.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from lms.packages.manifests.model import ManifestError
 
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace"
+# XInclude 1.0 §2 names the first; libxml2 also processes the 2003 draft's.
+XINCLUDE_NAMESPACES = ("http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude")
 
 _DOCTYPE = re.compile(r"<!DOCTYPE", re.IGNORECASE)
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
@@ -61,6 +67,15 @@ def parse_document(data: bytes, filename: str) -> etree._Element:
         raise ManifestError(
             filename, reference.sourceline, f"uses the entity {reference.text}, which is refused"
         )
+    docinfo = root.getroottree().docinfo
+    if docinfo.system_url is not None or docinfo.public_id is not None:
+        raise ManifestError(filename, _doctype_line(data), _EXTERNAL_DTD_REFUSAL)
+    for inclusion in root.iter(*(f"{{{uri}}}*" for uri in XINCLUDE_NAMESPACES)):
+        raise ManifestError(
+            filename,
+            inclusion.sourceline,
+            f"uses XInclude (<{local_name(inclusion)}>), which a package may not",
+        )
     return root
 
 
@@ -68,6 +83,15 @@ _ENTITY_REFUSAL = (
     "declares entities in a DOCTYPE; refused, since entities can read local files (XXE) "
     "or expand without bound (billion laughs)"
 )
+
+
+_EXTERNAL_DTD_REFUSAL = "declares an external DTD, which a package may not"
+
+
+def _doctype_line(data: bytes) -> int | None:
+    text = _as_text(data)
+    doctype = _DOCTYPE.search(text)
+    return None if doctype is None else text.count("\n", 0, doctype.start()) + 1
 
 
 def _reason(error: etree.XMLSyntaxError) -> str:

@@ -115,3 +115,127 @@ def test_cli_import_prints_one_json_object_last(app, tmp_path, monkeypatch):
     bad.write_text("hello")
     rejected = CliRunner().invoke(main, ["packages", "import", str(bad)])
     assert rejected.exit_code != 0 and "rejected" in rejected.output
+
+
+# Hostile packages: refused naming the rule, leaving nothing in the scratch folder, the content
+# store or the database.
+
+DEEP_ENTRY = "a/" * 2100 + "index.html"
+DEEP_ENTRY_SHOWN = "a/" * 40 + "\u2026" + "a/" * 15 + "index.html"  # start and end of the name
+EXTERNAL_DTD = '<!DOCTYPE {root} SYSTEM "http://127.0.0.1:9/{root}.dtd">'
+XINCLUDE = '<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="http://127.0.0.1:9/x"/>'
+
+
+def deep_zip(tmp_path: Path) -> Path:
+    """The probe's package: 9 KB, its one entry 2,100 folders deep."""
+    path = tmp_path / "deep.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(DEEP_ENTRY, "<h1>Pursuit</h1>")
+    return path
+
+
+def long_path_zip(tmp_path: Path) -> Path:
+    path = scorm12_zip(tmp_path, "long.zip")
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("media/" + "/".join(["v" * 200] * 6) + "/clip.mp4", "video")
+    return path
+
+
+def manifest_zip(tmp_path: Path, manifest: str, change: str) -> Path:
+    """The example package's manifest, naming an external DTD or holding an XInclude."""
+    folder = {"imsmanifest.xml": "scorm12", "cmi5.xml": "cmi5_course", "tincan.xml": "tincan"}
+    xml = (DATA / folder[manifest] / manifest).read_text()
+    root = re.search(r"<(manifest|courseStructure|tincan)\b[^>]*>", xml)
+    if change == "external DTD":
+        first_line, rest = xml.split("\n", 1)
+        xml = f"{first_line}\n{EXTERNAL_DTD.format(root=root.group(1))}\n{rest}"
+    else:
+        xml = f"{xml[: root.end()]}{XINCLUDE}{xml[root.end() :]}"
+    path = tmp_path / f"{change.replace(' ', '-')}.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(manifest, xml)
+    return path
+
+
+HOSTILE_PACKAGES = {
+    "2,100 folders deep": (
+        deep_zip,
+        f"deep.zip: {DEEP_ENTRY_SHOWN}: the path is deeper than 64 folders (2,100 folders)",
+    ),
+    "a path of 1,220 bytes": (long_path_zip, ": the path is longer than 1,024 bytes (1,220 bytes)"),
+    **{
+        f"{manifest} {change}": (
+            lambda tmp_path, manifest=manifest, change=change: manifest_zip(
+                tmp_path, manifest, change
+            ),
+            f"{manifest}:2: declares an external DTD, which a package may not"
+            if change == "external DTD"
+            else f"{manifest}:{line}: uses XInclude (<include>), which a package may not",
+        )
+        for manifest, line in (("imsmanifest.xml", 7), ("cmi5.xml", 4), ("tincan.xml", 3))
+        for change in ("external DTD", "XInclude")
+    },
+}
+
+
+def assert_nothing_left(work: Path, content: Path) -> None:
+    assert not work.exists() or [p.name for p in work.iterdir()] in ([], ["uploads"])
+    assert not content.exists() or not any(content.rglob("*"))
+    assert db.session.query(Course).count() == 0
+    assert db.session.query(PackageVersion).count() == 0
+
+
+@pytest.mark.parametrize("package", HOSTILE_PACKAGES)
+def test_a_hostile_package_is_refused_naming_the_rule_and_leaves_nothing(
+    app, tmp_path, store, package
+):
+    build, expected = HOSTILE_PACKAGES[package]
+
+    with pytest.raises(PackageRejected) as raised:
+        import_package(build(tmp_path), store, tmp_path / "work")
+
+    assert expected in raised.value.message
+    assert_nothing_left(tmp_path / "work", tmp_path / "content")
+
+
+def test_a_bare_cmi5_xml_using_xinclude_is_refused(app, tmp_path, store):
+    bare = tmp_path / "cmi5.xml"
+    with zipfile.ZipFile(manifest_zip(tmp_path, "cmi5.xml", "XInclude")) as archive:
+        bare.write_bytes(archive.read("cmi5.xml"))
+
+    with pytest.raises(PackageRejected) as raised:
+        import_package(bare, store, tmp_path / "work")
+
+    assert raised.value.message == "cmi5.xml:4: uses XInclude (<include>), which a package may not"
+    assert_nothing_left(tmp_path / "work", tmp_path / "content")
+
+
+def test_a_file_name_as_long_as_file_systems_allow_is_stored(app, tmp_path, store):
+    name = "n" * 250 + ".html"  # 255 bytes: the longest name the rules accept
+    package = scorm12_zip(tmp_path)
+    with zipfile.ZipFile(package, "a") as archive:
+        archive.writestr(name, "<p>long</p>")
+
+    import_package(package, store, tmp_path / "work")
+
+    version = db.session.query(PackageVersion).one()
+    assert store.exists(f"{version.content_prefix}{name}")
+
+
+@pytest.mark.parametrize("package", ["2,100 folders deep", "imsmanifest.xml external DTD"])
+def test_cli_import_of_a_hostile_package_says_why_it_was_rejected(
+    app, tmp_path, monkeypatch, package
+):
+    from lms.cli import main
+
+    build, expected = HOSTILE_PACKAGES[package]
+    instance = tmp_path / "instance"
+    monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    monkeypatch.setenv("LMS_INSTANCE_PATH", str(instance))
+
+    result = CliRunner().invoke(main, ["packages", "import", str(build(tmp_path))])
+
+    assert result.exit_code == 1 and result.exception is not None
+    assert f"rejected: {expected}" in result.output
+    assert "Traceback" not in result.output
+    assert_nothing_left(instance / "imports", instance / "content")

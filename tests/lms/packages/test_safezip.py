@@ -73,14 +73,17 @@ def assert_refused(
     rule: Rule,
     limits: Limits | None = None,
     before_writing: bool = True,
+    shown: str | None = None,
 ) -> UnsafeArchive:
-    """The package is refused, naming `entry` (or the archive) and `rule`; nothing is left."""
+    """The package is refused, naming `entry` (or the archive; `shown` if the message shortens
+    it) and `rule`; nothing is left."""
     limits = limits or Limits()
     with pytest.raises(UnsafeArchive) as raised:
         extract(zip_path, destination, limits)
     error = raised.value
     assert (error.entry, error.rule) == (entry, rule)
-    assert error.message.startswith(f"{entry if entry is not None else zip_path.name}: {rule}")
+    subject = shown or (entry if entry is not None else zip_path.name)
+    assert error.message.startswith(f"{subject}: {rule}")
     assert str(error) == error.message
     assert not destination.exists()
     if before_writing:
@@ -348,6 +351,80 @@ def test_a_name_longer_than_file_systems_allow_is_refused(tmp_path):
     zip_path = make_zip(tmp_path / "course.zip", [(name, b"")])
 
     assert_refused(zip_path, tmp_path / "course", entry=name, rule=Rule.NAME_TOO_LONG)
+
+
+def test_an_entry_2100_folders_deep_is_refused_before_anything_is_written(tmp_path):
+    """The probe's package: 9 KB, one entry 2,100 folders down."""
+    name = "a/" * 2100 + "index.html"
+    zip_path = make_zip(tmp_path / "deep.zip", [(name, b"<h1>Pursuit</h1>")])
+    assert zip_path.stat().st_size < 10_000
+
+    error = assert_refused(
+        zip_path,
+        tmp_path / "course",
+        entry=name,
+        rule=Rule.TOO_DEEP,
+        shown="a/" * 40 + "\u2026" + "a/" * 15 + "index.html",
+    )
+
+    assert error.message.endswith(": the path is deeper than 64 folders (2,100 folders)")
+
+
+@pytest.mark.parametrize(
+    ("name", "folders"),
+    [("a/" * 64 + "index.html", 64), ("a/" * 64, 64), ("a/" * 65, 65), ("a/" * 65 + "x", 65)],
+)
+def test_a_path_may_be_64_folders_deep_and_no_deeper(tmp_path, name, folders):
+    zip_path = make_zip(tmp_path / "course.zip", [("imsmanifest.xml", MANIFEST), (name, b"")])
+
+    if folders <= 64:
+        package = extract(zip_path, tmp_path / "course", Limits())
+        assert package.root.joinpath(name).exists()
+    else:
+        error = assert_refused(zip_path, tmp_path / "course", entry=name, rule=Rule.TOO_DEEP)
+        assert error.message == f"{name}: the path is deeper than 64 folders (65 folders)"
+
+
+@pytest.mark.parametrize(
+    ("name", "accepted"),
+    [
+        ("/".join(["f" * 200] * 5) + "/" + "x" * 19, True),  # 1,024 bytes
+        ("/".join(["f" * 200] * 5) + "/" + "x" * 20, False),  # 1,025 bytes
+        ("/".join(["\u00e9" * 100] * 6), False),  # 1,205 bytes, in 605 characters
+    ],
+)
+def test_a_path_may_be_1024_bytes_long_and_no_longer(tmp_path, name, accepted):
+    zip_path = make_zip(tmp_path / "course.zip", [("imsmanifest.xml", MANIFEST), (name, b"")])
+
+    if accepted:
+        package = extract(zip_path, tmp_path / "course", Limits())
+        assert name in package.files
+    else:
+        shown = f"{name[:80]}\u2026{name[-40:]}" if len(name) > 1024 else name
+        error = assert_refused(
+            zip_path, tmp_path / "course", entry=name, rule=Rule.PATH_TOO_LONG, shown=shown
+        )
+        assert error.message.endswith(f" ({len(name.encode()):,} bytes)")
+
+
+def test_a_name_with_a_nul_is_refused_rather_than_cut_short(tmp_path):
+    """zipfile writes a name only up to a NUL, so the NUL is put into the headers afterwards."""
+    zip_path = make_zip(
+        tmp_path / "course.zip", [("imsmanifest.xml", MANIFEST), ("index.html_.txt", b"x")]
+    )
+    data = zip_path.read_bytes()
+    assert data.count(b"index.html_.txt") == 2  # the local and the central header
+    zip_path.write_bytes(data.replace(b"index.html_.txt", b"index.html\x00.txt"))
+
+    error = assert_refused(
+        zip_path,
+        tmp_path / "course",
+        entry="index.html\x00.txt",
+        rule=Rule.NUL_IN_NAME,
+        shown="index.html\\x00.txt",
+    )
+
+    assert error.message == "index.html\\x00.txt: the name contains a NUL character"
 
 
 def test_too_many_entries_are_refused(tmp_path):

@@ -22,7 +22,7 @@ from lms.packages.importer import import_package
 from lms.packages.models import PackageImport, PackageVersion
 from tests.conftest import csrf_token, sign_in
 from tests.factories import PASSWORD, make_administrator, make_agency, make_officer, make_post_staff
-from tests.lms.packages.test_importer import scorm12_zip
+from tests.lms.packages.test_importer import HOSTILE_PACKAGES, assert_nothing_left, scorm12_zip
 
 WAIT_SECONDS = 30
 
@@ -153,6 +153,22 @@ def test_a_rejected_package_fails_naming_the_entry_and_records_nothing(app, staf
     assert uploads(app) == []
     page = staff_client.get(status["page_url"]).get_data(as_text=True)
     assert "../../outside.txt" in page
+
+
+@pytest.mark.parametrize("package", ["2,100 folders deep", "imsmanifest.xml external DTD"])
+def test_a_hostile_package_fails_saying_why_and_leaves_nothing(
+    app, staff_client, tmp_path, package
+):
+    build, expected = HOSTILE_PACKAGES[package]
+
+    status = wait_for(staff_client, send_raw(staff_client, build(tmp_path)).get_json()["id"])
+
+    assert status["status"] == "failed" and expected in status["message"]
+    assert uploads(app) == []
+    instance = Path(app.instance_path)
+    assert_nothing_left(instance / "imports", instance / "content")
+    page = staff_client.get(status["page_url"]).get_data(as_text=True)
+    assert expected.rsplit(": ", 1)[1] in page
 
 
 @pytest.mark.parametrize(

@@ -1,14 +1,17 @@
-"""Untrusted XML: malformed documents name their line; entities, XXE and DTDs are refused."""
+"""Untrusted XML: malformed documents name their line; entities, XXE, external DTDs and XInclude
+are refused."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
 
 from lms.packages.manifests import ManifestError, detect_and_parse, parse_cmi5_xml, safe_xml
-from lms.packages.manifests.safe_xml import parse_document
-from tests.lms.packages.manifests.builders import write_package
+from lms.packages.manifests.detect import MANIFESTS
+from lms.packages.manifests.safe_xml import XINCLUDE_NAMESPACES, parse_document
+from tests.lms.packages.manifests.builders import DATA, write_package
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE manifest [
@@ -113,3 +116,65 @@ def test_an_oversized_file_is_refused_before_parsing(monkeypatch):
     monkeypatch.setattr(safe_xml, "MAX_MANIFEST_BYTES", 100)
     with pytest.raises(ManifestError, match="over the 100 bytes allowed"):
         parse_document(b"<a>" + b" " * 200 + b"</a>", "cmi5.xml")
+
+
+EXAMPLE_MANIFESTS = {
+    "imsmanifest.xml": DATA / "scorm12" / "imsmanifest.xml",
+    "cmi5.xml": DATA / "cmi5_course" / "cmi5.xml",
+    "tincan.xml": DATA / "tincan" / "tincan.xml",
+}
+ROOT_START_TAG = re.compile(rb"<(manifest|courseStructure|tincan)\b[^>]*>")
+DOCTYPES = {
+    "SYSTEM": b'<!DOCTYPE {root} SYSTEM "http://127.0.0.1:9/{root}.dtd">',
+    "PUBLIC": b'<!DOCTYPE {root} PUBLIC "-//Example//DTD Course//EN" "http://127.0.0.1:9/c.dtd">',
+    "SYSTEM with an internal subset": b'<!DOCTYPE {root} SYSTEM "c.dtd" [<!ELEMENT {root} ANY>]>',
+}
+
+
+def example_manifest(name: str) -> tuple[bytes, bytes]:
+    """The example package's manifest, and the name of its root element."""
+    data = EXAMPLE_MANIFESTS[name].read_bytes()
+    return data, ROOT_START_TAG.search(data).group(1)
+
+
+def parser_of(name: str):
+    return dict(MANIFESTS)[name]
+
+
+@pytest.mark.parametrize("doctype", DOCTYPES)
+@pytest.mark.parametrize("name", EXAMPLE_MANIFESTS)
+def test_a_manifest_naming_an_external_dtd_is_refused(name, doctype):
+    data, root = example_manifest(name)
+    parser_of(name)(data, name)  # the example itself parses
+    declaration = DOCTYPES[doctype].replace(b"{root}", root)
+    first_line, rest = data.split(b"\n", 1)
+
+    with pytest.raises(ManifestError) as caught:
+        parser_of(name)(first_line + b"\n" + declaration + b"\n" + rest, name)
+
+    assert str(caught.value) == f"{name}:2: declares an external DTD, which a package may not"
+
+
+@pytest.mark.parametrize("namespace", XINCLUDE_NAMESPACES)
+@pytest.mark.parametrize("name", EXAMPLE_MANIFESTS)
+def test_a_manifest_using_xinclude_is_refused(name, namespace):
+    data, _ = example_manifest(name)
+    start = ROOT_START_TAG.search(data)
+    inclusion = f'\n<xi:include xmlns:xi="{namespace}" href="http://127.0.0.1:9/more.xml"/>'
+    line = data.count(b"\n", 0, start.end()) + 2
+
+    with pytest.raises(ManifestError) as caught:
+        parser_of(name)(data[: start.end()] + inclusion.encode() + data[start.end() :], name)
+
+    assert str(caught.value) == f"{name}:{line}: uses XInclude (<include>), which a package may not"
+
+
+@pytest.mark.parametrize("name", EXAMPLE_MANIFESTS)
+def test_a_manifest_with_an_internal_doctype_and_no_entities_is_still_accepted(name):
+    data, root = example_manifest(name)
+    first_line, rest = data.split(b"\n", 1)
+    declaration = b"<!DOCTYPE " + root + b" [<!ELEMENT " + root + b" ANY>]>"
+
+    package, _ = parser_of(name)(first_line + b"\n" + declaration + b"\n" + rest, name)
+
+    assert package == parser_of(name)(data, name)[0]
