@@ -166,7 +166,8 @@ def _register_template_globals(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def _load_person(person_id: str) -> Any:
-    from lms.accounts.services import get_person
+def _load_person(session_id: str) -> Any:
+    """The session's person, unless the session ended with a sign-out or password change."""
+    from lms.accounts.services import person_for_session
 
-    return get_person(int(person_id)) if person_id.isdigit() else None
+    return person_for_session(session_id)

@@ -43,9 +43,9 @@ def _email(label: str = "E-mail address") -> EmailField:
     )
 
 
-def _new_password() -> tuple[PasswordField, PasswordField]:
+def _new_password(label: str = "Password") -> tuple[PasswordField, PasswordField]:
     return (
-        PasswordField("Password", validators=[DataRequired(REQUIRED), _strong_password]),
+        PasswordField(label, validators=[DataRequired(REQUIRED), _strong_password]),
         PasswordField(
             "Repeat the password",
             validators=[DataRequired(REQUIRED), EqualTo("password", "The passwords differ.")],
@@ -88,6 +88,13 @@ class PostIdForm(FlaskForm):
 
 class AcceptInvitationForm(FlaskForm):
     password, confirm = _new_password()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired(REQUIRED), Length(max=256)]
+    )
+    password, confirm = _new_password("New password")
 
 
 class AccessRequestForm(FlaskForm):

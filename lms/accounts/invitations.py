@@ -11,6 +11,7 @@ from sqlalchemy import select
 from lms.accounts import passwords
 from lms.accounts.interfaces import AccountsError, InvitationInvalid
 from lms.accounts.models import Invitation, Person
+from lms.accounts.services import end_sessions
 from lms.db import db, utcnow
 
 VALID_FOR = dt.timedelta(days=7)
@@ -62,5 +63,6 @@ def accept(token: str, password: str) -> Person:
         raise InvitationInvalid()
     person = invitation.person
     person.password_hash = passwords.hash_password(password)
+    end_sessions(person)  # a password set is a password change: earlier sessions end
     db.session.commit()
     return person

@@ -73,6 +73,11 @@ class Person(UserMixin, db.Model):
         back_populates="person", cascade="all, delete-orphan", lazy="selectin"
     )
 
+    def get_id(self) -> str:
+        """What flask-login keeps in the session and the remember-me cookie: the id and the
+        session version, so that raising the version ends every session issued before."""
+        return f"{self.id}:{self.session_version}"
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"

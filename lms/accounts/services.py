@@ -1,15 +1,18 @@
-"""People: sign-up, sign-in with throttling, and the POST-ID link."""
+"""People: sign-up, sign-in with throttling, sessions and passwords, and the POST-ID link."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-from sqlalchemy import select
+from sqlalchemy import Table, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import Insert
 
 from lms.accounts import passwords
 from lms.accounts.interfaces import (
     SELF_CHOSEN_ROLES,
+    AccountsError,
     EmailAlreadyUsed,
     InvalidPostId,
     InvalidSignIn,
@@ -27,6 +30,8 @@ from lms.db import db, utcnow
 FREE_FAILURES = 5
 FIRST_DELAY = dt.timedelta(seconds=30)
 LONGEST_DELAY = dt.timedelta(minutes=15)
+# Enough doublings to pass LONGEST_DELAY; more would only overflow the arithmetic.
+MOST_DOUBLINGS = 10
 FAILURES_FORGOTTEN_AFTER = dt.timedelta(hours=1)
 
 # A POST-ID is a letter and eight digits, written A12-345-678 (ours: no public format found).
@@ -39,6 +44,56 @@ def normalise_email(email: str) -> str:
 
 def get_person(person_id: int) -> Person | None:
     return db.session.get(Person, person_id)
+
+
+# What Person.get_id() puts in a session: "<person id>:<session version>".
+SESSION_ID_PATTERN = re.compile(r"^([0-9]{1,18}):([0-9]{1,18})$")
+
+
+def person_for_session(session_id: str) -> Person | None:
+    """The person a session or remember-me cookie names, if it was issued since their last
+    sign-out or password change; None otherwise (flask-login then treats it as signed out)."""
+    match = SESSION_ID_PATTERN.match(session_id)
+    if match is None:
+        return None
+    person = get_person(int(match.group(1)))
+    if person is None or person.session_version != int(match.group(2)):
+        return None
+    return person
+
+
+def end_sessions(person: Person) -> None:
+    """End every session of the person issued until now, on every device, remember-me cookies
+    included (not committed). Counted in the database, so no raise is lost to another."""
+    person.session_version = Person.session_version + 1  # type: ignore[assignment]
+
+
+def sign_out(person: Person) -> None:
+    """Signing out ends all of the person's sessions, not only the one signing out: a copy of
+    the cookie taken earlier, or a session left open elsewhere, stops working too."""
+    end_sessions(person)
+    db.session.commit()
+
+
+def change_password(
+    person: Person, current_password: str, new_password: str, *, now: dt.datetime | None = None
+) -> Person:
+    """Set a new password for a signed-in person who knows the current one.
+
+    The current password is checked like a sign-in, throttled on the same count. Every earlier
+    session of the person ends (someone who changes their password because it leaked expects
+    the intruder to be out); the caller signs the person in afresh in the session they used."""
+    problem = passwords.password_problem(new_password)
+    if problem:
+        raise AccountsError(problem, "password")
+    try:
+        person = authenticate(person.email, current_password, now=now)
+    except InvalidSignIn:
+        raise InvalidSignIn("The current password is wrong.", "current_password") from None
+    person.password_hash = passwords.hash_password(new_password)
+    end_sessions(person)
+    db.session.commit()
+    return person
 
 
 def add_person(
@@ -89,40 +144,64 @@ def sign_up(
 
 
 def authenticate(email: str, password: str, *, now: dt.datetime | None = None) -> Person:
-    """The person with these credentials, or InvalidSignIn / TooManyFailedSignIns."""
+    """The person with these credentials, or InvalidSignIn / TooManyFailedSignIns.
+
+    The attempt is counted, and committed, before the password is checked: simultaneous
+    attempts on one address each count, and those beyond the free ones are throttled without
+    their password being checked. The right password clears the count."""
     now = now or utcnow()
     email = normalise_email(email)
-    throttle = db.session.get(SignInThrottle, email)
-    if throttle is not None and now - throttle.last_failure_at > FAILURES_FORGOTTEN_AFTER:
-        throttle.failures = 0
-    if throttle is not None and throttle.failures >= FREE_FAILURES:
-        wait = min(FIRST_DELAY * 2 ** (throttle.failures - FREE_FAILURES), LONGEST_DELAY)
-        remaining = throttle.last_failure_at + wait - now
-        if remaining > dt.timedelta(0):
-            db.session.rollback()
-            raise TooManyFailedSignIns(int(remaining.total_seconds()) + 1)
-
+    _reserve_attempt(email, now)
     person = db.session.scalar(select(Person).where(Person.email == email))
     hash_ = person.password_hash if person is not None else None
     if person is None or not passwords.verify_password(hash_, password):
-        _record_failure(email, throttle, now)
         raise InvalidSignIn("The e-mail address or the password is wrong.", "password")
 
-    if throttle is not None:
-        db.session.delete(throttle)
+    db.session.execute(delete(SignInThrottle).where(SignInThrottle.email == email))
     if passwords.needs_rehash(person.password_hash or ""):
         person.password_hash = passwords.hash_password(password)
     db.session.commit()
     return person
 
 
-def _record_failure(email: str, throttle: SignInThrottle | None, now: dt.datetime) -> None:
-    if throttle is None:
-        throttle = SignInThrottle(email=email, failures=0)
-        db.session.add(throttle)
-    throttle.failures += 1
-    throttle.last_failure_at = now
+def _reserve_attempt(email: str, now: dt.datetime) -> None:
+    """Count one attempt on the address, or refuse it with TooManyFailedSignIns.
+
+    The row is written first (an insert that does nothing if it exists), then read locked: on
+    PostgreSQL the row lock, on SQLite the one writer's lock, make simultaneous attempts take
+    turns, each seeing every attempt counted before it. A refused attempt counts for nothing,
+    so a person who waits as long as they were told is let in."""
+    db.session.execute(
+        _insert_unless_present(SignInThrottle.__table__).values(
+            email=email, failures=0, last_failure_at=now
+        )
+    )
+    failures, last_failure_at = db.session.execute(
+        select(SignInThrottle.failures, SignInThrottle.last_failure_at)
+        .where(SignInThrottle.email == email)
+        .with_for_update()
+    ).one()
+    if now - last_failure_at > FAILURES_FORGOTTEN_AFTER:
+        failures = 0
+    if failures >= FREE_FAILURES:
+        doublings = min(failures - FREE_FAILURES, MOST_DOUBLINGS)
+        wait = min(FIRST_DELAY * 2**doublings, LONGEST_DELAY)
+        remaining = last_failure_at + wait - now
+        if remaining > dt.timedelta(0):
+            db.session.rollback()
+            raise TooManyFailedSignIns(int(remaining.total_seconds()) + 1)
+    db.session.execute(
+        update(SignInThrottle)
+        .where(SignInThrottle.email == email)
+        .values(failures=failures + 1, last_failure_at=now)
+    )
     db.session.commit()
+
+
+def _insert_unless_present(table: Table) -> Insert:
+    """INSERT … ON CONFLICT DO NOTHING, in the engine's dialect (SQLite and PostgreSQL)."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing()
 
 
 def normalise_post_id(raw: str) -> str:

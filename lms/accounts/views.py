@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -14,6 +15,7 @@ from lms.accounts.agencies import sub_affiliation_tree
 from lms.accounts.forms import (
     AcceptInvitationForm,
     AccessRequestForm,
+    ChangePasswordForm,
     ConfirmForm,
     PostIdForm,
     SignInForm,
@@ -29,9 +31,16 @@ bp = Blueprint("accounts", __name__)
 INVALID = 422
 
 
+# A path on this site: a slash not followed by another, then printable ASCII but the
+# backslash (browsers read "/\host" as "//host"). No control character (CR and LF would split
+# the Location header), no space, so no "//host" and no absolute URL.
+SAME_SITE_PATH = re.compile(r"/(?!/)[!-\[\]-~]*")
+
+
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site may follow sign-in: never another host."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    """Only a path on this site may follow sign-in: never another host, never a malformed
+    header; anything else goes to the dashboard."""
+    if target and SAME_SITE_PATH.fullmatch(target):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
@@ -102,6 +111,7 @@ def sign_in() -> ResponseReturnValue:
 @bp.post("/sign-out")
 @login_required
 def sign_out() -> ResponseReturnValue:
+    services.sign_out(current_user)
     logout_user()
     flash("You are signed out.", "success")
     return redirect(url_for("accounts.home"))
@@ -124,6 +134,33 @@ def link_post_id() -> ResponseReturnValue:
             return redirect(url_for("accounts.dashboard"))
     status = INVALID if form.is_submitted() else 200
     return render_template("accounts/post_id.html", form=form), status
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> ResponseReturnValue:
+    """The person's other sessions end with the change; this one goes on, signed in afresh."""
+    form = ChangePasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            person = services.change_password(
+                current_user, form.current_password.data, form.password.data
+            )
+        except TooManyFailedSignIns as error:
+            place_error(form, error)
+            status = 429
+        except AccountsError as error:
+            db.session.rollback()
+            place_error(form, error)
+            status = INVALID
+        else:
+            login_user(person)
+            flash("Your password is changed. You are signed out everywhere else.", "success")
+            return redirect(url_for("accounts.dashboard"))
+    elif form.is_submitted():
+        status = INVALID
+    return render_template("accounts/change_password.html", form=form), status
 
 
 @bp.get("/dashboard")
