@@ -23,7 +23,7 @@ from lms.player.scorm.attempts import (
     status_of,
 )
 from lms.player.scorm.cmi import Commit, Evaluated
-from lms.player.scorm.interfaces import NotFound, Superseded
+from lms.player.scorm.interfaces import NotFound, SessionTerminated, Superseded
 from lms.player.scorm.models import ScoAttempt
 from lms.player.scorm.settings import Sco, scos
 
@@ -44,8 +44,9 @@ def apply_commit(
     Commits are ordered by (session, commitSequence). The same commit again (a retry, or the
     sendBeacon copy of a terminate commit) is acknowledged and changes nothing; an older one
     of the same session is acknowledged and ignored; one from an older session than the data
-    already saved is refused as Superseded. The CMI data, the attempt's statuses and the
-    statements the change produces are written in one transaction."""
+    already saved is refused as Superseded, and a new one after the session's Terminate as
+    SessionTerminated. The CMI data, the attempt's statuses and the statements the change
+    produces are written in one transaction."""
     standard = launchable.package.standard
     commit = cmi.read_commit(standard, body)
     attempt = _attempt(launchable, attempt_id)
@@ -62,6 +63,12 @@ def apply_commit(
                     "session",
                 )
             return CommitOutcome(applied=False, status=status_of(attempt))
+        if _terminated(attempt, session):
+            raise SessionTerminated(
+                "This session of the SCO ended with Terminate; a commit after Terminate "
+                "(SCORM error 143, Commit After Termination) is refused and nothing was saved.",
+                "session",
+            )
         applied = _apply(person, launchable, attempt, sco, session, commit)
         if applied is not None:
             status, statements = applied
@@ -69,6 +76,19 @@ def apply_commit(
         db.session.rollback()
         attempt = _attempt(launchable, attempt_id)
     raise Superseded("The attempt is being saved from elsewhere; try again.", "session")
+
+
+def _terminated(attempt: ScoAttempt, session: int) -> bool:
+    """Whether the last commit applied to the attempt was the Terminate of this session.
+
+    A terminate commit sets terminated_at and updated_at to the same moment, and every other
+    applied commit sets updated_at alone; since nothing is applied to a session after its
+    Terminate, the two stay equal while that session's commit is the attempt's last."""
+    return (
+        attempt.commit_session == session
+        and attempt.terminated_at is not None
+        and attempt.terminated_at == attempt.updated_at
+    )
 
 
 def _attempt(launchable: Launchable, attempt_id: int) -> ScoAttempt:

@@ -29,3 +29,9 @@ class Superseded(ScormError):
 
 class SignedOut(ScormError):
     """A runtime request without a signed-in session (it ended while the course was open)."""
+
+
+class SessionTerminated(Superseded):
+    """A commit to a session that has ended with Terminate (SCORM 2004 RTE 3.1.1: a session
+    runs from Initialize to Terminate; a commit after it is error 143, Commit After
+    Termination). Refused as a conflict, like Superseded: the session's data is final."""

@@ -7,7 +7,8 @@ them after answering (`statement_sender`, run by the server once the response is
 commit never waits for the LRS nor for the bridge the LRS wakes. One sender runs at a time in a
 process and takes every registration waiting, in one LRS transaction: under load, many commits'
 statements go in one store. What the LRS could not take stays pending and goes with the next
-commit or launch of the registration.
+commit or launch of the registration; what it refuses for good (a conflict with a stored
+statement, an invalid statement) leaves the queue, logged, instead of waiting for ever.
 """
 
 from __future__ import annotations
@@ -26,8 +27,13 @@ from sqlalchemy import delete, select
 from lms.db import db, utcnow
 from lms.player import records
 from lms.player.scorm.models import PendingStatement
+from lrs.errors import Conflict
+from lrs.spec.errors import ValidationError
 
 log = logging.getLogger(__name__)
+# What the LRS answers a statement whatever the moment: its id is already stored with other
+# content (statements are immutable: 409 Conflict), or it breaks a rule of xAPI.
+REFUSED_FOR_GOOD = (Conflict, ValidationError)
 # SQLite has one writer at a time and makes the others wait by sleeping between tries (up to
 # 100 ms each): this process's SCORM writers queue on a lock instead, and go in turn at once.
 _SQLITE_WRITER = threading.RLock()
@@ -111,24 +117,29 @@ def record_pending(registration_ids: Iterable[int]) -> None:
     )
     if not pending:
         return
-    stored: list[str] = []
+    done: list[str] = []
     try:
         with writing():
             records.record([json.loads(row.statement) for row in pending])
-        stored = [row.id for row in pending]
+        done = [row.id for row in pending]
     except Exception:
         # One bad statement must not hold back the others: try them one by one.
         for row in pending:
             try:
                 with writing():
                     records.record([json.loads(row.statement)])
-                stored.append(row.id)
+                done.append(row.id)
+            except REFUSED_FOR_GOOD as error:
+                # The LRS would answer the same on every try: waiting would only keep it
+                # in the queue, and the log busy, for ever.
+                log.error("the LRS refused SCORM statement %s for good, dropped: %s", row.id, error)
+                done.append(row.id)
             except Exception:
                 log.exception("the LRS refused SCORM statement %s; it stays pending", row.id)
     with writing():
         db.session.execute(
             delete(PendingStatement)
-            .where(PendingStatement.id.in_(stored))
+            .where(PendingStatement.id.in_(done))
             .execution_options(synchronize_session=False)
         )
         db.session.commit()
