@@ -108,6 +108,12 @@ def statement(verb: str, name: str, activity: str, when: dt.datetime) -> dict:
         "actor": {"objectType": "Agent", "account": {"homePage": BASE, "name": name}},
         "verb": {"id": verb},
         "object": {"objectType": "Activity", "id": activity},
+        # Recorded by the portal (SCORM sessions): an authority the bridge credits.
+        "authority": {
+            "objectType": "Agent",
+            "name": "Learning Portal",
+            "account": {"homePage": BASE, "name": "learning-portal"},
+        },
         "timestamp": when.isoformat().replace("+00:00", "Z"),
         "stored": when.isoformat().replace("+00:00", "Z"),
         "version": "2.0.0",
