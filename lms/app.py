@@ -11,7 +11,7 @@ from flask import Flask
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from lms import errors, health, request_log
+from lms import content_origin, errors, health, request_log
 from lms.config import (
     PROJECT_ROOT,
     Settings,
@@ -50,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(
         LMS_ENV=environment,
         LMS_BASE_URL=settings.base_url,
+        LMS_CONTENT_BASE_URL=settings.content_base_url,
         LRS_UNVERSIONED_REPLY=settings.lrs_unversioned_reply,
         SECRET_KEY=settings.secret_key or load_or_create_secret_key(instance_path),
         SQLALCHEMY_DATABASE_URI=database_url,
@@ -71,6 +72,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     request_log.configure_logging(settings.log_level)
     db.init_app(app)
+    content_origin.init_app(app)  # first: on the content host nothing else answers
     init_upload_limits(app)  # before the CSRF check, which reads the body
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -10,6 +10,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
@@ -25,6 +26,9 @@ class Settings:
     database_url: str | None = None
     secret_key: str | None = None
     base_url: str = "http://127.0.0.1:5000"
+    # Where course packages are served: an origin of their own (docs/content-origin.md). None:
+    # derived from base_url when that is a loopback address, refused otherwise.
+    content_base_url: str | None = None
     max_content_length: int = 16 * 1024 * 1024
     max_package_upload_bytes: int = 5 * 1024**3
     # Run the bridge in each app process right after statements are stored (off when a
@@ -48,6 +52,7 @@ class Settings:
             database_url=env.get("DATABASE_URL") or None,
             secret_key=env.get("LMS_SECRET_KEY") or None,
             base_url=(env.get("LMS_BASE_URL") or f"http://127.0.0.1:{port}").rstrip("/"),
+            content_base_url=(env.get("LMS_CONTENT_BASE_URL") or "").rstrip("/") or None,
             max_content_length=int(env.get("LMS_MAX_REQUEST_BYTES", 16 * 1024 * 1024)),
             max_package_upload_bytes=int(env.get("LMS_MAX_PACKAGE_UPLOAD_BYTES", 5 * 1024**3)),
             bridge_after_store=env.get("LMS_BRIDGE_AFTER_STORE", "1") not in ("0", "false", "no"),
@@ -60,6 +65,53 @@ def _xapi_version(value: str) -> str:
     if value not in ("1.0.3", "2.0.0"):
         raise ValueError(f"LRS_UNVERSIONED_REPLY must be 1.0.3 or 2.0.0, not {value!r}")
     return value
+
+
+# The loopback names a browser reaches the same local server by: each is the other's content host.
+LOOPBACK_PAIRS = {"127.0.0.1": "localhost", "localhost": "127.0.0.1"}
+
+
+class ConfigurationError(RuntimeError):
+    """A setting the application cannot start with; the message names it and says what to do."""
+
+
+def content_base_url(base_url: str, configured: str | None) -> str:
+    """The origin course packages are served from (LMS_CONTENT_BASE_URL), never the portal's.
+
+    Unset, it is derived for a portal on a loopback address (127.0.0.1 and localhost swapped,
+    same scheme and port), so that `make run` and the tests need no configuration; any other
+    portal needs a second host name of its own, pointing at this app.
+    """
+    portal = urlsplit(base_url)
+    if configured is None:
+        other = LOOPBACK_PAIRS.get(portal.hostname or "")
+        if other is None:
+            raise ConfigurationError(
+                f"LMS_CONTENT_BASE_URL is not set. Course packages are served from an origin "
+                f"of their own, so that their scripts cannot act as the portal: give this app a "
+                f"second host name (e.g. https://content.{portal.hostname}, with its own TLS "
+                f"certificate) and set LMS_CONTENT_BASE_URL to it. See docs/content-origin.md."
+            )
+        port = f":{portal.port}" if portal.port else ""
+        return f"{portal.scheme}://{other}{port}"
+    content = urlsplit(configured)
+    if content.scheme not in ("http", "https") or not content.hostname:
+        raise ConfigurationError(
+            f"LMS_CONTENT_BASE_URL must be an http(s) origin such as "
+            f"https://content.example.gov, not {configured!r}."
+        )
+    if content.path.strip("/") or content.query or content.fragment:
+        raise ConfigurationError(
+            f"LMS_CONTENT_BASE_URL must be an origin alone (scheme, host, port), without a "
+            f"path: {configured!r}."
+        )
+    if content.hostname == portal.hostname:
+        # Cookies are shared by every port of a host: another port is not enough.
+        raise ConfigurationError(
+            f"LMS_CONTENT_BASE_URL ({configured}) must name another host than the portal's "
+            f"LMS_BASE_URL ({base_url}): course packages may not run on the portal's origin."
+        )
+    return f"{content.scheme}://{content.netloc}"
 
 
 def sqlite_url(instance_path: Path) -> str:

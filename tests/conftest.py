@@ -23,6 +23,7 @@ from lms import create_app, migrate, models_registry
 from lms.config import normalise_database_url
 from lms.db import db
 
+CONTENT_BASE_URL = "http://content.lms.test"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
 CSRF_INPUT = re.compile(
@@ -60,6 +61,8 @@ def make_test_app(database_url: str, instance_path: Path, **config: object) -> F
             "LMS_ENV": "test",
             "TESTING": True,
             "SERVER_NAME": "lms.test",
+            # The portal's requests go to lms.test, course content's to its own host.
+            "LMS_CONTENT_BASE_URL": CONTENT_BASE_URL,
             **config,
         }
     )

@@ -1,7 +1,8 @@
-"""Serving a package version's files to the people who may launch it, on the player's origin.
+"""Serving a package version's files, on the content origin, to the people who may launch it.
 
-One URL per package version (`/content/<version>/<path>`); MIME types, ETag, Last-Modified and
-single byte ranges (video seeking); a path can never leave the version's folder.
+One URL per package version and person (`/content/<token>/<version>/<path>`, the token made by
+lms.packages.access); MIME types, ETag, Last-Modified and single byte ranges (video seeking);
+a path can never leave the version's folder.
 """
 
 from __future__ import annotations
@@ -10,30 +11,13 @@ import re
 
 from flask import Blueprint, Response, abort, current_app, request
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from lms.catalog.models import Registration
-from lms.db import db
+from lms.content_origin import content_only
+from lms.packages.access import FileTokenRefused, opening
 from lms.packages.content_store import ContentNotFound
-from lms.packages.models import PackageVersion
 
 bp = Blueprint("packages", __name__)
 SINGLE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-
-
-def _may_launch(version: PackageVersion) -> bool:
-    """POST staff, and learners whose registration is on this version of the course."""
-    if current_user.is_post_staff:
-        return True
-    found = db.session.scalar(
-        select(Registration.id).where(
-            Registration.person_id == current_user.id,
-            Registration.package_version_id == version.id,
-            Registration.status.in_(("active", "completed")),
-        )
-    )
-    return found is not None
 
 
 def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
@@ -59,11 +43,12 @@ def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     return start, end
 
 
-@bp.get("/content/<int:version_id>/<path:path>")
-@login_required
-def package_file(version_id: int, path: str) -> ResponseReturnValue:
-    version = db.session.get(PackageVersion, version_id)
-    if version is None or not _may_launch(version):
+@bp.get("/content/<token>/<int:version_id>/<path:path>")
+@content_only
+def package_file(token: str, version_id: int, path: str) -> ResponseReturnValue:
+    try:
+        version = opening(token, version_id)
+    except FileTokenRefused:
         abort(404, "No such course file.")
     store = current_app.extensions["content_store"]
     key = version.content_prefix + path
@@ -76,7 +61,6 @@ def package_file(version_id: int, path: str) -> ResponseReturnValue:
         "Last-Modified": stored.last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT"),
         "Accept-Ranges": "bytes",
         "Cache-Control": "private, max-age=3600",
-        "X-Content-Type-Options": "nosniff",
     }
     if stored.etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
         return Response(status=304, headers=headers)

@@ -11,6 +11,7 @@ One browser serves the whole session; each test gets fresh contexts (no shared c
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -51,24 +52,43 @@ def _empty_tables(app: Flask) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_app(migrated_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    """The served app: its own object, never the unit tests' `app` fixture."""
+def listening_socket() -> Iterator[socket.socket]:
+    """A free local port, bound before the app is made: the app's base URLs name it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(128)
+        yield listener
+
+
+@pytest.fixture(scope="session")
+def live_app(
+    migrated_database_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    listening_socket: socket.socket,
+) -> Flask:
+    """The served app: its own object, never the unit tests' `app` fixture. The portal is
+    http://127.0.0.1:PORT and course content comes from http://localhost:PORT (derived: the
+    content origin of a loopback portal), both answered by this one server."""
+    port = listening_socket.getsockname()[1]
     return make_test_app(
         migrated_database_url,
         tmp_path_factory.mktemp("e2e-instance"),
         LMS_ENV="development",
         SERVER_NAME=None,
+        LMS_BASE_URL=f"http://127.0.0.1:{port}",
+        LMS_CONTENT_BASE_URL=None,
     )
 
 
 @pytest.fixture(scope="session")
-def live_server(live_app: Flask) -> Iterator[str]:
-    """The base URL of the app served on a free local port in a daemon thread."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+def live_server(live_app: Flask, listening_socket: socket.socket) -> Iterator[str]:
+    """The base URL of the portal, served on the free local port in a daemon thread."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True, fd=listening_socket.fileno())
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield live_app.config["LMS_BASE_URL"]
     finally:
         server.shutdown()
         thread.join(timeout=10)

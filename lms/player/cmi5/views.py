@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from lms.errors import error_response
+from lms.packages.access import files_url
 from lms.player import launch
 from lms.player.cmi5 import registrations, services
 from lms.player.cmi5.interfaces import (
@@ -21,11 +22,12 @@ from lms.player.views import refused_page
 from lms.web import post_id_required
 
 bp = Blueprint("cmi5", __name__)
-# The AU may live on another origin (an absolute AU URL): the fetch URL answers it (§8.2).
+# The AU lives on another origin (the content origin, or its own for an absolute AU URL): the
+# fetch URL answers it (§8.2).
 FETCH_CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Content-Type, Authorization",
+    "Access-Control-Allow-Headers": "Content-Type, Authorization, X-Experience-API-Version",
     "Cache-Control": "no-store",
 }
 
@@ -80,9 +82,7 @@ def launch_au(registration_id: int) -> ResponseReturnValue:
         endpoint=url_for("xapi.about", _external=True).rsplit("/", 1)[0],
         return_url=url_for(".returned", registration_id=registration_id, _external=True),
         fetch_url=lambda token: url_for(".fetch", token=token, _external=True),
-        content_url=lambda path: url_for(
-            "packages.package_file", version_id=found.version.id, path=path, _external=True
-        ),
+        content_url=lambda path: files_url(current_user, found.version.id, path),
     )
     launch_mode = request.form.get("launch_mode", "Normal")
     started = services.launch_au(found, int(au_index), launch_mode, urls)
@@ -96,10 +96,11 @@ def launch_au(registration_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/cmi5/registrations/<int:registration_id>/return")
-@post_id_required
 def returned(registration_id: int) -> ResponseReturnValue:
     """The returnURL (§10.2.6): the AU sends its window or frame here when it ends; the page
-    takes the whole window back to the course."""
+    takes the whole window back to the course. It needs no sign-in (it shows nothing but the
+    course page's address; that page checks): the AU's frame, on the content origin, may
+    navigate here without the portal's cookie, which a cross-site frame does not carry."""
     return render_template(
         "player/cmi5_return.html",
         course_url=url_for(".course_page", registration_id=registration_id),

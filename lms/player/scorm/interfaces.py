@@ -27,8 +27,14 @@ class Superseded(ScormError):
     taking it would overwrite newer progress, so it is refused."""
 
 
-class SignedOut(ScormError):
-    """A runtime request without a signed-in session (it ended while the course was open)."""
+class TokenExpired(BadLaunchToken):
+    """A token older than its lifetime: a player ticket the portal makes again, or a launch
+    too old to save into."""
+
+
+class LaunchTaken(ScormError):
+    """The player ticket's launch is open already (the page was reloaded) or a newer launch
+    has opened since: the portal makes a new ticket."""
 
 
 class SessionTerminated(Superseded):

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.models import Person
@@ -21,7 +21,7 @@ from lms.db import db, utcnow
 from lms.player.launch import Launchable
 from lms.player.scorm import cmi, course_status, sending
 from lms.player.scorm.attempts import CONFLICT_RETRIES, ScoStatus, latest_attempts, status_of
-from lms.player.scorm.interfaces import BadCommit, NotFound, Superseded
+from lms.player.scorm.interfaces import BadCommit, LaunchTaken, NotFound, Superseded
 from lms.player.scorm.models import ScoAttempt, SequencingState
 from lms.player.scorm.settings import Sco, activity_tree, scos, table_of_contents
 from lms.player.scorm.tokens import launch_token
@@ -45,16 +45,35 @@ class Player:
     sequencing_state: str | None
 
 
-def open_player(person: Person, launchable: Launchable) -> Player:
-    """A new launch of the registration: numbered, so that saves from an older window of the
-    same course never overwrite this one's."""
+def next_launch(launchable: Launchable) -> int:
+    """The number the registration's next launch will have: the portal signs it into the
+    player ticket, and `open_player` opens it."""
+    state = db.session.get(SequencingState, launchable.registration.id)
+    return (state.launches if state is not None else 0) + 1
+
+
+def open_player(person: Person, launchable: Launchable, launch: int) -> Player:
+    """Launch number `launch` of the registration, opened once: numbered, so that saves from
+    an older window of the same course never overwrite this one's. LaunchTaken if it is open
+    already (the player page was reloaded) or a later launch has opened."""
     registration = launchable.registration
     with sending.writing():
-        state = _state_for_update(registration.id)
-        state.launches += 1
-        state.updated_at = utcnow()
-        launch, saved_state = state.launches, state.state
+        _state_for_update(registration.id)
+        opened = db.session.execute(
+            update(SequencingState)
+            .where(
+                SequencingState.registration_id == registration.id,
+                SequencingState.launches == launch - 1,
+            )
+            .values(launches=launch, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        saved_state = db.session.scalar(
+            select(SequencingState.state).where(SequencingState.registration_id == registration.id)
+        )
         db.session.commit()
+    if opened != 1:
+        raise LaunchTaken("This launch of the course is open already.", "launch")
     sending.record_pending([registration.id])
     package = launchable.package
     items = scos(package)

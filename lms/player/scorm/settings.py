@@ -48,9 +48,10 @@ class Sco:
     scaled_passing_score: float | None
     hide_lms_ui: tuple[str, ...]
 
-    def url(self, version_id: int) -> str:
-        """Where the player frames it: the package files are served on the player's origin."""
-        return f"/content/{version_id}/{quote(self.launch, safe='/?&=#%;:@+,~')}"
+    def url(self, folder: str) -> str:
+        """Where the player frames it, given the URL of the version's folder on the content
+        origin (the player's own origin, so that the SCO finds the API in window.parent)."""
+        return folder + quote(self.launch, safe="/?&=#%;:@+,~")
 
 
 def organization(package: ParsedPackage) -> dict[str, Any]:

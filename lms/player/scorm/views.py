@@ -1,32 +1,40 @@
-"""The SCORM player: its page, and the runtime endpoints scorm-again's commits (and our glue's
-session openings and sequencing saves) reach.
+"""The SCORM player: the portal's door to it, its page on the content origin, and the runtime
+endpoints scorm-again's commits (and our glue's session openings and sequencing saves) reach.
 
-The runtime endpoints take JSON (or text/plain: sendBeacon cannot set a Content-Type) and
-answer JSON. They are exempt from the CSRF form check and authorised instead by the signed-in
-session plus the launch token in their URL, made for this person, registration and launch.
-Every view asks `launch.launchable` first: another person's registration is 404, one the
-learner may not launch now (dropped, no longer eligible) is 403 saying why.
+The portal's `/registrations/<id>/scorm` checks the signed-in person may launch and sends the
+browser, with a player ticket, to the player page on the content origin (lms.content_origin),
+where the SCO runs beside scorm-again's API and finds it in `window.parent`. The content origin
+has no session: the page and the runtime endpoints authorise by their signed tokens alone
+(lms.player.scorm.tokens) and ask `launch.launchable` for the token's person on every request:
+another person's registration is 404, one the learner may not launch now (dropped, no longer
+eligible) is 403 saying why. The runtime endpoints take JSON (or text/plain: sendBeacon cannot
+set a Content-Type) and answer JSON.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from lms.accounts.models import Person
+from lms.accounts.services import get_person
 from lms.app import csrf
+from lms.content_origin import content_only, content_url, portal_url
 from lms.domain import DomainError
+from lms.packages.access import files_url
 from lms.player import launch
 from lms.player.interfaces import LaunchRefused, RegistrationNotFound
 from lms.player.scorm import attempts, commits, sending, services, settings, tokens
 from lms.player.scorm.interfaces import (
     BadCommit,
     BadLaunchToken,
+    LaunchTaken,
     NotFound,
-    SignedOut,
     Superseded,
+    TokenExpired,
 )
 from lms.player.views import refused_page
 from lms.web import post_id_required
@@ -42,7 +50,6 @@ STATUS_OF = {
     NotFound: 404,
     RegistrationNotFound: 404,
     Superseded: 409,
-    SignedOut: 401,
 }
 
 
@@ -70,61 +77,101 @@ def _launchable_page(registration_id: int) -> launch.Launchable | ResponseReturn
     return launchable
 
 
-def _launchable_runtime(registration_id: int) -> tuple[launch.Launchable, int]:
-    """The launchable registration and the launch number of the request's token."""
-    if not current_user.is_authenticated:
-        raise SignedOut(
-            "You are signed out. Sign in again and your saved progress will be sent.", "session"
-        )
-    launchable = launch.launchable(current_user, registration_id)
+def _person(grant: tokens.LaunchGrant) -> Person:
+    person = get_person(grant.person_id)
+    if person is None:
+        raise BadLaunchToken("The launch token was made for nobody known.", "token")
+    return person
+
+
+def _launchable_runtime(registration_id: int) -> tuple[Person, launch.Launchable, int]:
+    """The person of the request's launch token, the registration if they may launch it, and
+    the token's launch number."""
+    grant = tokens.read_launch_token(request.args.get("token"), registration_id)
+    person = _person(grant)
+    launchable = launch.launchable(person, registration_id)
     if launchable.version.standard not in SCORM_STANDARDS:
         raise NotFound("This course is not a SCORM course.", "registration_id")
-    number = tokens.check_launch_token(current_user, registration_id, request.args.get("token"))
-    return launchable, number
+    return person, launchable, grant.launch
 
 
 @bp.get("/registrations/<int:registration_id>/scorm")
 @post_id_required
 def player_page(registration_id: int) -> ResponseReturnValue:
+    """The portal's door to the player: on to the content origin with a ticket for the next
+    launch, once the signed-in person may launch the registration."""
     launchable = _launchable_page(registration_id)
     if not isinstance(launchable, launch.Launchable):
         return launchable
-    player = services.open_player(current_user, launchable)
+    ticket = tokens.player_ticket(current_user, registration_id, services.next_launch(launchable))
+    return redirect(
+        content_url("scorm.player", registration_id=registration_id, ticket=ticket), code=303
+    )
+
+
+@bp.get("/registrations/<int:registration_id>/scorm/play")
+@content_only
+def player(registration_id: int) -> ResponseReturnValue:
+    """The player page, on the content origin: opens the ticket's launch. A ticket used already
+    (the page was reloaded) or too old goes back to the portal for a new one."""
+    again = redirect(portal_url("scorm.player_page", registration_id=registration_id), code=303)
+    try:
+        grant = tokens.read_player_ticket(request.args.get("ticket"), registration_id)
+        person = _person(grant)
+    except TokenExpired:
+        return again
+    except BadLaunchToken:
+        abort(404, "No such launch.")
+    try:
+        launchable = launch.launchable(person, registration_id)
+    except RegistrationNotFound:
+        abort(404, "No such registration.")
+    except LaunchRefused as error:
+        course = launch.registration_of(person, registration_id).course
+        return render_template("player/refused.html", course=course, reason=error.message), 403
+    if launchable.version.standard not in SCORM_STANDARDS:
+        abort(404, "This course is not a SCORM course.")
+    try:
+        player = services.open_player(person, launchable, grant.launch)
+    except LaunchTaken:
+        return again
     return render_template(
         "player/scorm.html",
         course=launchable.course,
         standard=launchable.version.standard,
-        player_settings=_player_settings(launchable, player),
+        player_settings=_player_settings(person, launchable, player),
     )
 
 
-def _player_settings(launchable: launch.Launchable, player: services.Player) -> dict[str, Any]:
+def _player_settings(
+    person: Person, launchable: launch.Launchable, player: services.Player
+) -> dict[str, Any]:
     registration_id = launchable.registration.id
     token = player.token
-    version_id = launchable.version.id
+    folder = files_url(person, launchable.version.id)
     return {
         "standard": launchable.version.standard,
         "title": launchable.course.title,
         "launch": player.launch,
         # One queue per person and registration: progress kept on a shared device never goes
-        # out under someone else's session.
-        "queueKey": f"lms.scorm.{current_user.id}.{registration_id}",
+        # out under someone else's launch.
+        "queueKey": f"lms.scorm.{person.id}.{registration_id}",
         "urls": {
-            "session": url_for(
+            "session": content_url(
                 "scorm.open_session", registration_id=registration_id, token=token, sco="SCO_ID"
             ),
-            "sequencing": url_for(
+            "sequencing": content_url(
                 "scorm.save_sequencing", registration_id=registration_id, token=token
             ),
-            "dashboard": url_for("accounts.dashboard"),
-            "attempts": url_for("scorm.attempts_page", registration_id=registration_id),
+            "dashboard": portal_url("accounts.dashboard"),
+            "attempts": portal_url("scorm.attempts_page", registration_id=registration_id),
         },
         "api": settings.api_settings(launchable.version.standard),
         "scos": [
             {
                 "id": sco.id,
                 "title": sco.title,
-                "url": sco.url(version_id),
+                "url": sco.url(folder),
                 "type": sco.scorm_type,
                 "hideLmsUi": list(sco.hide_lms_ui),
             }
@@ -154,11 +201,12 @@ def _whole_number(name: str) -> int:
 
 @bp.post("/registrations/<int:registration_id>/scorm/sessions")
 @csrf.exempt
+@content_only
 def open_session(registration_id: int) -> ResponseReturnValue:
-    launchable, _ = _launchable_runtime(registration_id)
+    person, launchable, _ = _launchable_runtime(registration_id)
     sco_id = _argument("sco")
-    session = attempts.open_session(current_user, launchable, sco_id)
-    commit_url = url_for(
+    session = attempts.open_session(person, launchable, sco_id)
+    commit_url = content_url(
         "scorm.commit",
         registration_id=registration_id,
         attempt=session.attempt_id,
@@ -179,12 +227,13 @@ def open_session(registration_id: int) -> ResponseReturnValue:
 
 @bp.post("/registrations/<int:registration_id>/scorm/commit")
 @csrf.exempt
+@content_only
 def commit(registration_id: int) -> ResponseReturnValue:
-    launchable, _ = _launchable_runtime(registration_id)
+    person, launchable, _ = _launchable_runtime(registration_id)
     attempt_id, session = _whole_number("attempt"), _whole_number("session")
     # sendBeacon's body comes as text/plain: read the body whatever its Content-Type says.
     outcome = commits.apply_commit(
-        current_user, launchable, attempt_id, session, request.get_data(as_text=True)
+        person, launchable, attempt_id, session, request.get_data(as_text=True)
     )
     # scorm-again reads {"result": true, "errorCode": 0} as success.
     response = jsonify(
@@ -197,10 +246,11 @@ def commit(registration_id: int) -> ResponseReturnValue:
 
 @bp.post("/registrations/<int:registration_id>/scorm/sequencing")
 @csrf.exempt
+@content_only
 def save_sequencing(registration_id: int) -> ResponseReturnValue:
-    launchable, number = _launchable_runtime(registration_id)
+    person, launchable, number = _launchable_runtime(registration_id)
     applied = services.save_sequencing_state(
-        current_user, launchable, number, request.get_data(as_text=True)
+        person, launchable, number, request.get_data(as_text=True)
     )
     response = jsonify(result=True, errorCode=0, applied=applied)
     if applied:

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from lms.errors import error_response
+from lms.packages.access import files_url
 from lms.player import launch
 from lms.player.interfaces import LaunchRefused, RegistrationNotFound
 from lms.player.tincan import services
@@ -48,9 +49,7 @@ def launch_activity(registration_id: int) -> ResponseReturnValue:
         found,
         # TinCanJS adds the slash itself; the launch guidelines' example ends with one.
         endpoint=url_for("xapi.about", _external=True).rsplit("/", 1)[0] + "/",
-        content_url=lambda path: url_for(
-            "packages.package_file", version_id=found.version.id, path=path, _external=True
-        ),
+        content_url=lambda path: files_url(current_user, found.version.id, path),
         languages=[language for language, _ in request.accept_languages],
     )
     return render_template(

@@ -144,7 +144,7 @@
             method: "POST",
             headers: { "Content-Type": "application/json", Accept: "application/json" },
             body: JSON.stringify(entry.body),
-            credentials: "same-origin",
+            credentials: "omit", // the launch token in the URL authorises it: no cookie
             cache: "no-store",
           });
         } catch (error) {
@@ -165,13 +165,6 @@
             renderStatuses();
           }
           continue;
-        }
-        if (response.status === 401) {
-          retryLater(
-            "signed-out",
-            "You are signed out. Sign in again in another tab; your progress is kept on this device and will be sent.",
-          );
-          return false;
         }
         const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
         if (!retryable && response.status >= 400) {
@@ -312,7 +305,7 @@
           method: "POST",
           headers: { Accept: "application/json", "Content-Type": "application/json" },
           body: "{}",
-          credentials: "same-origin",
+          credentials: "omit", // the launch token in the URL authorises it: no cookie
         });
       } catch (error) {
         showStatus("offline", "You are offline. The next part opens when the connection returns; your progress is kept.");
@@ -322,7 +315,7 @@
       }
       const answer = await response.json().catch(() => null);
       if (response.ok && answer) return answer;
-      if (response.status >= 500 || response.status === 401) {
+      if (response.status >= 500) {
         showStatus("offline", (answer && answer.message) || "The server is not answering; trying again shortly.");
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(delay * 2, RETRY_MAX_MS);

@@ -1,15 +1,21 @@
-"""Package files are served to those who may launch them, with ranges, ETags and their version."""
+"""Package files are served on the content origin, by a token signed for one person and one
+version, to those who may launch it, with ranges, ETags and their version."""
 
 from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urljoin
 
 from flask import Flask
 
 from lms.catalog import services as catalog
 from lms.catalog.models import Course
 from lms.db import db
+from lms.packages import access
+from lms.packages.access import file_token, files_url
 from lms.packages.importer import import_package
 from lms.packages.models import PackageVersion
-from tests.conftest import sign_in
+from tests.conftest import CONTENT_BASE_URL, sign_in
 from tests.factories import PASSWORD, make_officer, make_post_staff
 from tests.lms.packages.test_importer import scorm12_zip
 
@@ -35,12 +41,13 @@ def test_a_registered_learner_gets_the_file_with_type_etag_and_ranges(app, clien
     course, version = imported(app, tmp_path)
     officer = make_officer(email="pat@example.org")
     catalog.register(officer, course.id)
-    sign_in(client, "pat@example.org", PASSWORD)
-    url = f"/content/{version.id}/law/index.html"
-    whole = client.get(url)
+    url = files_url(officer, version.id, "law/index.html")
+    assert url.startswith(f"{CONTENT_BASE_URL}/content/")
+    whole = client.get(url)  # no session: the token is the key
     assert whole.status_code == 200 and whole.data == CONTENT
     assert whole.mimetype == "text/html"
     assert whole.headers["Accept-Ranges"] == "bytes" and whole.headers["ETag"]
+    assert whole.headers["Last-Modified"]
     part = client.get(url, headers={"Range": "bytes=0-6"})
     assert part.status_code == 206 and part.data == CONTENT[:7]
     assert part.headers["Content-Range"] == f"bytes 0-6/{len(CONTENT)}"
@@ -50,31 +57,85 @@ def test_a_registered_learner_gets_the_file_with_type_etag_and_ranges(app, clien
     assert client.get(url, headers={"If-None-Match": whole.headers["ETag"]}).status_code == 304
 
 
+def test_relative_urls_inside_the_package_keep_the_token(app, client, tmp_path):
+    course, version = imported(app, tmp_path)
+    officer = make_officer(email="pat@example.org")
+    catalog.register(officer, course.id)
+    page = files_url(officer, version.id, "law/index.html")
+    # What a browser does with <a href="../imsmanifest.xml"> on that page.
+    assert client.get(urljoin(page, "../imsmanifest.xml")).status_code == 200
+
+
 def test_no_way_out_of_the_package_folder(app, client, tmp_path):
     course, version = imported(app, tmp_path)
     officer = make_officer(email="pat@example.org")
     catalog.register(officer, course.id)
-    sign_in(client, "pat@example.org", PASSWORD)
+    folder = files_url(officer, version.id)
     for path in (
         "../2/imsmanifest.xml",
         "law/../../1/law/index.html",
         "%2e%2e/secret",
         "nope.html",
     ):
-        assert client.get(f"/content/{version.id}/{path}").status_code == 404, path
+        assert client.get(folder + path).status_code == 404, path
 
 
 def test_only_those_who_may_launch_it_get_it(app, client, tmp_path):
     course, version = imported(app, tmp_path)
-    url = f"/content/{version.id}/law/index.html"
-    assert client.get(url).status_code == 302  # signed out: to the sign-in page
-    make_officer(email="stranger@example.org")
-    sign_in(client, "stranger@example.org", PASSWORD)
+    stranger = make_officer(email="stranger@example.org")
+    assert client.get(files_url(stranger, version.id, "law/index.html")).status_code == 404
+    staff = make_post_staff(email="staff@example.org")
+    assert client.get(files_url(staff, version.id, "law/index.html")).status_code == 200
+
+
+def test_a_forged_or_missing_token_is_404(app, client, tmp_path):
+    course, version = imported(app, tmp_path)
+    officer = make_officer(email="pat@example.org")
+    catalog.register(officer, course.id)
+    token = file_token(officer, version.id)
+    for forged in (token[:-2] + "xx", "x", token.split(".")[0]):
+        response = client.get(f"{CONTENT_BASE_URL}/content/{forged}/{version.id}/law/index.html")
+        assert response.status_code == 404, forged
+
+
+def test_an_expired_token_is_404(app, client, tmp_path, monkeypatch):
+    course, version = imported(app, tmp_path)
+    officer = make_officer(email="pat@example.org")
+    catalog.register(officer, course.id)
+    url = files_url(officer, version.id, "law/index.html")
+    assert dt.timedelta(hours=24) == access.FILE_TOKEN_MAX_AGE
+    monkeypatch.setattr(access, "FILE_TOKEN_MAX_AGE", dt.timedelta(seconds=-1))
     assert client.get(url).status_code == 404
-    staff = app.test_client()
-    make_post_staff(email="staff@example.org")
-    sign_in(staff, "staff@example.org", PASSWORD)
-    assert staff.get(url).status_code == 200
+
+
+def test_a_token_opens_its_own_version_only(app, client, tmp_path):
+    course, first = imported(app, tmp_path)
+    staff = make_post_staff(email="staff@example.org")
+    _, second = imported(app, tmp_path, "v2.zip")
+    token = file_token(staff, first.id)
+    assert client.get(f"{CONTENT_BASE_URL}/content/{token}/{first.id}/law/index.html").data
+    other = f"{CONTENT_BASE_URL}/content/{token}/{second.id}/law/index.html"
+    assert client.get(other).status_code == 404
+
+
+def test_a_dropped_registration_closes_the_files(app, client, tmp_path):
+    course, version = imported(app, tmp_path)
+    officer = make_officer(email="pat@example.org")
+    registration = catalog.register(officer, course.id)
+    url = files_url(officer, version.id, "law/index.html")
+    assert client.get(url).status_code == 200
+    catalog.drop(officer, registration.id)
+    assert client.get(url).status_code == 404
+
+
+def test_the_portal_never_serves_package_files(app, client, tmp_path):
+    course, version = imported(app, tmp_path)
+    staff = make_post_staff(email="staff@example.org")
+    sign_in(client, "staff@example.org", PASSWORD)
+    path = files_url(staff, version.id, "law/index.html").removeprefix(CONTENT_BASE_URL)
+    assert client.get(path).status_code == 404  # the portal's host, signed in as POST staff
+    assert client.get(f"/content/{version.id}/law/index.html").status_code == 404  # the old URL
+    assert client.get(CONTENT_BASE_URL + path).status_code == 200
 
 
 def test_a_new_version_leaves_learners_in_progress_on_theirs(app, client, tmp_path):
@@ -85,6 +146,5 @@ def test_a_new_version_leaves_learners_in_progress_on_theirs(app, client, tmp_pa
     assert second.version == 2 and second.course_id == course.id
     late = make_officer(email="late@example.org")
     assert catalog.register(late, course.id).package_version_id == second.id
-    sign_in(client, "early@example.org", PASSWORD)
-    assert client.get(f"/content/{first.id}/law/index.html").status_code == 200
-    assert client.get(f"/content/{second.id}/law/index.html").status_code == 404
+    assert client.get(files_url(early, first.id, "law/index.html")).status_code == 200
+    assert client.get(files_url(early, second.id, "law/index.html")).status_code == 404

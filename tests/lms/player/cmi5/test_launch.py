@@ -8,7 +8,7 @@ import json
 import pytest
 
 from lms.catalog import services as catalog
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import CONTENT_BASE_URL, csrf_token, sign_in
 from tests.factories import PASSWORD, make_officer
 from tests.lms.packages.test_serving import imported
 from tests.lms.player.cmi5.conftest import (
@@ -33,9 +33,10 @@ QUIZ = AUSpec(
 def test_the_launch_url_carries_the_cmi5_parameters(app, enrol):
     learner = enrol([QUIZ])
     au = learner.launch()
-    assert au.url.startswith(
-        f"http://lms.test/content/{learner.registration.package_version_id}/au/index.html?plan=completed%2Cpassed&"
-    )
+    # The AU is served on the content origin, by a token signed for the learner and version.
+    assert au.url.startswith(f"{CONTENT_BASE_URL}/content/")
+    version_id = learner.registration.package_version_id
+    assert f"/{version_id}/au/index.html?plan=completed%2Cpassed&" in au.url
     params = au.params
     assert params["endpoint"] == "http://lms.test/xapi"
     assert params["fetch"].startswith("http://lms.test/cmi5/fetch/")
@@ -204,11 +205,15 @@ def test_signed_out_the_course_page_sends_to_sign_in(app, enrol):
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
 
 
-def test_the_return_url_takes_the_whole_window_back_to_the_course(enrol):
+def test_the_return_url_takes_the_whole_window_back_to_the_course(app, enrol):
     learner = enrol([QUIZ])
     page = learner.client.get(f"{learner.course_page}/return").get_data(as_text=True)
     assert f'data-course-url="{learner.course_page}"' in page
     assert "cmi5_return.js" in page
+    # The AU's frame comes from the content origin: the portal's cookie may not come with it.
+    signed_out = app.test_client().get(f"{learner.course_page}/return")
+    assert signed_out.status_code == 200
+    assert f'data-course-url="{learner.course_page}"' in signed_out.get_data(as_text=True)
 
 
 def test_an_au_number_that_is_no_number_is_refused_naming_the_field(enrol):

@@ -3,7 +3,9 @@ registered for, and commit bodies as the player sends them."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +13,9 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from lms.accounts.models import Person
 from lms.catalog import services as catalog
@@ -22,6 +26,7 @@ from lms.player import launch, records
 from lms.player.scorm import sending
 from lms.player.scorm.models import ScoAttempt
 from lrs.ops.query import StatementQuery
+from tests.conftest import CONTENT_BASE_URL
 from tests.factories import make_officer
 
 PACKAGES = Path(__file__).resolve().parents[3] / "e2e" / "packages"
@@ -149,3 +154,25 @@ def attempts_of(registration, sco_id: str) -> list[ScoAttempt]:
             .order_by(ScoAttempt.number)
         )
     )
+
+
+PLAYER_SETTINGS = re.compile(
+    r'<script type="application/json" id="scorm-settings">(.*?)</script>', re.S
+)
+
+
+def player_page(client: FlaskClient, registration_id: int) -> TestResponse:
+    """The player page as the browser reaches it: the portal's door (the client's signed-in
+    session) sends it on to the content origin with a ticket."""
+    door = client.get(f"/registrations/{registration_id}/scorm")
+    assert door.status_code == 303, door.get_data(as_text=True)
+    assert door.headers["Location"].startswith(f"{CONTENT_BASE_URL}/")
+    return client.get(door.headers["Location"])
+
+
+def player_settings(client: FlaskClient, registration_id: int) -> dict[str, Any]:
+    """What the player page gives scorm-again and the glue (its runtime URLs included)."""
+    page = player_page(client, registration_id)
+    assert page.status_code == 200, page.get_data(as_text=True)
+    found = PLAYER_SETTINGS.search(page.get_data(as_text=True))
+    return json.loads(html.unescape(found.group(1)))

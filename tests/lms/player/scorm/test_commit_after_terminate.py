@@ -4,10 +4,8 @@ statements are sent once, and nothing is left waiting in the pending queue."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import logging
-import re
 
 import pytest
 from flask.testing import FlaskClient
@@ -21,14 +19,17 @@ from lms.player.scorm.models import PendingStatement
 from lrs.ops.query import StatementQuery
 from tests.conftest import sign_in
 from tests.factories import PASSWORD
-from tests.lms.player.scorm.conftest import attempts_of, commit_12, commit_2004, verbs_of
-
-SETTINGS = re.compile(r'<script type="application/json" id="scorm-settings">(.*?)</script>', re.S)
+from tests.lms.player.scorm.conftest import (
+    attempts_of,
+    commit_12,
+    commit_2004,
+    player_settings,
+    verbs_of,
+)
 
 
 def _open_sco(client: FlaskClient, registration_id: int, sco_id: str) -> dict:
-    page = client.get(f"/registrations/{registration_id}/scorm").get_data(as_text=True)
-    settings = json.loads(html.unescape(SETTINGS.search(page).group(1)))
+    settings = player_settings(client, registration_id)
     response = client.post(settings["urls"]["session"].replace("SCO_ID", sco_id), data="{}")
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.get_json()

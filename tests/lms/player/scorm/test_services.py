@@ -3,15 +3,15 @@ status told once; launch tokens made for one person and registration."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 
 from lms.db import db
 from lms.player.scorm import services, tokens
-from lms.player.scorm.interfaces import BadLaunchToken, Superseded
+from lms.player.scorm.interfaces import BadLaunchToken, LaunchTaken, Superseded, TokenExpired
 from lms.player.scorm.models import SequencingState
-from tests.factories import make_officer
 from tests.lms.player.scorm.conftest import (
     verbs_of,
 )
@@ -29,11 +29,11 @@ def _sequencing(sequence: int, completion="unknown", success="unknown", score=No
 
 def test_sequencing_saves_are_ordered_and_the_root_status_is_the_courses(learner2004):
     launchable = learner2004.launchable()
-    launch = services.open_player(learner2004.person, launchable).launch
+    launch = _opened(learner2004.person, launchable).launch
     person = learner2004.person
     assert services.save_sequencing_state(person, launchable, launch, _sequencing(2))
     assert not services.save_sequencing_state(person, launchable, launch, _sequencing(1))
-    newer = services.open_player(person, launchable).launch
+    newer = _opened(person, launchable).launch
     done = _sequencing(1, "completed", "passed", 0.9)
     assert services.save_sequencing_state(person, launchable, newer, done)
     with pytest.raises(Superseded):
@@ -48,27 +48,63 @@ def test_sequencing_saves_are_ordered_and_the_root_status_is_the_courses(learner
         person, launchable, newer, _sequencing(2, "completed", "passed", 0.9)
     )
     assert verbs_of(learner2004.registration, f"/courses/{learner2004.course.id}") == course_verbs
-    player = services.open_player(person, launchable)
+    player = _opened(person, launchable)
     assert json.loads(player.sequencing_state)["sequence"] == 2
 
 
-def test_a_launch_token_is_for_one_person_and_registration(learner12, learner2004):
+def test_a_launch_token_names_its_person_registration_and_launch(learner12, learner2004):
     token = tokens.launch_token(learner12.person, learner12.registration.id, 3)
-    assert tokens.check_launch_token(learner12.person, learner12.registration.id, token) == 3
+    grant = tokens.read_launch_token(token, learner12.registration.id)
+    assert (grant.person_id, grant.launch) == (learner12.person.id, 3)
     with pytest.raises(BadLaunchToken):
-        tokens.check_launch_token(learner2004.person, learner12.registration.id, token)
+        tokens.read_launch_token(token, learner2004.registration.id)
     with pytest.raises(BadLaunchToken):
-        tokens.check_launch_token(learner12.person, learner2004.registration.id, token)
+        tokens.read_launch_token(token + "x", learner12.registration.id)
     with pytest.raises(BadLaunchToken):
-        tokens.check_launch_token(learner12.person, learner12.registration.id, token + "x")
+        tokens.read_launch_token(None, learner12.registration.id)
+    ticket = tokens.player_ticket(learner12.person, learner12.registration.id, 3)
+    with pytest.raises(BadLaunchToken):  # a ticket is no launch token, nor the reverse
+        tokens.read_launch_token(ticket, learner12.registration.id)
     with pytest.raises(BadLaunchToken):
-        tokens.check_launch_token(make_officer(), learner12.registration.id, None)
+        tokens.read_player_ticket(token, learner12.registration.id)
+
+
+def test_an_old_ticket_or_launch_token_has_expired(learner12, monkeypatch):
+    registration_id = learner12.registration.id
+    ticket = tokens.player_ticket(learner12.person, registration_id, 1)
+    token = tokens.launch_token(learner12.person, registration_id, 1)
+    assert dt.timedelta(minutes=10) == tokens.TICKET_MAX_AGE
+    monkeypatch.setattr(tokens, "TICKET_MAX_AGE", dt.timedelta(seconds=-1))
+    monkeypatch.setattr(tokens, "TOKEN_MAX_AGE", dt.timedelta(seconds=-1))
+    with pytest.raises(TokenExpired):
+        tokens.read_player_ticket(ticket, registration_id)
+    with pytest.raises(TokenExpired):
+        tokens.read_launch_token(token, registration_id)
+
+
+def test_a_launch_is_opened_once(learner12):
+    launchable = learner12.launchable()
+    number = services.next_launch(launchable)
+    assert services.next_launch(launchable) == number  # asking opens nothing
+    player = services.open_player(learner12.person, launchable, number)
+    assert player.launch == number and services.next_launch(launchable) == number + 1
+    with pytest.raises(LaunchTaken):  # the same ticket again: the page reloaded
+        services.open_player(learner12.person, launchable, number)
+    later = services.open_player(learner12.person, launchable, number + 1)
+    with pytest.raises(LaunchTaken):  # an older ticket once a newer launch opened
+        services.open_player(learner12.person, launchable, number + 1)
+    assert later.launch == number + 1
 
 
 def test_the_player_opens_the_scorm12_sco_left_unfinished(learner12):
     launchable = learner12.launchable()
-    player = services.open_player(learner12.person, launchable)
+    player = _opened(learner12.person, launchable)
     assert player.first_sco == "CHECK" and player.activity_tree is None
     assert [sco.id for sco in player.scos] == ["CHECK"]
-    again = services.open_player(learner12.person, launchable)
+    again = _opened(learner12.person, launchable)
     assert again.launch == player.launch + 1
+
+
+def _opened(person, launchable) -> services.Player:
+    """The next launch, as the portal's ticket and the player page open it."""
+    return services.open_player(person, launchable, services.next_launch(launchable))

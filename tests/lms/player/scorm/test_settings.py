@@ -35,7 +35,10 @@ def test_scorm12_scos_carry_their_mastery_score_and_launch_data():
         80,
         "lang=en",
     )
-    assert sco.url(7) == "/content/7/index.html"
+    assert (
+        sco.url("https://content.test/content/T/7/")
+        == "https://content.test/content/T/7/index.html"
+    )
     assert sco.completion_threshold is None and sco.scaled_passing_score is None
 
 
@@ -57,7 +60,7 @@ def test_the_forced_order_course_becomes_a_tree_without_choice_and_with_flow():
     scos = settings.sco_by_id(package)
     assert scos["POSTTEST"].scaled_passing_score == 0.8
     assert scos["INTRO"].scaled_passing_score is None
-    assert scos["LESSON"].url(3) == "/content/3/sco.html?part=lesson"
+    assert scos["LESSON"].url("/content/T/3/") == "/content/T/3/sco.html?part=lesson"
 
 
 def test_items_without_sequencing_get_the_manifest_defaults_not_the_engines():

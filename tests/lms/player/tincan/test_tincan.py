@@ -17,7 +17,7 @@ from lms.db import db
 from lms.packages.importer import import_package
 from lms.player.cmi5.models import LaunchSession, NodeStatus
 from lms.player.tincan.services import launch_path
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import CONTENT_BASE_URL, csrf_token, sign_in
 from tests.factories import PASSWORD, make_officer
 from tests.lms.player.tincan.packages import tincan_zip
 
@@ -53,7 +53,8 @@ def _xapi(client, params, method, path, **kwargs):
 def test_the_launch_url_carries_the_tin_can_parameters(app, client, learner):
     officer, registration = learner
     url, params = _launch(client, registration)
-    assert url.startswith(f"http://lms.test/content/{registration.package_version_id}/index.html?")
+    assert url.startswith(f"{CONTENT_BASE_URL}/content/")
+    assert f"/{registration.package_version_id}/index.html?" in url
     assert params["endpoint"] == "http://lms.test/xapi/"
     assert params["auth"].startswith("Basic ")
     assert json.loads(params["actor"]) == {

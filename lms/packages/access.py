@@ -1,0 +1,81 @@
+"""Who may open a package version's files, and the signed tokens that carry it to the content
+origin.
+
+The content origin has no session (lms.content_origin): a file URL carries a token signed over
+(person, version), `/content/<token>/<version>/<path>`. The token is a path segment, so the
+package's own relative URLs keep it. Each request checks the signature, its age, that the
+token was made for this version, and that the person may still open the version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from lms import content_origin
+from lms.accounts.models import Person
+from lms.accounts.services import get_person
+from lms.catalog.models import Registration
+from lms.db import db
+from lms.packages.models import PackageVersion
+
+FILE_TOKEN_SALT = "lms.packages.files"  # noqa: S105 (a namespace, not a secret)
+# Long enough for a long course left open for the day; a new launch makes a new one.
+FILE_TOKEN_MAX_AGE = dt.timedelta(hours=24)
+# Characters a launch path keeps as they are: the path's own structure and its query.
+PATH_SAFE = "/?&=#%;:@+,~"
+
+
+class FileTokenRefused(Exception):
+    """The file URL's token is forged, expired, made for another version, or its person may
+    no longer open the version."""
+
+
+def may_open(person: Person, version: PackageVersion) -> bool:
+    """POST staff, and learners whose registration is on this version of the course."""
+    if person.is_post_staff:
+        return True
+    found = db.session.scalar(
+        select(Registration.id).where(
+            Registration.person_id == person.id,
+            Registration.package_version_id == version.id,
+            Registration.status.in_(("active", "completed")),
+        )
+    )
+    return found is not None
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=FILE_TOKEN_SALT)
+
+
+def file_token(person: Person, version_id: int) -> str:
+    return _serializer().dumps([person.id, version_id])
+
+
+def files_url(person: Person, version_id: int, path: str = "") -> str:
+    """The absolute URL, on the content origin, of a file of the version (its folder when
+    `path` is empty) for the person. `path` may carry a query (a launch path)."""
+    token = file_token(person, version_id)
+    return f"{content_origin.base_url()}/content/{token}/{version_id}/{quote(path, safe=PATH_SAFE)}"
+
+
+def opening(token: str, version_id: int) -> PackageVersion:
+    """The version, if the token was made for it and its person may still open it."""
+    try:
+        person_id, token_version = _serializer().loads(
+            token, max_age=int(FILE_TOKEN_MAX_AGE.total_seconds())
+        )
+    except (SignatureExpired, BadSignature, ValueError, TypeError):
+        raise FileTokenRefused(token) from None
+    if token_version != version_id or not isinstance(person_id, int):
+        raise FileTokenRefused(token)
+    person = get_person(person_id)
+    version = db.session.get(PackageVersion, version_id)
+    if person is None or version is None or not may_open(person, version):
+        raise FileTokenRefused(token)
+    return version
