@@ -3,6 +3,7 @@ may launch it, bad input refused by name with nothing changed, beacons' text/pla
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -13,12 +14,12 @@ from sqlalchemy import select
 from lms.catalog import services as catalog
 from lms.db import db
 from lms.player import records
-from lms.player.scorm import tokens
+from lms.player.scorm import services, tokens
 from lms.player.scorm.models import PendingStatement, ScoAttempt
 from lrs.ops.query import StatementQuery
 from tests.conftest import CONTENT_BASE_URL, sign_in
 from tests.factories import PASSWORD, make_officer
-from tests.lms.player.scorm.conftest import commit_12, player_settings
+from tests.lms.player.scorm.conftest import commit_12, player_page, player_settings
 
 SETTINGS = re.compile(r'<script type="application/json" id="scorm-settings">(.*?)</script>', re.S)
 
@@ -43,6 +44,46 @@ def test_the_player_page_gives_scorm_again_what_the_manifest_says(client, learne
     assert sco["url"].startswith(f"{CONTENT_BASE_URL}/content/")
     assert sco["url"].endswith(f"/{version_id}/index.html")
     assert settings["toc"][0]["title"] == "Knowledge check"
+
+
+def test_the_player_page_is_on_the_content_origin_without_anything_of_the_portal(
+    app, client, learner12
+):
+    sign_in(client, "pat@example.org", PASSWORD)
+    page = player_page(client, learner12.registration.id)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Set-Cookie" not in page.headers
+    assert "csrf" not in text.lower() and "Sign out" not in text
+    portal = app.config["LMS_BASE_URL"]
+    assert f'href="{portal}/dashboard"' in text
+    assert f'href="{portal}/registrations/{learner12.registration.id}/scorm/attempts"' in text
+    # Its scripts come from its own origin (the page's host).
+    assert '<script src="/static/js/scorm_player.js">' in text
+
+
+def test_a_player_ticket_opens_one_launch_once(app, client, learner12, monkeypatch):
+    sign_in(client, "pat@example.org", PASSWORD)
+    registration_id = learner12.registration.id
+    launchable = learner12.launchable()
+    door = client.get(f"/registrations/{registration_id}/scorm")
+    assert door.status_code == 303
+    ticket_url = door.headers["Location"]
+    assert services.next_launch(launchable) == 1  # the portal's door opens nothing
+    assert client.get(ticket_url).status_code == 200
+    assert services.next_launch(launchable) == 2
+    # The page reloaded: the ticket is used; the portal makes a new one.
+    again = client.get(ticket_url)
+    portal_door = f"{app.config['LMS_BASE_URL']}/registrations/{registration_id}/scorm"
+    assert again.status_code == 303 and again.headers["Location"] == portal_door
+    assert services.next_launch(launchable) == 2
+    forged = _with(ticket_url, ticket=dict(parse_qsl(urlsplit(ticket_url).query))["ticket"] + "x")
+    assert client.get(forged).status_code == 404
+    on_the_portal = urlsplit(ticket_url)._replace(scheme="", netloc="").geturl()
+    assert client.get(on_the_portal).status_code == 404
+    fresh = client.get(f"/registrations/{registration_id}/scorm").headers["Location"]
+    monkeypatch.setattr(tokens, "TICKET_MAX_AGE", dt.timedelta(seconds=-1))
+    late = client.get(fresh)
+    assert late.status_code == 303 and late.headers["Location"] == portal_door
 
 
 def test_the_launch_page_sends_a_scorm_course_to_its_player(client, learner12):
