@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from lms.bridge import rules
 from lms.bridge import services as bridge
 from lms.catalog import services as catalog
 from lms.catalog.interfaces import Audience, CreditRule, Delivery, Mandate
@@ -267,7 +266,6 @@ def test_attendance_recorded_by_anyone_but_a_roster_gives_no_cpt(app, officer):
     attended["result"] = {"duration": "PT1H30M"}
     online = completion(officer, investigations, "2026-05-02T09:00:00-07:00")
     records.record([attended, online])  # the online completion of a roster course gives nothing
-    done = bridge.catch_up()
+    bridge.catch_up()  # the pass after each commit may have read them already: count on the cursor
     assert db.session.query(CptEntry).count() == 0
-    assert done.skipped == {rules.UNENTITLED: 1}
     assert bridge.cursor_state().skipped_unentitled == 1
