@@ -8,8 +8,11 @@ The portal is served by `lms run`, one process per core by default (each learner
 one, as behind a load balancer). Every learner signs in, opens the player page, opens a
 session of the SCO, then commits as scorm-again does: the whole CMI data each time (location,
 suspend data, one more interaction every few commits, a score at the end), a pause between
-commits, and a last terminate commit sent as text/plain, as sendBeacon sends it. The learners start committing together; each commit's time is measured from the
-request to its answer. Afterwards every attempt and the statements in the LRS are checked.
+commits, and a last terminate commit sent as text/plain, as sendBeacon sends it. The learners
+start committing together; each commit's time is measured from the request to its answer.
+Afterwards every attempt and the statements in the LRS are checked. Every process answers the
+portal's host name and the content origin's (the player page and its runtime URLs), told apart
+by the Host header as behind a load balancer.
 
 Never part of the test run. The last line printed is one JSON object with the figures.
 """
@@ -58,6 +61,10 @@ PASSWORD = "bench-learner-password"  # noqa: S105 (the benchmark's throwaway lea
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 SIGNING_IN = threading.Semaphore(4)
 SETTINGS = re.compile(r'<script type="application/json" id="scorm-settings">(.*?)</script>', re.S)
+# The two host names every process answers, as behind a load balancer: the portal's, and the
+# content origin's (the player page and its runtime URLs; docs/content-origin.md).
+PORTAL_HOST = "lms.bench"
+CONTENT_HOST = "content.lms.bench"
 
 
 def _free_port() -> int:
@@ -72,6 +79,8 @@ def _environment(instance: Path, database_url: str | None) -> dict[str, str]:
         "LMS_INSTANCE_PATH": str(instance),
         "LMS_LOG_LEVEL": "WARNING",
         "LMS_ENV": "development",
+        "LMS_BASE_URL": f"http://{PORTAL_HOST}",
+        "LMS_CONTENT_BASE_URL": f"http://{CONTENT_HOST}",
     }
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -196,22 +205,26 @@ def check(instance: Path, database_url: str | None) -> dict[str, int]:
 
 
 class Browser:
-    """What a browser keeps for one learner: a kept-alive connection and the cookies."""
+    """What a browser keeps for one learner: a kept-alive connection to its process, and the
+    cookies of each host name."""
 
     def __init__(self, base: str) -> None:
         address = urlsplit(base)
         self.connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
-        self.cookies: dict[str, str] = {}
+        self.cookies: dict[str, dict[str, str]] = {PORTAL_HOST: {}, CONTENT_HOST: {}}
 
     def request(
-        self, method: str, path: str, body: bytes | None = None, content_type: str = ""
+        self, method: str, url: str, body: bytes | None = None, content_type: str = ""
     ) -> tuple[int, str, bytes]:
-        """(status, Location, body) of one request."""
-        headers = {"Accept": "application/json, text/html"}
+        """(status, Location, body) of one request; a path goes to the portal's host."""
+        parts = urlsplit(url)
+        host = parts.netloc or PORTAL_HOST
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        headers = {"Accept": "application/json, text/html", "Host": host}
         if content_type:
             headers["Content-Type"] = content_type
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if self.cookies[host]:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies[host].items())
         for retry in (False, True):
             try:
                 self.connection.request(method, path, body=body, headers=headers)
@@ -226,16 +239,23 @@ class Browser:
         for name, value in response.getheaders():
             if name.lower() == "set-cookie":
                 key, _, cookie = value.split(";", 1)[0].partition("=")
-                self.cookies[key.strip()] = cookie.strip()
+                self.cookies[host][key.strip()] = cookie.strip()
         return response.status, response.getheader("Location") or "", data
 
-    def follow(self, path: str) -> bytes:
+    def follow(self, url: str) -> bytes:
         for _ in range(5):
-            status, location, data = self.request("GET", path)
+            status, location, data = self.request("GET", url)
             if status not in (301, 302, 303):
                 return data
-            path = urlsplit(location).path
-        raise RuntimeError(f"too many redirects from {path}")
+            # A Location without a host stays on the host it came from.
+            url = (
+                location
+                if urlsplit(location).netloc
+                else urlsplit(url)
+                ._replace(path=urlsplit(location).path, query=urlsplit(location).query)
+                .geturl()
+            )
+        raise RuntimeError(f"too many redirects from {url}")
 
 
 class Learner(threading.Thread):
