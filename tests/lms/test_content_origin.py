@@ -10,7 +10,7 @@ from flask.sessions import NullSession
 
 from lms import create_app
 from lms.catalog import services as catalog
-from lms.config import ConfigurationError, content_base_url
+from lms.config import ConfigurationError, Settings, content_base_url
 from lms.packages.access import files_url
 from tests.conftest import CONTENT_BASE_URL, csrf_token, sign_in
 from tests.factories import PASSWORD, make_officer, make_post_staff
@@ -23,6 +23,15 @@ def test_a_loopback_portal_gets_the_other_loopback_name_for_its_content():
     assert content_base_url("http://127.0.0.1:5000", None) == "http://localhost:5000"
     assert content_base_url("http://localhost:8000", None) == "http://127.0.0.1:8000"
     assert content_base_url("https://127.0.0.1", None) == "https://localhost"
+
+
+def test_the_setting_is_read_from_the_environment():
+    environ = {
+        "LMS_BASE_URL": "https://lp.example.gov",
+        "LMS_CONTENT_BASE_URL": "https://c.example/",
+    }
+    assert Settings.from_environment(environ).content_base_url == "https://c.example"
+    assert Settings.from_environment({}).content_base_url is None
 
 
 def test_any_other_portal_must_name_its_content_host():
