@@ -107,6 +107,7 @@ def _mount_lrs(app: Flask) -> None:
         store = LearningRecordStore(
             lambda: db.engine, app.config["LMS_BASE_URL"], unversioned_reply=reply
         )
+    store.secret_key = app.config["SECRET_KEY"]  # signs its more links, the same in every process
     app.extensions["lrs"] = store
     from lms.player.cmi5.checks import attach as attach_player_checks
 

@@ -10,6 +10,7 @@ request check sees every authenticated HTTP request before its resource answers.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ class StatementWrite:
         """Store these too, right after, in the same transaction; they pass the checks too."""
         from lrs import spec
 
+        spec.check_storable(statements)
         self.followers.append((spec.validate_statements(statements, "2.0.0"), credential))
 
     def system_credential(self, key: str, name: str) -> Credential:
@@ -75,7 +77,12 @@ DOCUMENT_KINDS = (documents.STATE, documents.ACTIVITY_PROFILE, documents.AGENT_P
 
 
 class LearningRecordStore:
-    """One LRS over one database engine (given, or produced on demand by `engine_source`)."""
+    """One LRS over one database engine (given, or produced on demand by `engine_source`).
+
+    `secret_key` signs what the LRS hands out and must get back unchanged (the `more` links of
+    statement queries). Every process of one deployment needs the same key; without one, each
+    store makes its own random key, so its links are good only in the process that gave them.
+    """
 
     def __init__(
         self,
@@ -83,11 +90,13 @@ class LearningRecordStore:
         base_url: str,
         *,
         unversioned_reply: str = "2.0.0",
+        secret_key: str | bytes | None = None,
     ) -> None:
         self._engine_source = engine_source
         self.base_url = base_url.rstrip("/")
         # The X-Experience-API-Version sent back to a request that named no (valid) version.
         self.unversioned_reply = unversioned_reply
+        self.secret_key = secret_key or secrets.token_bytes(32)
         self._listeners: list[Listener] = []
         self._statement_checks: list[StatementCheck] = []
         self._request_checks: list[RequestCheck] = []
@@ -149,6 +158,7 @@ class LearningRecordStore:
         if not validated:
             from lrs import spec
 
+            spec.check_storable(statements)
             statements = spec.validate_statements(statements, version)
         stored_seqs: list[int] = []
         with self.writing() as connection:

@@ -21,7 +21,9 @@ from sqlalchemy.exc import IntegrityError
 
 from lrs.backend import schema
 from lrs.errors import BadRequest
+from lrs.spec.shapes import text_flaw
 
+KEY_LENGTH = schema.credential.c.key.type.length
 SCOPES = (
     "statements/write",
     "statements/read",
@@ -60,6 +62,13 @@ class Credential:
 
     def can_read_definitions(self) -> bool:
         return bool(self.scopes - {"statements/write"}) or not self.scopes
+
+
+def _could_be_issued(key: str, secret: str) -> bool:
+    """Whether this pair can be one the LRS issued, before any lookup: a key no longer than its
+    column, and neither holding a NUL (PostgreSQL compares no text that holds one) nor a lone
+    surrogate (UTF-8 has none, so neither the database nor the hash could take it)."""
+    return len(key) <= KEY_LENGTH and text_flaw(key) is None and text_flaw(secret) is None
 
 
 def _digest(secret: str) -> str:
@@ -157,6 +166,8 @@ def authenticate(
     connection: Connection, key: str, secret: str, *, now: dt.datetime | None = None
 ) -> Credential | None:
     """The credential for this key and secret, if it is valid now."""
+    if not _could_be_issued(key, secret):
+        return None
     now = now or dt.datetime.now(dt.UTC)
     row = connection.execute(
         select(schema.credential).where(schema.credential.c.key == key)

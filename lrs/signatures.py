@@ -5,7 +5,6 @@ statement itself as it was before the signature was attached."""
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 from typing import Any
 
@@ -13,6 +12,7 @@ import jwt
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 
+from lrs import spec
 from lrs.errors import BadRequest
 from lrs.ops.command import Attachment
 from lrs.ops.comparison import same_statement
@@ -46,8 +46,11 @@ def _check_one(
         text = token.decode("ascii").strip()
         header_segment, payload_segment, _ = text.split(".")
         header = json.loads(_b64decode(header_segment))
-        payload = json.loads(_b64decode(payload_segment))
-    except (UnicodeDecodeError, ValueError, binascii.Error):
+        # The payload is a statement: the same strict JSON, walked below by same_statement.
+        payload = spec.parse_json(_b64decode(payload_segment))
+    except spec.ValidationError as error:
+        raise BadRequest(f"{path}: the JWS payload {error}.") from None
+    except (ValueError, RecursionError):  # binascii.Error and UnicodeDecodeError are ValueErrors
         raise BadRequest(f"{path}: the signature is not a JWS in compact serialisation.") from None
     algorithm = header.get("alg") if isinstance(header, dict) else None
     if algorithm not in ALGORITHMS:
@@ -56,7 +59,7 @@ def _check_one(
         try:
             certificate = x509.load_der_x509_certificate(base64.b64decode(header["x5c"][0]))
             jwt.api_jws.decode(text, certificate.public_key(), algorithms=[algorithm])
-        except (ValueError, binascii.Error, jwt.InvalidTokenError, InvalidSignature):
+        except (ValueError, TypeError, jwt.PyJWTError, InvalidSignature):
             raise BadRequest(
                 f"{path}: the JWS signature does not verify with its x5c certificate."
             ) from None

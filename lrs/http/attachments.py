@@ -12,12 +12,15 @@ import secrets
 from typing import Any
 
 from lrs import spec
+from lrs.backend import schema
 from lrs.errors import BadRequest
 from lrs.http.context import XapiRequest
 from lrs.ops.command import Attachment
+from lrs.spec.shapes import text_flaw
 
 SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
 HASHES = {64: hashlib.sha256, 96: hashlib.sha384, 128: hashlib.sha512}
+CONTENT_TYPE_LENGTH = schema.attachment.c.content_type.type.length
 
 
 def parse_json(body: bytes) -> Any:
@@ -46,6 +49,8 @@ def _split_parts(body: bytes, boundary: str) -> list[tuple[dict[str, str], bytes
             if name.strip():
                 headers[name.strip().lower()] = value.strip()
         parts.append((headers, data))
+    if not parts:
+        raise BadRequest("multipart/mixed: the body ends before its first part.")
     return parts
 
 
@@ -71,7 +76,7 @@ def read_statement_body(request: XapiRequest) -> tuple[Any, dict[str, Attachment
             algorithm = HASHES.get(len(sha2))
             if algorithm is None or algorithm(data).hexdigest() != sha2.lower():
                 raise BadRequest(f"X-Experience-API-Hash {sha2} does not match the part's data.")
-            content_type = headers.get("content-type", "application/octet-stream")
+            content_type = _part_content_type(headers, sha2)
             attachments[sha2.lower()] = Attachment(content_type, data)
         return parse_json(first), attachments
     if request.content_type not in ("application/json", ""):
@@ -79,6 +84,20 @@ def read_statement_body(request: XapiRequest) -> tuple[Any, dict[str, Attachment
             f"Content-Type {request.content_type!r}: send application/json or multipart/mixed."
         )
     return parse_json(request.body), {}
+
+
+def _part_content_type(headers: dict[str, str], sha2: str) -> str:
+    """The part's Content-Type, kept with the attachment's data: it must fit its column."""
+    content_type = headers.get("content-type", "application/octet-stream")
+    flaw = text_flaw(content_type)
+    if flaw:
+        raise BadRequest(f"Content-Type of the part {sha2}: {flaw}.")
+    if len(content_type) > CONTENT_TYPE_LENGTH:
+        raise BadRequest(
+            f"Content-Type of the part {sha2}: at most {CONTENT_TYPE_LENGTH} characters are "
+            f"kept with an attachment, not {len(content_type)}."
+        )
+    return content_type
 
 
 def check_attachments(statements: list[dict[str, Any]], attachments: dict[str, Attachment]) -> None:

@@ -61,6 +61,7 @@ def create_blueprint(lrs: LearningRecordStore, name: str = "xapi") -> Blueprint:
         if credential is None:
             raise Unauthorized("Send a valid LRS key and secret with HTTP Basic authentication.")
         xreq.credential = credential
+        context.refuse_unstorable(xreq)
         resource = (request.endpoint or "").rpartition(".")[2]
         if resource:
             lrs.check_request(ResourceRequest(credential, resource, xreq.method, xreq.params))

@@ -7,7 +7,6 @@ and the headers, parameters and content in a form body; it is unpacked here, onc
 from __future__ import annotations
 
 import base64
-import binascii
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -17,6 +16,7 @@ from werkzeug.datastructures import Headers
 
 from lrs.credentials import Credential
 from lrs.errors import BadRequest
+from lrs.spec.shapes import text_flaw
 
 SUPPORTED_VERSIONS = ("1.0.3", "2.0.0")
 VERSION_HEADER = "X-Experience-API-Version"
@@ -29,6 +29,8 @@ ALTERNATE_HEADERS = {
     "if-none-match",
 }
 ALTERNATE_METHODS = {"GET", "PUT", "POST", "DELETE", "HEAD"}
+# The headers the resources read, besides Authorization and the version (checked on their own).
+READ_HEADERS = ("Content-Type", "If-Match", "If-None-Match", "Accept-Language")
 
 
 @dataclass
@@ -116,6 +118,9 @@ def _alternate(request: Request, params: dict[str, str]) -> XapiRequest:
     for name, values in form.items():
         value = values[-1]
         if name.lower() in ALTERNATE_HEADERS:
+            if "\r" in value or "\n" in value:
+                # No HTTP header can hold a line break, so no client means one.
+                raise BadRequest(f"{name}: a header value holds a line break.")
             headers[name] = value
         elif name == "content":
             body = value.encode()
@@ -136,7 +141,7 @@ def basic_credentials(headers: Headers) -> tuple[str, str] | None:
         return None
     try:
         decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # not base64 (binascii.Error), not ASCII, or not UTF-8 underneath
         return None
     key, sep, secret = decoded.partition(":")
     return (key, secret) if sep else None
@@ -150,8 +155,8 @@ def agent_param(params: dict[str, str], version: str, *, groups: bool = False) -
         raise BadRequest("agent: this resource needs the agent, as JSON.")
     try:
         agent = spec.parse_json(params["agent"])
-    except spec.ValidationError:
-        raise BadRequest("agent: not valid JSON (or a property given twice).") from None
+    except spec.ValidationError as error:
+        raise BadRequest(f"agent: {error}.") from None
     if groups:
         spec.validate_actor(agent, version, "agent")
         if not any(name in agent for name in ("mbox", "mbox_sha1sum", "openid", "account")):
@@ -159,3 +164,19 @@ def agent_param(params: dict[str, str], version: str, *, groups: bool = False) -
     else:
         spec.validate_agent(agent, version, "agent")
     return agent
+
+
+def refuse_unstorable(request: XapiRequest) -> None:
+    """No parameter, and no header a resource reads, holds a character no database can keep or
+    compare: every one of them is stored, looked up or passed to the portal's checks."""
+    for name, value in request.params.items():
+        flaw = text_flaw(name)
+        if flaw:
+            raise BadRequest(f"{name!r}: a parameter name {flaw}.")
+        flaw = text_flaw(value)
+        if flaw:
+            raise BadRequest(f"{name}: the parameter {flaw}.")
+    for name in READ_HEADERS:
+        flaw = text_flaw(request.headers.get(name) or "")
+        if flaw:
+            raise BadRequest(f"{name}: the header {flaw}.")

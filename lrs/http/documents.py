@@ -12,11 +12,14 @@ from flask import Response
 
 from lrs import spec
 from lrs.api import LearningRecordStore
+from lrs.backend import schema
 from lrs.errors import BadRequest, Forbidden, NotFound
 from lrs.http.context import XapiRequest, agent_param
 from lrs.identifiers import activity_key, agent_key, ifi_of
 from lrs.ops import documents
 from lrs.ops.documents import Preconditions, Scope, etag_of
+
+CONTENT_TYPE_LENGTH = schema.document.c.content_type.type.length
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,13 @@ def _preconditions(request: XapiRequest, resource: Resource) -> Preconditions:
 
 
 def _content_type(request: XapiRequest) -> str:
-    return request.headers.get("Content-Type") or "application/octet-stream"
+    content_type = request.headers.get("Content-Type") or "application/octet-stream"
+    if len(content_type) > CONTENT_TYPE_LENGTH:
+        raise BadRequest(
+            f"Content-Type: at most {CONTENT_TYPE_LENGTH} characters are kept with a document, "
+            f"not {len(content_type)}."
+        )
+    return content_type
 
 
 def handle(lrs: LearningRecordStore, resource: Resource, request: XapiRequest) -> Response:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import json
-from dataclasses import asdict
 from typing import Any
 
 from flask import Response, url_for
@@ -16,8 +13,9 @@ from lrs.api import LearningRecordStore
 from lrs.errors import BadRequest, Forbidden
 from lrs.http.attachments import check_attachments, multipart_response, read_statement_body
 from lrs.http.context import XapiRequest, agent_param
+from lrs.http.paging import MoreLinks
 from lrs.ops import formats, query
-from lrs.ops.query import StatementQuery
+from lrs.ops.query import MAX_PAGE, StatementQuery
 from lrs.signatures import check_signatures
 
 FILTERS = {
@@ -119,9 +117,10 @@ def get(lrs: LearningRecordStore, request: XapiRequest, accept_language: str | N
     if unknown:
         raise BadRequest(f"{sorted(unknown)[0]}: not a parameter of GET statements.")
     mine = None if credential.can_read_all_statements() else credential.id
+    more_links = MoreLinks(lrs.secret_key)
     statement_query = None
     if not SINGLE & set(params):
-        statement_query = _query_from(params, mine, request.version)
+        statement_query = _query_from(params, mine, request.version, more_links)
         if "more" in params and statement_query.extra:
             params = dict(zip(("format", "attachments"), statement_query.extra, strict=True))
     statement_format = params.get("format", "exact")
@@ -138,7 +137,7 @@ def get(lrs: LearningRecordStore, request: XapiRequest, accept_language: str | N
             statements = found.statements
             more = ""
             if found.next_query is not None:
-                more = url_for(".statements", more=_encode(found.next_query))
+                more = url_for(".statements", more=more_links.encode(found.next_query))
             document = {"statements": statements, "more": more}
         shape = _shaper(connection, statement_format, accept_language)
         if "statements" in document:
@@ -171,11 +170,13 @@ def _single(connection: Any, params: dict[str, str], mine: int | None) -> dict[s
     return statement
 
 
-def _query_from(params: dict[str, str], mine: int | None, version: str) -> StatementQuery:
+def _query_from(
+    params: dict[str, str], mine: int | None, version: str, more_links: MoreLinks
+) -> StatementQuery:
     if "more" in params:
         if len(params) > 1:
             raise BadRequest("more: send it alone, as the more link gives it.")
-        return _decode(params["more"], mine)
+        return more_links.decode(params["more"], mine)
     agent = None
     if "agent" in params:
         agent = agent_param(params, version, groups=True)
@@ -201,7 +202,7 @@ def _query_from(params: dict[str, str], mine: int | None, version: str) -> State
         until=spec.parse_timestamp(params["until"], "until", version)
         if "until" in params
         else None,
-        limit=int(limit_text),
+        limit=_limit(limit_text),
         ascending=_bool(params, "ascending"),
         credential_id=mine,
         extra=(params.get("format", "exact"), params.get("attachments", "false")),
@@ -216,25 +217,11 @@ def _shaper(connection: Any, statement_format: str, accept_language: str | None)
     return lambda statement: statement
 
 
-def _encode(statement_query: StatementQuery) -> str:
-    state = asdict(statement_query)
-    for name in ("since", "until"):
-        if state[name] is not None:
-            state[name] = state[name].isoformat()
-    state.pop("credential_id")
-    return base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
-
-
-def _decode(token: str, mine: int | None) -> StatementQuery:
-    try:
-        state = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        for name in ("since", "until"):
-            if state.get(name):
-                state[name] = dt.datetime.fromisoformat(state[name])
-        state["extra"] = tuple(state.get("extra") or ())
-        return StatementQuery(**state, credential_id=mine)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
-        raise BadRequest("more: this is not a more link the LRS gave.") from None
+def _limit(text: str) -> int:
+    """The page size asked for; any larger than the LRS's page is its page (0 is too), however
+    many digits it has (Python refuses to read an int of more than 4,300)."""
+    digits = text.lstrip("0")
+    return int(digits or 0) if len(digits) <= len(str(MAX_PAGE)) else MAX_PAGE
 
 
 def _parse(value: str) -> dt.datetime:

@@ -22,6 +22,7 @@ from lrs.identifiers import activity_key, agent_key, dumps, ifi_of
 from lrs.ops import comparison, indexing
 from lrs.ops.indexing import Row
 from lrs.ops.shape import with_context_activity_arrays
+from lrs.spec import ValidationError, parse_timestamp
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 
@@ -48,8 +49,12 @@ def _format_time(moment: dt.datetime) -> str:
 
 
 def _parse_time(value: str) -> dt.datetime:
-    parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+    """The instant of a timestamp validation accepted, in the syntax of either version (a leap
+    second, a lower-case z, ... which datetime.fromisoformat does not read)."""
+    try:
+        return parse_timestamp(value, "timestamp", "2.0.0")
+    except ValidationError:
+        return parse_timestamp(value, "timestamp", "1.0.3")
 
 
 def _target_of(statement: dict[str, Any]) -> str | None:

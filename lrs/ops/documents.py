@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 from lrs.backend import schema
 from lrs.errors import BadRequest, Conflict, PreconditionFailed
 from lrs.identifiers import digest, dumps
+from lrs.spec import MAX_DEPTH, ValidationError, check_storable
 
 STATE, ACTIVITY_PROFILE, AGENT_PROFILE = "state", "activity_profile", "agent_profile"
 JSON = "application/json"
@@ -221,17 +222,24 @@ def put(
 
 
 def _json_object(content: bytes, what: str) -> dict[str, Any]:
-    """Strict JSON (no NaN or Infinity, which no JSON reader need accept), an object."""
+    """Strict JSON (no NaN or Infinity, which no JSON reader need accept), an object, that the
+    merge can walk and write back (`spec.check_storable`; a NUL is kept: the content is bytes)."""
 
     def refuse(name: str) -> Any:
         raise ValueError(name)
 
     try:
         value = json.loads(content.decode("utf-8"), parse_constant=refuse)
+    except RecursionError:
+        raise BadRequest(f"{what}: $: nested deeper than {MAX_DEPTH} levels.") from None
     except ValueError:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         value = None
     if not isinstance(value, dict):
         raise BadRequest(f"{what} is not a JSON object, so the two cannot be merged.")
+    try:
+        check_storable(value, nul_allowed=True)
+    except ValidationError as error:
+        raise BadRequest(f"{what}: {error}.") from None
     return value
 
 

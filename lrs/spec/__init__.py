@@ -20,15 +20,18 @@ from lrs.spec.datatypes import (
     validate_uuid,
 )
 from lrs.spec.errors import ValidationError
-from lrs.spec.shapes import VERSIONS, parse_json
+from lrs.spec.shapes import MAX_DEPTH, VERSIONS, check_storable, parse_json, text_flaw
 from lrs.spec.statements import validate_statement, validate_statements
 
 __all__ = [
+    "MAX_DEPTH",
     "VERSIONS",
     "ValidationError",
+    "check_storable",
     "is_valid_language_tag",
     "parse_json",
     "parse_timestamp",
+    "text_flaw",
     "validate_activity",
     "validate_actor",
     "validate_agent",

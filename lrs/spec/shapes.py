@@ -1,7 +1,8 @@
 """JSON shapes: paths, types, required and allowed properties, and strict parsing.
 
 The vocabulary every validator uses to say what was expected where. No xAPI data type lives here;
-those are in datatypes.py.
+those are in datatypes.py. `check_storable` is the one rule that is the LRS's rather than xAPI's:
+JSON it can keep and hand on on every database.
 """
 
 from __future__ import annotations
@@ -15,6 +16,13 @@ from typing import Any
 from lrs.spec.errors import ValidationError
 
 VERSIONS = ("1.0.3", "2.0.0")
+# How deeply JSON may nest (arrays and objects, the outermost counted): ADL's conformance suite
+# goes to 8 levels, statements with SubStatements and nested extension values to a dozen or so;
+# 64 leaves room for any real extension and keeps every recursive step far from Python's limit.
+MAX_DEPTH = 64
+# A path in an error message shows this many steps below "$", then "…".
+SHOWN_STEPS = 8
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def check_version(version: str) -> None:
@@ -154,9 +162,101 @@ def _no_constant(name: str) -> Any:
 
 
 def parse_json(data: str | bytes) -> object:
-    """Parse a request body as strict JSON: no repeated keys, no NaN or Infinity."""
+    """Parse a request body as strict JSON: no repeated keys, no NaN or Infinity, and only what
+    `check_storable` lets the LRS keep."""
     # 1.0.3 Data §2.2.s2.b2: a Statement uses each property no more than one time.
     try:
-        return json.loads(data, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+        value = json.loads(data, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except RecursionError:
+        raise ValidationError("$", f"nested deeper than {MAX_DEPTH} levels") from None
     except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
         raise ValidationError("$", f"is not valid JSON: {error}") from error
+    check_storable(value)
+    return value
+
+
+def check_storable(value: object, path: str = "$", *, nul_allowed: bool = False) -> None:
+    """JSON the LRS can keep and give back: nested at most MAX_DEPTH levels, so that nothing
+    recursive ever meets Python's limit; no lone surrogate (U+D800–U+DFFF, which is no character:
+    UTF-8 cannot encode it); finite numbers (1e999 parses as infinity, which JSON cannot write);
+    and, unless `nul_allowed`, no U+0000 (PostgreSQL keeps none in text, and what a statement
+    says ends up in text columns of the LRS and of those who read it).
+
+    Iterative, and run before anything walks the value; the error names the first flaw's path.
+    """
+    # (container, depth, the entry of its parent, its key or index in the parent)
+    stack: list[tuple[Any, int, Any, Any]] = [(value, 1, None, None)]
+    if not isinstance(value, (dict, list)):
+        stack = []
+        flaw = _flaw_of_scalar(value, nul_allowed)
+        if flaw:
+            raise ValidationError(path, flaw)
+    while stack:
+        entry = stack.pop()
+        container, depth = entry[0], entry[1]
+        if depth > MAX_DEPTH:
+            raise ValidationError(_path_of(entry, path), f"nested deeper than {MAX_DEPTH} levels")
+        if type(container) is dict:
+            for key, item in container.items():
+                if type(key) is str and not (key.isascii() and (nul_allowed or "\x00" not in key)):
+                    flaw = text_flaw(key, nul_allowed)
+                    if flaw:
+                        raise ValidationError(_path_of(entry, path), f"a property name {flaw}")
+                kind = type(item)
+                if kind is str:
+                    if item.isascii() and (nul_allowed or "\x00" not in item):
+                        continue
+                elif kind is dict or kind is list:
+                    stack.append((item, depth + 1, entry, key))
+                    continue
+                elif kind is not float:
+                    continue
+                flaw = _flaw_of_scalar(item, nul_allowed)
+                if flaw:
+                    raise ValidationError(_path_of((item, depth, entry, key), path), flaw)
+        else:
+            for index, item in enumerate(container):
+                kind = type(item)
+                if kind is str:
+                    if item.isascii() and (nul_allowed or "\x00" not in item):
+                        continue
+                elif kind is dict or kind is list:
+                    stack.append((item, depth + 1, entry, index))
+                    continue
+                elif kind is not float:
+                    continue
+                flaw = _flaw_of_scalar(item, nul_allowed)
+                if flaw:
+                    raise ValidationError(_path_of((item, depth, entry, index), path), flaw)
+
+
+def _flaw_of_scalar(value: object, nul_allowed: bool) -> str | None:
+    if isinstance(value, str):
+        return text_flaw(value, nul_allowed)
+    if isinstance(value, float) and not math.isfinite(value):
+        return "must be a finite number (JSON has no infinity; 1e999 is out of range)"
+    return None
+
+
+def text_flaw(text: str, nul_allowed: bool = False) -> str | None:
+    """What keeps the LRS from storing `text`, said as the end of a sentence; None if nothing."""
+    if not nul_allowed and "\x00" in text:
+        return "holds a NUL character (U+0000), which the LRS does not store"
+    if not text.isascii():
+        found = _SURROGATE.search(text)
+        if found:
+            code = f"U+{ord(found.group()):04X}"
+            return f"holds a lone surrogate ({code}), which is no character: UTF-8 cannot encode it"
+    return None
+
+
+def _path_of(entry: tuple[Any, int, Any, Any], root: str) -> str:
+    steps: list[Any] = []
+    while entry[2] is not None:
+        steps.append(entry[3])
+        entry = entry[2]
+    steps.reverse()
+    path = root
+    for step in steps[:SHOWN_STEPS]:
+        path = f"{path}[{step}]" if isinstance(step, int) else key_path(path, step)
+    return path + ("…" if len(steps) > SHOWN_STEPS else "")

@@ -71,10 +71,11 @@ OBJECT_TYPES = ("Activity", "Agent", "Group", "StatementRef", "SubStatement")
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 
 # 1.0.3 Data §2.4.10.s3.b1/b2: 1.0.x only. xAPI 2.0 §4.2.4.3 and its conformance suite: 2.0.x, and
-# the 1.0.x statements a 2.0 LRS also accepts (see NOTES.md).
+# the 1.0.x statements a 2.0 LRS also accepts (see NOTES.md). A patch number of up to six digits:
+# the LRS keeps the version in ten characters.
 _STATEMENT_VERSION = {
-    "1.0.3": (re.compile(r"1\.0(?:\.\d+)?", re.ASCII), "1.0 or 1.0.x"),
-    "2.0.0": (re.compile(r"[12]\.0(?:\.\d+)?", re.ASCII), "2.0.0 (or 1.0.x)"),
+    "1.0.3": (re.compile(r"1\.0(?:\.\d{1,6})?", re.ASCII), "1.0 or 1.0.x"),
+    "2.0.0": (re.compile(r"[12]\.0(?:\.\d{1,6})?", re.ASCII), "2.0.0 (or 1.0.x)"),
 }
 
 
