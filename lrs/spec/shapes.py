@@ -196,38 +196,24 @@ def check_storable(value: object, path: str = "$", *, nul_allowed: bool = False)
         container, depth = entry[0], entry[1]
         if depth > MAX_DEPTH:
             raise ValidationError(_path_of(entry, path), f"nested deeper than {MAX_DEPTH} levels")
-        if type(container) is dict:
-            for key, item in container.items():
-                if type(key) is str and not (key.isascii() and (nul_allowed or "\x00" not in key)):
-                    flaw = text_flaw(key, nul_allowed)
-                    if flaw:
-                        raise ValidationError(_path_of(entry, path), f"a property name {flaw}")
-                kind = type(item)
-                if kind is str:
-                    if item.isascii() and (nul_allowed or "\x00" not in item):
-                        continue
-                elif kind is dict or kind is list:
-                    stack.append((item, depth + 1, entry, key))
-                    continue
-                elif kind is not float:
-                    continue
+        is_object = type(container) is dict
+        for key, item in container.items() if is_object else enumerate(container):
+            if is_object and type(key) is str and not _plain(key, nul_allowed):
+                flaw = text_flaw(key, nul_allowed)
+                if flaw:
+                    raise ValidationError(_path_of(entry, path), f"a property name {flaw}")
+            kind = type(item)
+            if kind is dict or kind is list:
+                stack.append((item, depth + 1, entry, key))
+            elif (kind is str and not _plain(item, nul_allowed)) or kind is float:
                 flaw = _flaw_of_scalar(item, nul_allowed)
                 if flaw:
                     raise ValidationError(_path_of((item, depth, entry, key), path), flaw)
-        else:
-            for index, item in enumerate(container):
-                kind = type(item)
-                if kind is str:
-                    if item.isascii() and (nul_allowed or "\x00" not in item):
-                        continue
-                elif kind is dict or kind is list:
-                    stack.append((item, depth + 1, entry, index))
-                    continue
-                elif kind is not float:
-                    continue
-                flaw = _flaw_of_scalar(item, nul_allowed)
-                if flaw:
-                    raise ValidationError(_path_of((item, depth, entry, index), path), flaw)
+
+
+def _plain(text: str, nul_allowed: bool) -> bool:
+    """ASCII without NUL (unless allowed): nothing to look for (the common case, kept fast)."""
+    return text.isascii() and (nul_allowed or "\x00" not in text)
 
 
 def _flaw_of_scalar(value: object, nul_allowed: bool) -> str | None:
