@@ -71,6 +71,9 @@ class ParsedPackage:
     version: str | None
     launch: str | None
     structure: dict[str, Any] = field(default_factory=dict)
+    # What POST staff should know before publishing, though the package imports: each a
+    # sentence naming the file and the element (a rule naming no objective, a no-op moveOn).
+    warnings: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.standard not in STANDARDS:
@@ -85,6 +88,7 @@ class ParsedPackage:
             "version": self.version,
             "launch": self.launch,
             "structure": copy.deepcopy(self.structure),
+            "warnings": list(self.warnings),
         }
 
     @classmethod
@@ -99,6 +103,9 @@ class ParsedPackage:
         _expect(data, "structure", dict)
         for key in ("edition", "version", "launch"):
             _expect(data, key, (str, type(None)))
+        warnings = data.get("warnings", [])  # absent in packages stored before warnings
+        if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
+            raise StoredPackageError("'warnings' is a list of strings")
         if data["standard"] not in STANDARDS:
             raise StoredPackageError(f"standard {data['standard']!r} is not one of {STANDARDS}")
         return cls(
@@ -109,6 +116,7 @@ class ParsedPackage:
             version=data["version"],
             launch=data["launch"],
             structure=copy.deepcopy(data["structure"]),
+            warnings=tuple(warnings),
         )
 
 
