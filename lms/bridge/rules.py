@@ -31,12 +31,16 @@ from lms.catalog.interfaces import CreditRule
 
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 PASSED = "http://adlnet.gov/expapi/verbs/passed"
+FAILED = "http://adlnet.gov/expapi/verbs/failed"
 SATISFIED = "https://w3id.org/xapi/adl/verbs/satisfied"  # cmi5 §9.3.9
 ATTENDED = "http://adlnet.gov/expapi/verbs/attended"  # a facilitator's roster
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"  # xAPI 2.0 §2.2.4.1 (voiding)
-COMPLETION_VERBS = {"completed": COMPLETED, "passed": PASSED}
+# The xAPI SCORM Profile's category: the portal's SCORM player reports every completion of the
+# course with `completed` (Profile §7; lms/player/scorm/course_status.py), and its `passed` and
+# `failed` repeat the completion only as their result, so they are not a second completion.
+SCORM_PROFILE = "https://w3id.org/xapi/scorm"
 # The verbs the bridge reads at all; every other statement is passed over without a look.
-VERBS = (COMPLETED, PASSED, SATISFIED, ATTENDED, VOIDED)
+VERBS = (COMPLETED, PASSED, FAILED, SATISFIED, ATTENDED, VOIDED)
 ISO_DURATION = re.compile(
     r"^P(?:(?P<days>\d+(?:\.\d+)?)D)?"
     r"(?:T(?:(?P<hours>\d+(?:\.\d+)?)H)?(?:(?P<minutes>\d+(?:\.\d+)?)M)?"
@@ -138,7 +142,7 @@ def judge(
     target = statement.get("object", {})
     if verb == VOIDED and target.get("objectType") == "StatementRef":
         return Void(target["id"], authority_of(statement))
-    if verb not in (COMPLETED, PASSED, SATISFIED, ATTENDED):
+    if verb not in (COMPLETED, PASSED, FAILED, SATISFIED, ATTENDED):
         return Ignore()
     if target.get("objectType", "Activity") != "Activity":
         return Ignore()
@@ -150,7 +154,7 @@ def judge(
     if activity.credit_rule == CreditRule.RESOURCE:
         return Skip(UNCERTIFIED)
     authority = authority_of(statement)
-    if not _completes(verb, activity, authority):
+    if not _completes(verb, statement, activity, authority):
         return Ignore()
     person = person_of(statement.get("actor", {}))
     if person is None:
@@ -184,8 +188,10 @@ def may_void(voider: Authority, entry_authority: str) -> bool:
     return voider.portal or (bool(voider.key) and voider.key == entry_authority)
 
 
-def _completes(verb: str, course: KnownCourse, authority: Authority) -> bool:
-    """Whether this verb is the course's completion under its credit rule."""
+def _completes(
+    verb: str, statement: dict[str, Any], course: KnownCourse, authority: Authority
+) -> bool:
+    """Whether this statement is the course's completion under its credit rule."""
     if verb == SATISFIED and not authority.portal:
         return False  # cmi5 §9.3.9: only the LMS says a course is satisfied
     if verb == ATTENDED:
@@ -193,8 +199,35 @@ def _completes(verb: str, course: KnownCourse, authority: Authority) -> bool:
     if course.credit_rule == CreditRule.ROSTER:
         return False  # *** CPT is recorded only from the roster
     if course.is_cmi5:
-        return verb == SATISFIED
-    return verb == COMPLETION_VERBS.get(course.completion)
+        return verb == SATISFIED  # cmi5 §9.3.9: the course's completion is the LMS's alone
+    if course.completion == "passed":
+        return verb == PASSED  # the test must be passed: `failed` never completes it
+    return reports_completion(statement)
+
+
+def reports_completion(statement: dict[str, Any]) -> bool:
+    """Whether a Tin Can or SCORM statement says its activity is completed, however it says it:
+    the `completed` verb, or `passed`/`failed` whose result says completion true (xAPI 2.0
+    §4.2.2.4.5, `result.completion`), except the SCORM Profile's, whose completion the player
+    has already reported with `completed`."""
+    verb = statement.get("verb", {}).get("id")
+    if verb == COMPLETED:
+        return True
+    if verb not in (PASSED, FAILED):
+        return False
+    result = statement.get("result")
+    if not isinstance(result, dict) or result.get("completion") is not True:
+        return False
+    return SCORM_PROFILE not in _categories(statement)
+
+
+def _categories(statement: dict[str, Any]) -> set[str]:
+    context = statement.get("context")
+    activities = context.get("contextActivities") if isinstance(context, dict) else None
+    found = activities.get("category") if isinstance(activities, dict) else None
+    if isinstance(found, dict):
+        found = [found]
+    return {a.get("id") for a in found or [] if isinstance(a, dict)}
 
 
 def _hours(

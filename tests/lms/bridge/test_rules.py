@@ -85,6 +85,12 @@ def statement(verb: str, activity: str, name: str = "A12-345-678", **extra) -> d
 
 
 C, P, S, A = rules.COMPLETED, rules.PASSED, rules.SATISFIED, rules.ATTENDED
+F = rules.FAILED
+DONE = {"result": {"completion": True, "success": True}}
+FAILED_DONE = {"result": {"completion": True, "success": False}}
+NOT_DONE = {"result": {"completion": False, "success": True}}
+# What the portal's SCORM player writes about the course (xAPI SCORM Profile §7).
+SCORM = {"context": {"contextActivities": {"category": [{"id": "https://w3id.org/xapi/scorm"}]}}}
 CASES = [
     # (case, statement, expected outcome: ("credit", hours, source) | ("skip", reason) | ...)
     (
@@ -97,7 +103,53 @@ CASES = [
         statement(P, "10"),
         ("ignore",),
     ),
+    (
+        "a passed statement carrying completion true completes a course completed by completion",
+        statement(P, "10", authority=by("launch-10"), **DONE),
+        ("credit", 2, "automatic"),
+    ),
+    (
+        "so does a failed one: the course was completed, whatever the test said",
+        statement(F, "10", authority=by("launch-10"), **FAILED_DONE),
+        ("credit", 2, "automatic"),
+    ),
+    (
+        "a passed statement carrying completion false does not",
+        statement(P, "10", **NOT_DONE),
+        ("ignore",),
+    ),
+    (
+        "a completion given as a string is not completion true",
+        statement(P, "10", result={"completion": "true"}),
+        ("ignore",),
+    ),
+    (
+        "a SCORM course's completion is its completed statement",
+        statement(C, "10", result={"completion": True}, **SCORM),
+        ("credit", 2, "automatic"),
+    ),
+    (
+        "and its passed statement, which repeats the completion, is not a second one",
+        statement(P, "10", **DONE, **SCORM),
+        ("ignore",),
+    ),
+    (
+        "nor its failed statement",
+        statement(F, "10", **FAILED_DONE, **SCORM),
+        ("ignore",),
+    ),
+    (
+        "a completion reported by passed still needs an entitled authority",
+        statement(P, "10", authority=by("reporting-tool"), **DONE),
+        ("skip", rules.UNENTITLED),
+    ),
     ("a course completed by passing takes passed", statement(P, "11"), ("credit", 2, "automatic")),
+    (
+        "and a SCORM course's passed statement too",
+        statement(P, "11", **DONE, **SCORM),
+        ("credit", 2, "automatic"),
+    ),
+    ("a failed test never completes it", statement(F, "11", **FAILED_DONE), ("ignore",)),
     ("and not completed", statement(C, "11"), ("ignore",)),
     (
         "a recorded course goes on the profile with 0 hours",
@@ -171,6 +223,12 @@ CASES = [
         ("credit", 4, "automatic"),
     ),
     ("and not by a completed statement about it", statement(C, "15"), ("ignore",)),
+    ("nor by a passed one carrying completion", statement(P, "15", **DONE), ("ignore",)),
+    (
+        "a roster course ignores a passed statement carrying completion",
+        statement(P, "13", **DONE),
+        ("ignore",),
+    ),
     (
         "only the portal may say a cmi5 course is satisfied",
         statement(S, "15", authority=by("tool")),
