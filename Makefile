@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 # Browser code from npm (package-lock.json), copied where the app serves it; never committed.
 VENDOR := lms/static/vendor
@@ -29,8 +28,8 @@ install: $(BIN)/lms $(VENDOR)/.installed
 run: install
 	$(BIN)/lms db upgrade
 	$(BIN)/lms demo load
-	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C stops it)"
-	LMS_ENV=development $(BIN)/lms run --host 127.0.0.1 --port $(PORT)
+	@echo "Serving the portal (Ctrl+C stops it)"
+	LMS_ENV=development $(BIN)/lms run --host 127.0.0.1 $(if $(PORT),--port $(PORT))
 
 test: install chromium
 	$(BIN)/ruff check lms lrs tests

@@ -2,18 +2,91 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, run_command, with_appcontext
 
 from lms.app import create_app
+from lms.config import served_address
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
 def main() -> None:
     """The Learning Portal and its Learning Record Store."""
+
+
+@click.command("run", params=run_command.params, help=run_command.help)
+@click.pass_context
+def run(ctx: click.Context, **options: object) -> None:
+    """Flask's development server, with the portal's address made from one setting:
+    LMS_BASE_URL when it is set (and then its port, unless --port asks for another, which is
+    reported loudly), otherwise the address served on."""
+    port_given = ctx.get_parameter_source("port") not in (
+        click.core.ParameterSource.DEFAULT,
+        None,
+    )
+    served = served_address(
+        os.environ.get("LMS_BASE_URL"),
+        str(options["host"]),
+        int(str(options["port"])),
+        https=options.get("cert") is not None,
+        port_given=port_given,
+    )
+    os.environ["LMS_BASE_URL"] = served.base_url  # read by create_app, in this process only
+    options["port"] = served.port
+    if served.mismatch:
+        click.secho(f"\n{'=' * 78}\n{served.mismatch}\n{'=' * 78}\n", fg="red", err=True)
+    click.echo(f"The portal's address (LMS_BASE_URL): {served.base_url}", err=True)
+    ctx.invoke(run_command, **options)
+
+
+main.add_command(run)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to bind.")
+@click.option("--port", type=int, default=None, help="The port (default: LMS_BASE_URL's, or 8000).")
+@click.option("--workers", type=click.IntRange(1), default=2, show_default=True)
+@click.option("--threads", type=click.IntRange(1), default=4, show_default=True)
+@click.option("--timeout", type=click.IntRange(1), default=60, show_default=True)
+def serve(host: str, port: int | None, workers: int, threads: int, timeout: int) -> None:
+    """The production server: gunicorn processes serving the app. The portal's address is
+    LMS_BASE_URL, as for `lms run` (the address bound when it is unset, said loudly)."""
+    from gunicorn.app.base import BaseApplication
+
+    configured = os.environ.get("LMS_BASE_URL")
+    served = served_address(
+        configured, host, port or 8000, https=False, port_given=port is not None
+    )
+    if served.mismatch:
+        click.secho(f"\n{'=' * 78}\n{served.mismatch}\n{'=' * 78}\n", fg="red", err=True)
+    if not configured:
+        click.secho(
+            f"LMS_BASE_URL is not set: using {served.base_url}. A portal that learners reach "
+            f"by another address (its public https name) must set LMS_BASE_URL to it.",
+            fg="yellow",
+            err=True,
+        )
+    os.environ["LMS_BASE_URL"] = served.base_url
+    click.echo(f"The portal's address (LMS_BASE_URL): {served.base_url}", err=True)
+
+    class Server(BaseApplication):  # type: ignore[misc]  # gunicorn's documented extension
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{served.port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
+            self.cfg.set("timeout", timeout)
+            self.cfg.set("accesslog", None)  # lms.request logs every request already
+            if "control_socket_disable" in self.cfg.settings:  # gunicorn 25.1+: not wanted
+                self.cfg.set("control_socket_disable", True)
+
+        def load(self) -> object:
+            return create_app()
+
+    Server().run()
 
 
 @main.group()

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,56 @@ def _xapi_version(value: str) -> str:
 
 # The loopback names a browser reaches the same local server by: each is the other's content host.
 LOOPBACK_PAIRS = {"127.0.0.1": "localhost", "localhost": "127.0.0.1"}
+# Addresses a server listens on that no browser can be sent to: the base URL names loopback.
+WILDCARD_HOSTS = {"0.0.0.0", "::", ""}  # noqa: S104 (names, compared, not bound)
+
+
+@dataclass(frozen=True)
+class ServedAddress:
+    """What `lms run` serves on and the base URL the app is to use for it."""
+
+    base_url: str
+    host: str
+    port: int
+    # Said loudly at start: the configured base URL names another address than the one served.
+    mismatch: str | None = None
+
+
+def served_address(
+    configured: str | None, host: str, port: int, *, https: bool, port_given: bool
+) -> ServedAddress:
+    """The base URL for a server listening on `host`:`port`.
+
+    LMS_BASE_URL is the one setting for the portal's address: statements' IRIs and actors'
+    home pages are made from it. When it is unset, the address served on is the base URL
+    (so `lms run --port 5181` records IRIs on port 5181). When it is set to a loopback
+    address and no port was asked for, the server listens where it says; an explicit port
+    that differs is served as asked and reported (a proxy in front may make it right, which
+    this process cannot see).
+    """
+    scheme = "https" if https else "http"
+    if not configured:
+        named = "127.0.0.1" if host in WILDCARD_HOSTS else host
+        named = f"[{named}]" if ":" in named else named
+        return ServedAddress(f"{scheme}://{named}:{port}", host, port)
+    parts = urlsplit(configured)
+    loopback = parts.hostname in LOOPBACK_PAIRS
+    configured_port = parts.port or DEFAULT_PORTS.get(parts.scheme, 0)
+    if loopback and not port_given and configured_port:
+        return ServedAddress(configured, host, configured_port)
+    if loopback and configured_port != port:
+        return ServedAddress(
+            configured,
+            host,
+            port,
+            mismatch=(
+                f"LMS_BASE_URL is {configured} but this server listens on port {port}: every "
+                f"statement's IRIs and every learner's account will name port "
+                f"{configured_port}. Unset LMS_BASE_URL or make it http://{parts.hostname}:"
+                f"{port}."
+            ),
+        )
+    return ServedAddress(configured, host, port)
 
 
 class ConfigurationError(RuntimeError):

@@ -17,6 +17,8 @@ alone, so content cannot frame a portal page either.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -25,12 +27,12 @@ from flask import Flask, Request, abort, current_app, request, url_for
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask.wrappers import Response
 
-from lms.config import content_base_url
+from lms.config import DEFAULT_PORTS, content_base_url
 
+log = logging.getLogger(__name__)
 V = TypeVar("V", bound=Callable[..., Any])
 # Answer on both hosts: the player page's own CSS and JS, and the health check.
 BOTH_ORIGINS = frozenset({"static", "health.healthz"})
-DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def content_only(view: V) -> V:
@@ -88,6 +90,40 @@ class PortalOnlySessions(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
 
+class HostCheck:
+    """Says once per process, loudly, when requests arrive for a host that is neither the
+    portal's nor the content host: the base URL then names another address than the one
+    learners use, and every statement recorded carries the wrong IRIs (docs/foundation.md)."""
+
+    def __init__(self) -> None:
+        self._said = threading.Event()
+        self._saying = threading.Lock()  # taken once, never released: one message at most
+
+    def __call__(self) -> None:
+        if self._said.is_set():
+            return
+        portal = urlsplit(current_app.config["LMS_BASE_URL"])
+        arrived = _host_key(portal.scheme, request.host)
+        if arrived in (
+            _host_key(portal.scheme, portal.netloc),
+            _host_key(portal.scheme, urlsplit(base_url()).netloc),
+        ):
+            return
+        if not self._saying.acquire(blocking=False):
+            return
+        self._said.set()
+        log.error(
+            "\n%s\nLMS_BASE_URL is %s but requests arrive for %s://%s.\nStatements, "
+            "launch links and learners' accounts are made from LMS_BASE_URL: set it to the "
+            "address learners use (docs/foundation.md, 'The portal's address').\n%s",
+            "=" * 78,
+            current_app.config["LMS_BASE_URL"],
+            request.scheme,
+            request.host,
+            "=" * 78,
+        )
+
+
 def _guard() -> None:
     if request.endpoint in BOTH_ORIGINS:
         return
@@ -122,6 +158,7 @@ def init_app(app: Flask) -> None:
         app.config["LMS_BASE_URL"], app.config.get("LMS_CONTENT_BASE_URL")
     )
     app.session_interface = PortalOnlySessions()
+    app.before_request(HostCheck())
     app.before_request(_guard)
     app.after_request(_headers)
     app.jinja_env.globals.update(portal_url=portal_url, on_content_host=is_content_host)
