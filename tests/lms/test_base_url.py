@@ -78,7 +78,7 @@ def _environment(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def _lms(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 (our own command)
         [LMS, *args], env=env, capture_output=True, text=True, timeout=120, check=True
     )
     return done.stdout
@@ -99,12 +99,12 @@ def _stored_authority_home_page(base: str, key: str, secret: str) -> str:
         "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
         "object": {"id": "http://example.gov/activities/a"},
     }
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310 (a local test server)
         f"{base}/xapi/statements", json.dumps(body).encode(), headers, method="POST"
     )
-    with urllib.request.urlopen(request, timeout=10):  # noqa: S310 (a local test server)
+    with urllib.request.urlopen(request, timeout=10):  # noqa: S310
         pass
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310 (a local test server)
         f"{base}/xapi/statements?statementId={statement_id}", headers=headers
     )
     with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
@@ -140,7 +140,7 @@ def _credential(env: dict[str, str]) -> tuple[str, str]:
 def test_statements_name_the_port_the_portal_is_served_on(instance_env, command):
     key, secret = _credential(instance_env)
     port = _free_port()
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # noqa: S603 (our own command)
         [LMS, command, "--port", str(port)],
         env=instance_env,
         stderr=subprocess.PIPE,
@@ -159,7 +159,7 @@ def test_statements_name_the_port_the_portal_is_served_on(instance_env, command)
 def test_a_base_url_naming_another_port_is_said_loudly_at_start(instance_env):
     port = _free_port()
     env = {**instance_env, "LMS_BASE_URL": "http://127.0.0.1:5000"}
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # noqa: S603 (our own command)
         [LMS, "run", "--port", str(port)],
         env=env,
         stderr=subprocess.PIPE,
