@@ -211,6 +211,15 @@ class LearningRecordStore:
         with self.engine.connect() as connection:
             yield from query.stream(connection, cursor, batch, verbs=verbs, until_seq=until)
 
+    def read_about(
+        self, activity_ids: list[str], verbs: tuple[str, ...], batch: int = 500
+    ) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(seq, statement) for the statements about these activities (as their object) with
+        one of `verbs`, voided ones left out, in stored order; the connection is held only while
+        the caller iterates."""
+        with self.engine.connect() as connection:
+            yield from query.about_activities(connection, activity_ids, verbs, batch)
+
     def newest_seq(self) -> int:
         with self.reading() as connection:
             return query.newest_seq(connection)

@@ -39,8 +39,10 @@ VOIDED = "http://adlnet.gov/expapi/verbs/voided"  # xAPI 2.0 §2.2.4.1 (voiding)
 # course with `completed` (Profile §7; lms/player/scorm/course_status.py), and its `passed` and
 # `failed` repeat the completion only as their result, so they are not a second completion.
 SCORM_PROFILE = "https://w3id.org/xapi/scorm"
+# The verbs that may complete a course (under one rule or another).
+COMPLETION_VERBS = (COMPLETED, PASSED, FAILED, SATISFIED, ATTENDED)
 # The verbs the bridge reads at all; every other statement is passed over without a look.
-VERBS = (COMPLETED, PASSED, FAILED, SATISFIED, ATTENDED, VOIDED)
+VERBS = (*COMPLETION_VERBS, VOIDED)
 ISO_DURATION = re.compile(
     r"^P(?:(?P<days>\d+(?:\.\d+)?)D)?"
     r"(?:T(?:(?P<hours>\d+(?:\.\d+)?)H)?(?:(?P<minutes>\d+(?:\.\d+)?)M)?"
@@ -142,7 +144,7 @@ def judge(
     target = statement.get("object", {})
     if verb == VOIDED and target.get("objectType") == "StatementRef":
         return Void(target["id"], authority_of(statement))
-    if verb not in (COMPLETED, PASSED, FAILED, SATISFIED, ATTENDED):
+    if verb not in COMPLETION_VERBS:
         return Ignore()
     if target.get("objectType", "Activity") != "Activity":
         return Ignore()

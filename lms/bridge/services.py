@@ -9,6 +9,10 @@ where it was and the next pass makes the same entries again, once.
 Once per course per cycle: after any change to a person's entries for a course in a cycle, the
 earliest completion (by its timestamp, then statement id) carries the hours and every other one
 0, whatever order the statements came in.
+
+Judging a course again: when POST staff change what completes a course (its credit rule or its
+completion), `rejudge_course` reads that course's stored statements again, under the cursor's
+lock, and makes the entries the new rule gives that are not made yet.
 """
 
 from __future__ import annotations
@@ -153,6 +157,15 @@ class Lookups:
             mandate_codes=tuple(certification.mandate_codes.split()) if certification else (),
             psp_category=certification.psp_category if certification else None,
         )
+
+    def course_activity_ids(self, course_id: int) -> list[str]:
+        """The activity ids a statement about the course itself may have as its object."""
+        named = [
+            activity_id
+            for activity_id, (owner, is_course) in self._published_ids.items()
+            if owner == course_id and is_course
+        ]
+        return [f"{self.course_prefix}{course_id}", *sorted(named)]
 
     def _package_activity_ids(self) -> dict[str, tuple[int, bool]]:
         """Activity ids a package names itself (Tin Can): the launched activity is the
@@ -356,12 +369,43 @@ def _credit_once_per_cycle(groups: set[Group]) -> None:
         )
 
 
-def catch_up(limit: int = PASS_STATEMENTS) -> PassResult:
-    """Run passes until every statement stored so far has been read."""
-    total = PassResult()
+def rejudge_course(course_id: int) -> PassResult:
+    """Judge the course's stored statements again under its rule as it stands in this session
+    (POST staff have just changed it), and add the entries the rule now gives, in the caller's
+    transaction: the caller commits the course and the entries together.
+
+    Under the cursor's lock, so that no pass judges the same statements meanwhile; every
+    statement about the course is read, before and after the cursor, so that one a pass read
+    under the old rule is credited now and one it has still to read is found made (entries are
+    unique by statement id). Voided statements are not read: they are not revived. An entry the
+    new rule would not make stays: CPT already granted is not withdrawn by a rule change."""
+    store = current_app.extensions["lrs"]
     lookups = Lookups(current_app.config["LMS_BASE_URL"])
+    result = PassResult()
+    cursor = _lock_cursor()
+    credits: list[tuple[int, str, rules.Credit]] = []
+    for seq, statement in store.read_about(
+        lookups.course_activity_ids(course_id), verbs=rules.COMPLETION_VERBS
+    ):
+        result.read += 1
+        outcome = rules.judge(statement, lookups.person, lookups.activity, lookups.authority)
+        if isinstance(outcome, rules.Credit):
+            credits.append((seq, statement["id"], outcome))
+        elif isinstance(outcome, rules.Skip):
+            result.skipped[outcome.reason] = result.skipped.get(outcome.reason, 0) + 1
+    _credit_once_per_cycle(_make_entries(credits, result))
+    cursor.entries_made += result.made
+    result.cursor = cursor.seq
+    return result
+
+
+def catch_up(limit: int = PASS_STATEMENTS) -> PassResult:
+    """Run passes until every statement stored so far has been read. Each pass looks courses
+    up afresh, so a rule POST staff change between two passes holds from the next one."""
+    total = PassResult()
+    base_url = current_app.config["LMS_BASE_URL"]
     while True:
-        done = run_pass(limit, lookups=lookups)
+        done = run_pass(limit, lookups=Lookups(base_url))
         total.read += done.read
         total.made += done.made
         total.removed += done.removed

@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 
 from lms.accounts.models import Person
 from lms.accounts.services import needs_post_id
+from lms.bridge import services as bridge
 from lms.catalog.interfaces import (
     AlreadyRegistered,
     Audience,
@@ -167,7 +168,10 @@ class CourseFields:
 
 
 def save_course(fields: CourseFields, course: Course | None = None) -> Course:
-    """Create or change a course and its certification (POST staff)."""
+    """Create or change a course and its certification (POST staff). When what completes the
+    course changes (its credit rule or its completion), the bridge judges the course's stored
+    statements again under the new rule, in the same transaction, so that the profiles are
+    right as soon as the change is saved (docs/training.md, "When a course's rule changes")."""
     if not CERTIFICATION_NUMBER.match(fields.certification_number):
         raise CatalogError(
             "A Course Certification Number is 4 digits, a dash and 5 digits: 1850-21796.",
@@ -197,6 +201,7 @@ def save_course(fields: CourseFields, course: Course | None = None) -> Course:
     course.delivery = fields.delivery.value
     course.published = fields.published
     certification = course.certification or CourseCertification()
+    rule_before = (certification.credit_rule, certification.completion)
     certification.certification_number = fields.certification_number
     certification.cpt_hours = fields.cpt_hours
     certification.credit_rule = fields.credit_rule.value
@@ -204,6 +209,9 @@ def save_course(fields: CourseFields, course: Course | None = None) -> Course:
     certification.psp_category = fields.psp_category.value if fields.psp_category else None
     certification.mandate_codes = " ".join(sorted(m.value for m in fields.mandates))
     course.certification = certification
+    if course.id is not None and rule_before != (fields.credit_rule.value, fields.completion.value):
+        db.session.flush()
+        bridge.rejudge_course(course.id)
     db.session.commit()
     return course
 

@@ -163,6 +163,42 @@ def stream(
         position = rows[-1].seq
 
 
+def about_activities(
+    connection: Connection,
+    activity_ids: list[str],
+    verbs: tuple[str, ...],
+    batch: int = 500,
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Every statement that is not voided, has one of `verbs` and has one of `activity_ids` as
+    its object (the plain activity filter's rows), in stored order and in batches: read through
+    the index, so the cost is that of these activities' statements, not of the whole store."""
+    if not activity_ids:
+        return
+    s, ix = schema.statement, schema.statement_index
+    keys = sorted({activity_key(activity_id) for activity_id in activity_ids})
+    position = 0
+    while True:
+        rows = connection.execute(
+            select(s.c.seq, s.c.raw)
+            .select_from(ix.join(s, s.c.seq == ix.c.seq))
+            .where(
+                ix.c.kind == "activity",
+                ix.c.key.in_(keys),
+                ix.c.narrow.is_(True),
+                ix.c.seq > position,
+                s.c.voided.is_(False),
+                s.c.verb_id.in_(verbs),
+            )
+            .order_by(ix.c.seq)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            yield row.seq, json.loads(row.raw)
+        position = rows[-1].seq
+
+
 def attachments_for(connection: Connection, statements: list[dict[str, Any]]) -> list[Any]:
     wanted = {
         a["sha2"]
