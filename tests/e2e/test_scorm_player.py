@@ -336,3 +336,103 @@ def test_progress_the_server_refuses_is_told_plainly(
     expect(page.locator("#launch-refused")).to_have_text(
         "You dropped Use of Force Refresher; register again to take it."
     )
+
+
+def _sco_frame(page: Page):
+    """The SCO's own window (the frame's document), to act as the SCO does."""
+    frame = page.locator("#sco-frame").element_handle().content_frame()
+    assert frame is not None
+    return frame
+
+
+def test_scorm2004_exit_ends_the_attempt_though_the_sco_said_suspend(
+    new_page: NewPage, live_app: Flask, tmp_path: Path
+) -> None:
+    registration_id = _registered(live_app, tmp_path, SCORM2004)
+    page = new_page()
+    sign_in(page, *DISPATCHER)
+    _open(page, registration_id)
+    sco = page.frame_locator("#sco-frame")
+    sco.get_by_role("button", name="Complete and continue").click()
+    expect(sco.locator("#part")).to_have_text("lesson")
+    sco.get_by_role("button", name="Go to page 2").click()
+    expect(sco.locator("#place")).to_have_text("Page 2")
+    # Many authoring tools set cmi.exit to "suspend" as soon as the SCO starts.
+    _sco_frame(page).evaluate(
+        "window.parent.API_1484_11.SetValue('cmi.exit', 'suspend');"
+        "window.parent.API_1484_11.Commit('')"
+    )
+    expect(page.locator("#save-status")).to_have_text("All progress saved.")
+
+    page.get_by_role("button", name="Exit").click()
+    expect(page.locator("#player-message")).to_contain_text(
+        "You have reached the end of this attempt of the course."
+    )
+    expect(page.locator("#save-status")).to_have_text("All progress saved.")
+    lesson = _attempts(live_app, registration_id)[("LESSON", 1)]
+    assert lesson.ended and not lesson.suspended
+    assert json.loads(lesson.cmi)["cmi"]["location"] == "page-2"
+    statements = _statements(live_app, registration_id)
+    assert [verb for verb, about in statements if about == "LESSON"] == [
+        "initialized",
+        "terminated",
+    ]
+
+    # The next launch is a new attempt of the course, not a resume.
+    _open(page, registration_id)
+    expect(sco.locator("#part")).to_have_text("intro")
+    expect(sco.locator("#entry")).to_have_text("Entry: ab-initio")
+    sco.get_by_role("button", name="Complete and continue").click()
+    expect(sco.locator("#part")).to_have_text("lesson")
+    expect(sco.locator("#entry")).to_have_text("Entry: ab-initio")
+    expect(sco.locator("#place")).to_have_text("")
+    attempts = _attempts(live_app, registration_id)
+    assert {("INTRO", 2), ("LESSON", 2)} <= set(attempts)
+    # The ended attempt's records stay.
+    assert json.loads(attempts[("LESSON", 1)].cmi)["cmi"]["location"] == "page-2"
+
+    # Suspend still keeps the place.
+    page.get_by_role("button", name="Suspend").click()
+    expect(page.locator("#player-message")).to_contain_text("Your place is saved.")
+    _open(page, registration_id)
+    expect(sco.locator("#part")).to_have_text("lesson")
+    expect(sco.locator("#entry")).to_have_text("Entry: resume")
+
+
+def test_scorm12_suspend_keeps_the_place_and_exit_ends_the_attempt(
+    new_page: NewPage, live_app: Flask, tmp_path: Path
+) -> None:
+    registration_id = _registered(live_app, tmp_path, SCORM12)
+    page = new_page()
+    sign_in(page, *DISPATCHER)
+    _open(page, registration_id)
+    sco = page.frame_locator("#sco-frame")
+    expect(sco.locator("#entry")).to_have_text("Entry: ab-initio")
+
+    page.get_by_role("button", name="Suspend").click()
+    expect(page.locator("#player-message")).to_contain_text("Your place is saved.")
+    expect(page.locator("#save-status")).to_have_text("All progress saved.")
+    _open(page, registration_id)
+    expect(sco.locator("#entry")).to_have_text("Entry: resume")
+
+    _sco_frame(page).evaluate(
+        "window.parent.API.LMSSetValue('cmi.core.exit', 'suspend'); window.parent.API.LMSCommit('')"
+    )
+    expect(page.locator("#save-status")).to_have_text("All progress saved.")
+    page.get_by_role("button", name="Exit").click()
+    expect(page.locator("#player-message")).to_contain_text(
+        "You have reached the end of this attempt of the course."
+    )
+    expect(page.locator("#save-status")).to_have_text("All progress saved.")
+    [attempt] = _attempts(live_app, registration_id).values()
+    assert attempt.ended and not attempt.suspended
+    assert [verb for verb, _ in _statements(live_app, registration_id)] == [
+        "initialized",
+        "suspended",
+        "resumed",
+        "terminated",
+    ]
+
+    _open(page, registration_id)
+    expect(sco.locator("#entry")).to_have_text("Entry: ab-initio")
+    assert set(_attempts(live_app, registration_id)) == {("CHECK", 1), ("CHECK", 2)}

@@ -167,6 +167,19 @@ def _open_attempt_session(registration_id: int, sco_id: str) -> tuple[ScoAttempt
     return attempt, session_number, entry
 
 
+def end_course_attempt(registration_id: int) -> None:
+    """The course's attempt ended (SN TB.2.3 Exit All: the attempt on the root of the activity
+    tree ends, and with it every attempt in the tree): each SCO's attempt still open, suspended
+    or not, is over, so that the next delivery of any SCO starts a new attempt from the
+    beginning. The attempts keep their data. Written in the caller's transaction."""
+    db.session.execute(
+        update(ScoAttempt)
+        .where(ScoAttempt.registration_id == registration_id, ScoAttempt.ended.is_(False))
+        .values(ended=True, suspended=False)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _learner_name(person: Person) -> str:
     # SCORM 1.2 RTE 3.4.4 cmi.core.student_name: "Last, First"; 2004 keeps the same form.
     return f"{person.last_name}, {person.first_name}"

@@ -24,6 +24,8 @@ EXITS_12 = ("time-out", "suspend", "logout", "")
 COMPLETION_STATUSES = ("completed", "incomplete", "not attempted", "unknown")
 SUCCESS_STATUSES = ("passed", "failed", "unknown")
 EXITS_2004 = ("timeout", "suspend", "logout", "normal", "")
+# The navigation requests that end the attempt on the whole activity tree (SN TB.2.3).
+ENDS_ALL = ("exitAll", "abandonAll")
 # SCORM 1.2 RTE 3.4.5 (cmi.suspend_data: CMIString4096), SCORM 2004 RTE 4.2.27 (64000 SPM).
 SUSPEND_DATA_LIMIT = {"scorm12": 4096, "scorm2004": 64000}
 NAV_REQUEST = re.compile(
@@ -96,9 +98,19 @@ class Commit:
     facts: Facts = field(repr=False)
 
     @property
+    def ends_all(self) -> bool:
+        """An Exit All (or Abandon All) of the course: SN TB.2.3 ends the current attempt on
+        the root of the activity tree, and so every attempt in it, whatever cmi.exit says.
+        The player sends it for SCORM 1.2 too, where its Exit ends the course's attempt."""
+        return self.nav_request in ENDS_ALL
+
+    @property
     def suspends(self) -> bool:
         """SCORM 2004 RTE 4.2.8: cmi.exit "suspend" (or a suspendAll request) makes the next
-        delivery a resume; SCORM 1.2 RTE 3.4.4 likewise for cmi.core.exit."""
+        delivery a resume; SCORM 1.2 RTE 3.4.4 likewise for cmi.core.exit. An Exit All does
+        not: the next launch is a new attempt (SN TB.2.3)."""
+        if self.ends_all:
+            return False
         return self.facts.exit == "suspend" or self.nav_request == "suspendAll"
 
 

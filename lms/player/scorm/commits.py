@@ -18,6 +18,7 @@ from lms.player.scorm import cmi, course_status, reporting, sending
 from lms.player.scorm.attempts import (
     CONFLICT_RETRIES,
     ScoStatus,
+    end_course_attempt,
     latest_attempts,
     sco_of,
     status_of,
@@ -117,7 +118,7 @@ def _apply(
     )
     facts = commit.facts
     suspended = commit.suspends
-    ended = commit.terminate and not suspended and _ends_attempt(standard, facts, evaluated)
+    ended = commit.terminate and not suspended and _ends_attempt(standard, commit, evaluated)
     status = ScoStatus(
         sco_id=attempt.sco_id,
         attempt=attempt.number,
@@ -152,9 +153,18 @@ def _apply(
             attempt, commit, reporting.moment_of(commit, attempt, now)
         )
     moment = reporting.moment_of(commit, attempt, now)
+    ends_all = commit.terminate and commit.ends_all
     with sending.writing():
         return _write_commit(
-            person, launchable, attempt, values, status, result_changed, statements, moment
+            person,
+            launchable,
+            attempt,
+            values,
+            status,
+            result_changed,
+            statements,
+            moment,
+            ends_all,
         )
 
 
@@ -167,6 +177,7 @@ def _write_commit(
     result_changed: bool,
     statements: list[dict[str, Any]],
     moment: dt.datetime,
+    ends_all: bool,
 ) -> tuple[ScoStatus, int] | None:
     changed = db.session.execute(
         update(ScoAttempt)
@@ -180,6 +191,8 @@ def _write_commit(
     )
     if changed.rowcount != 1:
         return None
+    if ends_all:
+        end_course_attempt(attempt.registration_id)
     if launchable.package.standard == "scorm12" and result_changed:
         statuses = {
             sco_id: status_of(a) for sco_id, a in latest_attempts(attempt.registration_id).items()
@@ -198,12 +211,13 @@ def _write_commit(
     return status, len(statements)
 
 
-def _ends_attempt(standard: str, facts: cmi.Facts, evaluated: Evaluated) -> bool:
+def _ends_attempt(standard: str, commit: Commit, evaluated: Evaluated) -> bool:
     """Whether a Terminate without suspend ends the attempt.
 
     SCORM 2004 RTE 4.2.9: any exit but suspend ends the learner attempt. SCORM 1.2 keeps the
     data of a SCO exited normally (RTE 3.4.4: the next entry is ""), so its attempt ends only
-    when it reached a final status, or exited with logout or time-out."""
-    if standard == "scorm2004":
+    when it reached a final status, or exited with logout or time-out, or the learner ended
+    the course's attempt with the player's Exit."""
+    if standard == "scorm2004" or commit.ends_all:
         return True
-    return evaluated.completion == "completed" or facts.exit in ("logout", "time-out")
+    return evaluated.completion == "completed" or commit.facts.exit in ("logout", "time-out")

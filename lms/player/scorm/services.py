@@ -20,7 +20,13 @@ from lms.accounts.models import Person
 from lms.db import db, utcnow
 from lms.player.launch import Launchable
 from lms.player.scorm import cmi, course_status, sending
-from lms.player.scorm.attempts import CONFLICT_RETRIES, ScoStatus, latest_attempts, status_of
+from lms.player.scorm.attempts import (
+    CONFLICT_RETRIES,
+    ScoStatus,
+    end_course_attempt,
+    latest_attempts,
+    status_of,
+)
 from lms.player.scorm.interfaces import BadCommit, LaunchTaken, NotFound, Superseded
 from lms.player.scorm.models import ScoAttempt, SequencingState
 from lms.player.scorm.settings import Sco, activity_tree, scos, table_of_contents
@@ -148,6 +154,11 @@ def save_sequencing_state(person: Person, launchable: Launchable, launch: int, b
     except ValueError:
         raise BadCommit("state is not scorm-again's serialised (JSON) state.", "state") from None
     rolled_up = course_status.reported(data.get("course"))
+    # The sequencing session ended with Exit All or Abandon All (SN TB.2.3): the attempt on
+    # the root ended, and with it every SCO's attempt, whatever their cmi.exit said.
+    attempt_ended = data.get("attemptEnded", False)
+    if not isinstance(attempt_ended, bool):
+        raise BadCommit("attemptEnded must be true or false.", "attemptEnded")
     registration_id = launchable.registration.id
     for _ in range(CONFLICT_RETRIES):
         state = db.session.get(SequencingState, registration_id, populate_existing=True)
@@ -163,7 +174,7 @@ def save_sequencing_state(person: Person, launchable: Launchable, launch: int, b
             return False
         with sending.writing():
             saved = _write_sequencing_state(
-                person, launchable, state, launch, sequence, state_text, rolled_up
+                person, launchable, state, launch, sequence, state_text, rolled_up, attempt_ended
             )
         if saved:
             return True
@@ -179,6 +190,7 @@ def _write_sequencing_state(
     sequence: int,
     state_text: str,
     rolled_up: course_status.CourseStatus | None,
+    attempt_ended: bool,
 ) -> bool:
     """Write the state if nobody saved one since `state` was read; False if somebody did."""
     registration_id = launchable.registration.id
@@ -194,6 +206,8 @@ def _write_sequencing_state(
     )
     if changed.rowcount != 1:
         return False
+    if attempt_ended:
+        end_course_attempt(registration_id)
     statements = (
         []
         if rolled_up is None

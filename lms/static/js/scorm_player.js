@@ -227,6 +227,11 @@
     processHttpRequest(url, params, immediate) {
       const body = Object.assign({}, params, { committedAt: new Date().toISOString() });
       if (is2004) body.navRequest = navRequestNow();
+      // SCORM 1.2 has no navigation requests: the player's Suspend and Exit are told the same
+      // way, so that Exit ends the course's attempt whatever cmi.core.exit the SCO left.
+      else if (lmsRequest && ["suspendAll", "exitAll"].includes(lmsRequest.request)) {
+        body.navRequest = lmsRequest.request;
+      }
       const entry = { id: newId(), slot: url, url: url, body: body, scoId: current && current.scoId };
       queue.put(entry);
       // The terminate commit often comes while the page goes away: the beacon survives that.
@@ -240,12 +245,14 @@
   };
 
   let sequencingCount = 0;
+  let attemptEnded = false; // sequencing ended the attempt on the whole tree (SN TB.2.3)
 
   function saveSequencingState(state) {
     const root = api.getActivityTrackingData(settings.activityTree.id) || {};
     const body = {
       sequence: ++sequencingCount,
       state: state,
+      attemptEnded: attemptEnded,
       course: {
         completion: root.completionStatus || "unknown",
         success: root.successStatus || "unknown",
@@ -393,6 +400,7 @@
         },
         onSequencingSessionEnd: function (end) {
           ended = true;
+          attemptEnded = Boolean(end) && (end.reason === "exit_all" || end.reason === "abandon_all");
           const suspended =
             lastLmsRequest === "suspendAll" || (end && end.navigationRequest === "suspendAll");
           setTimeout(() => finish(suspended ? "suspended" : "ended"), 0);

@@ -3,6 +3,8 @@ continued; and the history of them all."""
 
 from __future__ import annotations
 
+import json
+
 from lms.player.scorm import attempts, commits
 from tests.lms.player.scorm.conftest import (
     attempts_of,
@@ -77,3 +79,52 @@ def test_attempt_history_lists_every_attempt_newest_first(learner2004):
     history = dict((sco.id, attempts) for sco, attempts in attempts.attempt_history(launchable))
     assert [attempt.number for attempt in history["INTRO"]] == [2, 1]
     assert history["POSTTEST"] == []
+
+
+def test_exit_all_ends_a_scorm2004_attempt_the_sco_left_suspended(learner2004):
+    launchable = learner2004.launchable()
+    person = learner2004.person
+    intro = attempts.open_session(person, launchable, "INTRO")
+    suspended = commit_2004(2, terminate=True, exit="suspend", location="intro-2")
+    commits.apply_commit(person, launchable, intro.attempt_id, 1, suspended)
+    lesson = attempts.open_session(person, launchable, "LESSON")
+    # SN TB.2.3: Exit All ends the attempt on the root, whatever cmi.exit the SCO set.
+    exit_all = commit_2004(
+        3, terminate=True, nav_request="exitAll", exit="suspend", location="page-2"
+    )
+    outcome = commits.apply_commit(person, launchable, lesson.attempt_id, 1, exit_all)
+    assert outcome.status.ended and not outcome.status.suspended
+    assert verbs_of(learner2004.registration, "/scos/LESSON") == ["initialized", "terminated"]
+    for sco_id in ("INTRO", "LESSON"):
+        again = attempts.open_session(person, launchable, sco_id)
+        assert (again.attempt_number, again.entry) == (2, "ab-initio")
+        assert again.data["cmi"].get("location", "") == ""
+    # The ended attempts keep their data.
+    [first_lesson, _] = attempts_of(learner2004.registration, "LESSON")
+    assert first_lesson.ended and not first_lesson.suspended and first_lesson.exit == "suspend"
+    assert '"location":"page-2"' in first_lesson.cmi
+    [first_intro, _] = attempts_of(learner2004.registration, "INTRO")
+    assert first_intro.ended and not first_intro.suspended
+
+
+def test_the_players_exit_ends_a_scorm12_attempt_the_sco_left_suspended(learner12):
+    launchable = learner12.launchable()
+    first = attempts.open_session(learner12.person, launchable, "CHECK")
+    body = json.loads(commit_12(2, terminate=True, exit="suspend", lesson_location="q-2"))
+    body["navRequest"] = "exitAll"
+    commits.apply_commit(learner12.person, launchable, first.attempt_id, 1, json.dumps(body))
+    again = attempts.open_session(learner12.person, launchable, "CHECK")
+    assert (again.attempt_number, again.entry) == (2, "ab-initio")
+    assert again.data["cmi"]["core"].get("lesson_location", "") == ""
+    assert verbs_of(learner12.registration, "/scos/CHECK") == ["initialized", "terminated"]
+
+
+def test_the_players_suspend_of_a_scorm12_sco_resumes_it(learner12):
+    launchable = learner12.launchable()
+    first = attempts.open_session(learner12.person, launchable, "CHECK")
+    body = json.loads(commit_12(2, terminate=True, exit="suspend", lesson_location="q-2"))
+    body["navRequest"] = "suspendAll"
+    commits.apply_commit(learner12.person, launchable, first.attempt_id, 1, json.dumps(body))
+    again = attempts.open_session(learner12.person, launchable, "CHECK")
+    assert (again.attempt_id, again.entry) == (first.attempt_id, "resume")
+    assert again.data["cmi"]["core"]["lesson_location"] == "q-2"

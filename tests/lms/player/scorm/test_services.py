@@ -9,10 +9,17 @@ import json
 import pytest
 
 from lms.db import db
-from lms.player.scorm import services, tokens
-from lms.player.scorm.interfaces import BadLaunchToken, LaunchTaken, Superseded, TokenExpired
+from lms.player.scorm import attempts, commits, services, tokens
+from lms.player.scorm.interfaces import (
+    BadCommit,
+    BadLaunchToken,
+    LaunchTaken,
+    Superseded,
+    TokenExpired,
+)
 from lms.player.scorm.models import SequencingState
 from tests.lms.player.scorm.conftest import (
+    commit_2004,
     verbs_of,
 )
 
@@ -108,3 +115,21 @@ def test_the_player_opens_the_scorm12_sco_left_unfinished(learner12):
 def _opened(person, launchable) -> services.Player:
     """The next launch, as the portal's ticket and the player page open it."""
     return services.open_player(person, launchable, services.next_launch(launchable))
+
+
+def test_a_sequencing_session_ended_by_exit_all_ends_every_scos_attempt(learner2004):
+    launchable = learner2004.launchable()
+    person = learner2004.person
+    launch = _opened(person, launchable).launch
+    lesson = attempts.open_session(person, launchable, "LESSON")
+    suspended = commit_2004(2, terminate=True, exit="suspend", location="page-2")
+    commits.apply_commit(person, launchable, lesson.attempt_id, 1, suspended)
+    save = json.loads(_sequencing(1))
+    save["attemptEnded"] = "yes"
+    with pytest.raises(BadCommit, match="attemptEnded"):
+        services.save_sequencing_state(person, launchable, launch, json.dumps(save))
+    assert attempts.open_session(person, launchable, "LESSON").entry == "resume"
+    save["attemptEnded"] = True
+    assert services.save_sequencing_state(person, launchable, launch, json.dumps(save))
+    again = attempts.open_session(person, launchable, "LESSON")
+    assert (again.attempt_number, again.entry) == (2, "ab-initio")
