@@ -76,3 +76,33 @@ def test_a_learner_takes_a_tin_can_course_and_the_lrs_and_the_portal_record_it(
         assert session.completed_at and session.passed_at and session.last_statement_at
         assert status.kind == "activity" and status.completed_at and status.passed_at
         db.session.remove()
+
+
+def test_save_and_exit_takes_the_learner_back_to_the_course_page(
+    new_page: NewPage, live_app: Flask, tmp_path: Path
+) -> None:
+    with live_app.app_context():
+        result = import_package(
+            tincan_zip(tmp_path), live_app.extensions["content_store"], tmp_path / "work"
+        )
+        course = db.session.get(Course, result.course_id)
+        course.published = True
+        db.session.commit()
+        person = db.session.query(Person).filter_by(email=DISPATCHER[0]).one()
+        catalog.register(person, course.id)
+        db.session.remove()
+
+    page = new_page()
+    sign_in(page, *DISPATCHER)
+    page.get_by_role("link", name=re.compile(r"^Open course.*Radio Procedure")).click()
+    page.get_by_role("button", name="Start Radio Procedure").click()
+    expect(page.get_by_text("When you leave the course")).to_be_visible()
+    frame = page.frame_locator("#tincan-frame")
+    expect(frame.locator("#log")).to_contain_text("done")
+    frame.get_by_role("button", name="Save & Exit").click()
+    # Not left on the course's "You may now close this window": back on the course page.
+    expect(page.locator("#tincan-left")).to_have_text(
+        re.compile(r"You have left Radio Procedure\. What you did in it has been saved")
+    )
+    expect(page).to_have_url(re.compile(r"/tincan/registrations/\d+\?left=1$"))
+    expect(page.locator("#course-status")).to_have_text("passed")

@@ -217,6 +217,7 @@ PORTAL: list[Case] = [
         "/tincan/registrations/{tincan_registration}/launch",
         CSRF_REFUSED,
     ),
+    get("tincan.status", "/tincan/registrations/{tincan_registration}/status", OFFICERS_OWN),
     # POST staff.
     get("staff.access_request_list", "/staff/access-requests", STAFF_ONLY),
     get("staff.access_request_page", "/staff/access-requests/{access_request}", STAFF_ONLY),

@@ -25,6 +25,11 @@ from lms.player.interfaces import PlayerError
 from lms.player.launch import Launchable
 
 ACTIVITY = "activity"
+# How Tin Can courses say the learner has left them ("Save & Exit", "Exit course"): on the
+# launched activity, any of these ends the session and the player takes the learner back.
+EXITED = xapi.VERB + "exited"
+SUSPENDED = xapi.VERB + "suspended"
+LEAVING_VERBS = (EXITED, SUSPENDED)
 LAUNCH_PARAMETERS = ("endpoint", "auth", "actor", "registration", "activity_id")
 
 
@@ -99,6 +104,31 @@ def progress(launchable: Launchable) -> TinCanProgress:
     return TinCanProgress(_title(activity), sessions or 0, status)
 
 
+@dataclass(frozen=True)
+class SessionState:
+    """What the player page asks while the course runs: has this launch ended, and where
+    the learner stands in the course."""
+
+    ended: bool
+    state: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"ended": self.ended, "state": self.state}
+
+
+def session_state(launchable: Launchable, session_uuid: str) -> SessionState:
+    """The state of the registration's launch `session_uuid` (not ended if it is none of its)."""
+    session = db.session.scalar(
+        select(LaunchSession).where(
+            LaunchSession.registration_id == launchable.registration.id,
+            LaunchSession.standard == TINCAN,
+            LaunchSession.uuid == session_uuid[:36],
+        )
+    )
+    ended = session is not None and session.terminated_at is not None
+    return SessionState(ended=ended, state=progress(launchable).state)
+
+
 def launch(
     launchable: Launchable, endpoint: str, content_url: Any, languages: list[str]
 ) -> TinCanLaunch:
@@ -167,6 +197,8 @@ def record_progress(orm: Session, session: LaunchSession, statements: list[dict[
             session.terminated_at = session.terminated_at or now
         if (statement.get("object") or {}).get("id") != session.activity_id:
             continue
+        if verb in LEAVING_VERBS:
+            session.terminated_at = session.terminated_at or now
         result = statement.get("result") or {}
         columns = []
         if verb == xapi.COMPLETED or result.get("completion") is True:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -38,7 +38,18 @@ def launch_page(registration_id: int) -> ResponseReturnValue:
         course=found.course,
         registration=found.registration,
         progress=services.progress(found),
+        left=request.args.get("left") == "1",
     )
+
+
+@bp.get("/tincan/registrations/<int:registration_id>/status")
+@post_id_required
+def status(registration_id: int) -> ResponseReturnValue:
+    """Whether the launch `session` has ended (the course said the learner left it), polled by
+    the player page so that it can take the learner back to the course page."""
+    found = launch.launchable(current_user, registration_id)
+    state = services.session_state(found, request.args.get("session", ""))
+    return jsonify(state.as_json()), 200, {"Cache-Control": "no-store"}
 
 
 @bp.post("/tincan/registrations/<int:registration_id>/launch")

@@ -165,3 +165,54 @@ def test_the_launch_door_sends_a_tin_can_course_to_its_page(client, learner):
 def test_the_launch_is_in_the_learners_language_when_the_package_has_it(languages, path):
     activity = {"launch": {"en-US": "story.html", "fr-CA": "fr/story.html"}}
     assert launch_path(activity, languages) == path
+
+
+STATUS_URL = re.compile(r'data-status-url="([^"]+)"')
+
+
+def _status(client, launched_page: str):
+    url = html.unescape(STATUS_URL.search(launched_page).group(1))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    return response.get_json()
+
+
+@pytest.mark.parametrize("verb", ["suspended", "exited", "terminated"])
+def test_a_course_that_says_the_learner_left_ends_its_launch(client, learner, verb):
+    _, registration = learner
+    page = f"/tincan/registrations/{registration.id}"
+    launched = client.post(f"{page}/launch", data={"csrf_token": csrf_token(client, page)})
+    text = launched.get_data(as_text=True)
+    url = html.unescape(FRAME_SRC.search(text).group(1))
+    params = {name: values[0] for name, values in parse_qs(urlsplit(url).query).items()}
+    assert _status(client, text) == {"ended": False, "state": "in progress"}
+
+    def send(verb: str, activity: str) -> None:
+        statement = {
+            "actor": json.loads(params["actor"]),
+            "verb": {"id": f"http://adlnet.gov/expapi/verbs/{verb}"},
+            "object": {"id": activity},
+            "context": {"registration": registration.uuid},
+        }
+        assert _xapi(client, params, "POST", "statements", json=statement).status_code == 200
+
+    send("attempted", ACTIVITY)
+    if verb != "terminated":
+        send(verb, f"{ACTIVITY}/slide-3")  # a slide left is not the course left
+        assert _status(client, text)["ended"] is False
+    send(verb, ACTIVITY)
+    assert _status(client, text) == {"ended": True, "state": "in progress"}
+    # The course page the player sends the learner back to says where they are.
+    back = client.get(f"{page}?left=1").get_data(as_text=True)
+    assert "You have left Radio Procedure" in back and ">in progress<" in back
+
+
+def test_a_launch_of_another_registration_or_none_is_not_ended(app, client, learner):
+    _, registration = learner
+    _launch(client, registration)
+    answer = client.get(f"/tincan/registrations/{registration.id}/status?session=not-a-session")
+    assert answer.get_json() == {"ended": False, "state": "in progress"}
+    other = make_officer(email="sam@example.org")
+    other_registration = catalog.register(other, registration.course_id)
+    assert client.get(f"/tincan/registrations/{other_registration.id}/status").status_code == 404

@@ -65,5 +65,21 @@
     log("done");
   }
 
+  // "Save & Exit", as authoring tools publish it: a suspended statement, an attempt to close
+  // the window (which a browser refuses to a page it did not open), then a goodbye page.
+  async function saveAndExit() {
+    const sent = await fetch(endpoint + "statements", {
+      method: "POST",
+      headers: headers,
+      body: JSON.stringify(statement("suspended"))
+    });
+    log("suspended " + sent.status);
+    window.top.close();
+    document.body.innerHTML = "<p>You may now close this window.</p>";
+  }
+
+  document.getElementById("save-and-exit").addEventListener("click", () => {
+    saveAndExit().catch((error) => log("error " + error));
+  });
   run().catch((error) => log("error " + error));
 })();
