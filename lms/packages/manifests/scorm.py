@@ -96,6 +96,7 @@ class _ScormManifest:
             version=structure["version"],
             launch=launch,
             structure=structure,
+            warnings=tuple(self.sequencing.warnings),
         )
         return package, self.references
 
@@ -132,7 +133,7 @@ class _ScormManifest:
             "sharedDataGlobalToSystem": _global_to_system(
                 reader, element, ADLCP_2004, "sharedDataGlobalToSystem"
             ),
-            "sequencing": self._sequencing(element),
+            "sequencing": self._sequencing(element, f"organization {identifier!r}"),
             "items": items,
         }
 
@@ -174,7 +175,7 @@ class _ScormManifest:
             "completionThreshold": self._completion_threshold(adlcp.get("completionthreshold")),
             "data": self._shared_data(adlcp.get("data")),
             "presentation": self._presentation(element),
-            "sequencing": self._sequencing(element),
+            "sequencing": self._sequencing(element, f"item {identifier!r}"),
             "items": children,
         }
 
@@ -185,13 +186,13 @@ class _ScormManifest:
         self.identifiers.add(identifier)
         return identifier
 
-    def _sequencing(self, element: etree._Element) -> dict[str, Any] | None:
+    def _sequencing(self, element: etree._Element, activity: str) -> dict[str, Any] | None:
         found = [
             child
             for child in element_children(element)
             if namespace(child) == IMSSS and local_name(child) == "sequencing"
         ]
-        return self.sequencing.parse(found[0]) if found else None
+        return self.sequencing.parse(found[0], activity) if found else None
 
     def _mastery_score(self, element: etree._Element | None) -> float | None:
         # SCORM 1.2 CAM §2.3: adlcp:masteryscore is a decimal from 0 to 100.

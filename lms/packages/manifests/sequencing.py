@@ -12,6 +12,7 @@ from typing import Any
 from lxml import etree
 
 from lms.packages.manifests.fields import ElementReader
+from lms.packages.manifests.objective_ids import collapsed, objective_key
 from lms.packages.manifests.safe_xml import element_children, local_name, namespace
 
 IMSSS = "http://www.imsglobal.org/xsd/imsss"
@@ -35,6 +36,18 @@ RULE_CONDITIONS = _ACTIVITY_CONDITIONS | {
     "always",
 }
 ROLLUP_CONDITIONS = _ACTIVITY_CONDITIONS
+# The rule conditions that read an objective's tracking information (the referenced objective,
+# else the primary): satisfaction and measure, and, as the 4th edition's objectives carry it
+# too, completion (scorm-again reads the referenced objective for all of these).
+OBJECTIVE_CONDITIONS = {
+    "satisfied",
+    "objectiveStatusKnown",
+    "objectiveMeasureKnown",
+    "objectiveMeasureGreaterThan",
+    "objectiveMeasureLessThan",
+    "completed",
+    "activityProgressKnown",
+}
 RULE_ACTIONS = {
     "preConditionRule": {"skip", "disabled", "hiddenFromChoice", "stopForwardTraversal"},
     "exitConditionRule": {"exit"},
@@ -88,13 +101,19 @@ def sequencing_collection(
 
 
 class SequencingParser:
-    """Parses one manifest's <imsss:sequencing> elements, resolving IDRef into the collection."""
+    """Parses one manifest's <imsss:sequencing> elements, resolving IDRef into the collection.
+
+    Objective identifiers are compared as xs:anyURI (`objective_ids`); each reference is stored
+    as the objectiveID it names, so that the player matches them by plain string. `warnings`
+    collects what POST staff should know though the package imports."""
 
     def __init__(self, reader: ElementReader, collection: dict[str, etree._Element]) -> None:
         self.reader = reader
         self.collection = collection
+        self.warnings: list[str] = []
 
-    def parse(self, sequencing: etree._Element) -> dict[str, Any]:
+    def parse(self, sequencing: etree._Element, activity: str) -> dict[str, Any]:
+        """The sequencing of `activity` (how messages name it: "item 'SCO-1'")."""
         reader = self.reader
         reference = reader.attribute(sequencing, "IDRef")
         parts: dict[tuple[str | None, str], etree._Element] = {}
@@ -112,11 +131,14 @@ class SequencingParser:
             return parts.get((ns, name))
 
         objectives = self._objectives(part(IMSSS, "objectives"))
+        known = _objective_ids(objectives)
         result = {
             "ID": reader.attribute(sequencing, "ID"),
             "IDRef": reference,
             "controlMode": self._flags(part(IMSSS, "controlMode"), _CONTROL_MODE),
-            "sequencingRules": self._sequencing_rules(part(IMSSS, "sequencingRules")),
+            "sequencingRules": self._sequencing_rules(
+                part(IMSSS, "sequencingRules"), known, activity
+            ),
             "limitConditions": self._limit_conditions(part(IMSSS, "limitConditions")),
             "rollupRules": self._rollup_rules(part(IMSSS, "rollupRules")),
             "objectives": objectives,
@@ -129,9 +151,8 @@ class SequencingParser:
             "rollupConsiderations": self._rollup_considerations(
                 part(ADLSEQ, "rollupConsiderations")
             ),
-            "adlseqObjectives": self._adlseq_objectives(part(ADLSEQ, "objectives"), objectives),
+            "adlseqObjectives": self._adlseq_objectives(part(ADLSEQ, "objectives"), known),
         }
-        self._check_referenced_objectives(result, objectives, sequencing)
         return result
 
     def _parts(self, sequencing: etree._Element) -> dict[tuple[str | None, str], etree._Element]:
@@ -150,7 +171,9 @@ class SequencingParser:
             return dict(defaults)
         return {name: self.reader.boolean(element, name, value) for name, value in defaults.items()}
 
-    def _sequencing_rules(self, element: etree._Element | None) -> dict[str, list[dict[str, Any]]]:
+    def _sequencing_rules(
+        self, element: etree._Element | None, known: dict[str, str], activity: str
+    ) -> dict[str, list[dict[str, Any]]]:
         rules: dict[str, list[dict[str, Any]]] = {f"{kind}s": [] for kind in RULE_ACTIONS}
         if element is None:
             return rules
@@ -158,10 +181,12 @@ class SequencingParser:
             kind = local_name(rule)
             if namespace(rule) != IMSSS or kind not in RULE_ACTIONS:
                 continue
-            rules[f"{kind}s"].append(self._rule(rule, RULE_ACTIONS[kind]))
+            rules[f"{kind}s"].append(self._rule(rule, RULE_ACTIONS[kind], known, activity))
         return rules
 
-    def _rule(self, rule: etree._Element, actions: set[str]) -> dict[str, Any]:
+    def _rule(
+        self, rule: etree._Element, actions: set[str], known: dict[str, str], activity: str
+    ) -> dict[str, Any]:
         reader = self.reader
         conditions = self._one(rule, "ruleConditions")
         action = self._one(rule, "ruleAction")
@@ -170,18 +195,55 @@ class SequencingParser:
                 conditions, "conditionCombination", {"all", "any"}, "all"
             ),
             "conditions": [
-                {
-                    "condition": reader.required_choice(condition, "condition", RULE_CONDITIONS),
-                    "operator": reader.choice(condition, "operator", {"noOp", "not"}, "noOp"),
-                    "referencedObjective": reader.attribute(condition, "referencedObjective"),
-                    "measureThreshold": reader.decimal_attribute(
-                        condition, "measureThreshold", None, -1.0, 1.0
-                    ),
-                }
+                self._rule_condition(condition, known, activity)
                 for condition in _children(conditions, IMSSS, "ruleCondition")
             ],
             "action": reader.required_choice(action, "action", actions),
         }
+
+    def _rule_condition(
+        self, element: etree._Element, known: dict[str, str], activity: str
+    ) -> dict[str, Any]:
+        reader = self.reader
+        condition = reader.required_choice(element, "condition", RULE_CONDITIONS)
+        return {
+            "condition": condition,
+            "operator": reader.choice(element, "operator", {"noOp", "not"}, "noOp"),
+            **self._referenced_objective(element, condition, known, activity),
+            "measureThreshold": reader.decimal_attribute(
+                element, "measureThreshold", None, -1.0, 1.0
+            ),
+        }
+
+    def _referenced_objective(
+        self, element: etree._Element, condition: str, known: dict[str, str], activity: str
+    ) -> dict[str, Any]:
+        """The objective the condition reads, as its activity names it, and whether it does.
+
+        A reference to no objective of the activity is not a reason to refuse the package: the
+        condition has no tracking information to read, so it evaluates to unknown (SN book,
+        UP.2.1: each condition is true, false or unknown); POST staff are told."""
+        written = element.get("referencedObjective")
+        target = collapsed(written) if written is not None else ""
+        if not target:
+            return {"referencedObjective": None, "objectiveDefined": True}
+        defined = known.get(objective_key(target))
+        if defined is not None:
+            return {"referencedObjective": defined, "objectiveDefined": True}
+        line = element.sourceline
+        where = self.reader.filename if line is None else f"{self.reader.filename}:{line}"
+        effect = (
+            "sequencing evaluates that condition as unknown"
+            if condition in OBJECTIVE_CONDITIONS
+            else f"{condition!r} reads no objective, so the reference changes nothing"
+        )
+        warning = (
+            f"{where}: in {activity}, a rule condition refers to objective {target!r}, which "
+            f"this activity does not define; {effect}."
+        )
+        if warning not in self.warnings:
+            self.warnings.append(warning)
+        return {"referencedObjective": target, "objectiveDefined": False}
 
     def _limit_conditions(self, element: etree._Element | None) -> dict[str, Any]:
         if element is None:
@@ -258,14 +320,12 @@ class SequencingParser:
         reader = self.reader
         map_info = [
             {
-                "targetObjectiveID": reader.required(info, "targetObjectiveID"),
+                "targetObjectiveID": self._target_objective(info),
                 **self._flags(info, _MAP_INFO),
             }
             for info in _children(element, IMSSS, "mapInfo")
         ]
-        identifier = reader.attribute(
-            element, "objectiveID", required=required_id or bool(map_info)
-        )
+        identifier = self._objective_id(element, required=required_id or bool(map_info))
         measure = _children(element, IMSSS, "minNormalizedMeasure")
         threshold = (
             reader.decimal(measure[0], reader.text(measure[0]), "minNormalizedMeasure", -1.0, 1.0)
@@ -311,43 +371,37 @@ class SequencingParser:
         return {**considerations, "measureSatisfactionIfActive": active}
 
     def _adlseq_objectives(
-        self, element: etree._Element | None, objectives: dict[str, Any]
+        self, element: etree._Element | None, known: dict[str, str]
     ) -> list[dict[str, Any]]:
         if element is None:
             return []
-        known = _objective_ids(objectives)
         result = []
         for objective in _children(element, ADLSEQ, "objective"):
-            identifier = self.reader.required(objective, "objectiveID")
-            if identifier not in known:
+            identifier = collapsed(self.reader.required(objective, "objectiveID"))
+            extended = known.get(objective_key(identifier))
+            if extended is None:
                 # SCORM 2004 4th ed. CAM ch. 5: it extends an <imsss:objective> of the same ID.
                 raise self.reader.error(
                     objective, f"adlseq objective {identifier!r} matches no imsss objective"
                 )
             map_info = [
                 {
-                    "targetObjectiveID": self.reader.required(info, "targetObjectiveID"),
+                    "targetObjectiveID": self._target_objective(info),
                     **self._flags(info, _ADL_MAP_INFO),
                 }
                 for info in _children(objective, ADLSEQ, "mapInfo")
             ]
-            result.append({"objectiveID": identifier, "mapInfo": map_info})
+            result.append({"objectiveID": extended, "mapInfo": map_info})
         return result
 
-    def _check_referenced_objectives(
-        self, result: dict[str, Any], objectives: dict[str, Any], sequencing: etree._Element
-    ) -> None:
-        known = _objective_ids(objectives)
-        for rules in result["sequencingRules"].values():
-            for rule in rules:
-                for condition in rule["conditions"]:
-                    target = condition["referencedObjective"]
-                    if target is not None and target not in known:
-                        raise self.reader.error(
-                            sequencing,
-                            f"a rule condition refers to objective {target!r}, "
-                            "which this activity does not define",
-                        )
+    def _objective_id(self, element: etree._Element, *, required: bool) -> str | None:
+        """An objectiveID (xs:anyURI) with its whitespace collapsed."""
+        value = self.reader.attribute(element, "objectiveID", required=required)
+        return collapsed(value) if value is not None else None
+
+    def _target_objective(self, info: etree._Element) -> str:
+        """A global objective's ID in the one form every activity that maps to it shares."""
+        return objective_key(self.reader.required(info, "targetObjectiveID"))
 
     def _one(self, parent: etree._Element, name: str) -> etree._Element:
         found = _children(parent, IMSSS, name)
@@ -356,11 +410,15 @@ class SequencingParser:
         return found[0]
 
 
-def _objective_ids(objectives: dict[str, Any]) -> set[str]:
+def _objective_ids(objectives: dict[str, Any]) -> dict[str, str]:
+    """The activity's objectiveIDs by their `objective_key`."""
     primary = objectives["primaryObjective"]
-    ids = {objective["objectiveID"] for objective in objectives["objectives"]}
+    named = [objective["objectiveID"] for objective in objectives["objectives"]]
     if primary is not None and primary["objectiveID"] is not None:
-        ids.add(primary["objectiveID"])
+        named.insert(0, primary["objectiveID"])
+    ids: dict[str, str] = {}
+    for identifier in named:
+        ids.setdefault(objective_key(identifier), identifier)
     return ids
 
 

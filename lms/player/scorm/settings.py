@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from lms.packages.manifests import ParsedPackage
+from lms.packages.manifests.sequencing import OBJECTIVE_CONDITIONS
 
 # Manifest rollup conditions scorm-again spells differently (IMS SS rollupConditionType).
 _ROLLUP_CONDITION_NAMES = {"activityProgressKnown": "progressKnown"}
@@ -26,6 +27,21 @@ _DEFAULT_CONTROLS = {
     "forwardOnly": False,
     "useCurrentAttemptObjectiveInfo": True,
     "useCurrentAttemptProgressInfo": True,
+}
+# A rule condition that reads an objective its activity does not define has nothing to read:
+# it is unknown (SN book, UP.2.1). scorm-again answers false for an objective it cannot find
+# (RuleCondition.evaluate), and `not` turns that into true, so such a condition is handed to it
+# as "satisfied" of this objective, which nothing ever writes: no manifest can name it (an
+# objectiveID is never blank once its whitespace is collapsed), no map reads or writes it, and
+# scorm-again does not offer a blank id to the SCO in cmi.objectives. Unknown, with or without
+# `not`; the "…Known" conditions would answer false of it, hence "satisfied" for every kind.
+UNDEFINED_OBJECTIVE = " "
+_UNDEFINED_OBJECTIVE_SETTINGS = {
+    "objectiveID": UNDEFINED_OBJECTIVE,
+    "isPrimary": False,
+    "satisfiedByMeasure": False,
+    "minNormalizedMeasure": 1.0,
+    "mapInfo": [],
 }
 
 
@@ -193,6 +209,8 @@ def _activity(
     if limits["attemptAbsoluteDurationLimit"] is not None:
         activity["attemptAbsoluteDurationLimit"] = limits["attemptAbsoluteDurationLimit"]
     primary, others = _objectives(identifier, sequencing)
+    if _reads_an_undefined_objective(sequencing):
+        others.append(dict(_UNDEFINED_OBJECTIVE_SETTINGS))
     if primary is not None:
         activity["primaryObjective"] = primary
     if others:
@@ -233,6 +251,23 @@ def _threshold_settings(threshold: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _reads_an_undefined_objective(sequencing: dict[str, Any]) -> bool:
+    return any(
+        _reads_undefined_objective(condition)
+        for rules in sequencing["sequencingRules"].values()
+        for rule in rules
+        for condition in rule["conditions"]
+    )
+
+
+def _reads_undefined_objective(condition: dict[str, Any]) -> bool:
+    # Packages stored before the key was parsed had every reference defined, or were refused.
+    return (
+        not condition.get("objectiveDefined", True)
+        and condition["condition"] in OBJECTIVE_CONDITIONS
+    )
+
+
 def _sequencing_rule(rule: dict[str, Any]) -> dict[str, Any]:
     conditions = []
     for condition in rule["conditions"]:
@@ -240,7 +275,11 @@ def _sequencing_rule(rule: dict[str, Any]) -> dict[str, Any]:
         # scorm-again's rule operator is "not" or absent (IMS SS noOp).
         if condition["operator"] == "not":
             converted["operator"] = "not"
-        if condition["referencedObjective"] is not None:
+        if _reads_undefined_objective(condition):
+            converted.update(condition="satisfied", referencedObjective=UNDEFINED_OBJECTIVE)
+        elif condition["referencedObjective"] is not None and condition.get(
+            "objectiveDefined", True
+        ):
             converted["referencedObjective"] = condition["referencedObjective"]
         if condition["measureThreshold"] is not None:
             converted["parameters"] = {"threshold": condition["measureThreshold"]}
