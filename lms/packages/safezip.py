@@ -72,15 +72,17 @@ class Rule(enum.StrEnum):
 
 
 class UnsafeArchive(Exception):
-    """A package that will not be unpacked: `entry` (None for the whole archive) broke `rule`."""
+    """A package that will not be unpacked: `entry` (None for the whole archive) broke `rule`.
 
-    def __init__(
-        self, entry: str | None, rule: str, detail: str = "", *, archive: str | None = None
-    ) -> None:
+    The message names the entry, not the archive: the file on disk may be an upload under a
+    name of the server's own, so whoever shows the message names the package as its user
+    knows it ("Use of Force.zip: not a zip archive …")."""
+
+    def __init__(self, entry: str | None, rule: str, detail: str = "") -> None:
         self.entry = entry
         self.rule = rule
-        subject = _shortened(printable(entry if entry is not None else archive or "the archive"))
-        self.message = f"{subject}: {rule}" + (f" ({detail})" if detail else "")
+        subject = f"{_shortened(printable(entry))}: " if entry is not None else ""
+        self.message = f"{subject}{rule}" + (f" ({detail})" if detail else "")
         super().__init__(self.message)
 
 
@@ -141,7 +143,7 @@ class Member:
 def inspect(zip_path: Path, limits: Limits) -> list[zipfile.ZipInfo]:
     """Every entry of the archive, once all of them keep every rule; writes nothing."""
     with _open_archive(zip_path) as archive:
-        return [member.info for member in _checked_members(archive, zip_path.name, limits)]
+        return [member.info for member in _checked_members(archive, limits)]
 
 
 def extract(
@@ -160,7 +162,7 @@ def extract(
     with _open_archive(zip_path) as archive:
         members = [
             member
-            for member in _checked_members(archive, zip_path.name, limits)
+            for member in _checked_members(archive, limits)
             if member.parts[0] != MAC_METADATA_FOLDER
         ]
         top = _wrapping_folder(members)
@@ -221,17 +223,16 @@ def _open_archive(zip_path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(zip_path)
     except (zipfile.BadZipFile, EOFError, ValueError) as error:
-        raise UnsafeArchive(None, Rule.NOT_A_ZIP, str(error), archive=zip_path.name) from error
+        raise UnsafeArchive(None, Rule.NOT_A_ZIP, str(error)) from error
 
 
-def _checked_members(archive: zipfile.ZipFile, archive_name: str, limits: Limits) -> list[Member]:
+def _checked_members(archive: zipfile.ZipFile, limits: Limits) -> list[Member]:
     infos = archive.infolist()
     if len(infos) > limits.max_entries:
         raise UnsafeArchive(
             None,
             Rule.TOO_MANY_ENTRIES,
             f"{len(infos):,} entries; the limit is {limits.max_entries:,}",
-            archive=archive_name,
         )
     members = [_checked_member(info, limits) for info in infos]
     _check_collisions(members)
@@ -241,7 +242,6 @@ def _checked_members(archive: zipfile.ZipFile, archive_name: str, limits: Limits
             None,
             Rule.TOTAL_TOO_LARGE,
             f"{total_bytes:,} bytes; the limit is {limits.max_total_bytes:,}",
-            archive=archive_name,
         )
     compressed_bytes = sum(info.compress_size for info in infos)
     if _ratio_too_high(total_bytes, compressed_bytes, limits):
@@ -249,7 +249,6 @@ def _checked_members(archive: zipfile.ZipFile, archive_name: str, limits: Limits
             None,
             Rule.RATIO_TOO_HIGH,
             f"{total_bytes:,} bytes from {compressed_bytes:,}; the limit is {limits.max_ratio:g}",
-            archive=archive_name,
         )
     return members
 

@@ -25,6 +25,11 @@ MANIFESTS: tuple[tuple[str, ManifestParser], ...] = (
     ("tincan.xml", parse_tincan_xml),
 )
 PACKAGE_ROOT = "package root"
+# AICC CMI001 (CMI Guidelines for Interoperability), course structure files: the course
+# description (.crs), assignable units (.au), descriptors (.des) and course structure (.cst).
+# ".crs" names AICC alone; ".au" is also an audio format, so one is not enough to tell.
+AICC_COURSE_DESCRIPTION = ".crs"
+AICC_STRUCTURE_FILES = (".au", ".des", ".cst")
 
 
 def detect_and_parse(root: Path, files: Iterable[str]) -> ParsedPackage:
@@ -50,8 +55,29 @@ def detect_and_parse(root: Path, files: Iterable[str]) -> ParsedPackage:
         for name in names
         if posixpath.basename(name).lower() in {manifest for manifest, _ in MANIFESTS}
     )
+    if not deeper and (aicc := _aicc_files(names)):
+        raise ManifestError(
+            PACKAGE_ROOT,
+            None,
+            f"AICC packages are not supported: this one holds AICC course structure files "
+            f"({', '.join(aicc)}) and none of {looked_for}. Export the course from its "
+            "authoring tool again as SCORM 1.2, SCORM 2004 or cmi5, and import that",
+        )
     hint = f"; {deeper[0]} is not at the root, where it must be" if deeper else ""
     raise ManifestError(PACKAGE_ROOT, None, f"none of {looked_for} is at the package root{hint}")
+
+
+def _aicc_files(names: list[str]) -> list[str]:
+    """The AICC course structure files of a package that has a course description, or []."""
+    found = sorted(
+        name
+        for name in names
+        if posixpath.splitext(name)[1].lower() in (AICC_COURSE_DESCRIPTION, *AICC_STRUCTURE_FILES)
+    )
+    suffixes = {posixpath.splitext(name)[1].lower() for name in found}
+    if AICC_COURSE_DESCRIPTION in suffixes and suffixes & set(AICC_STRUCTURE_FILES):
+        return found
+    return []
 
 
 def _normal(name: str) -> str:

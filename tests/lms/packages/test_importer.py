@@ -239,3 +239,18 @@ def test_cli_import_of_a_hostile_package_says_why_it_was_rejected(
     assert f"rejected: {expected}" in result.output
     assert "Traceback" not in result.output
     assert_nothing_left(instance / "imports", instance / "content")
+
+
+def test_cli_import_of_a_file_that_is_not_a_zip_names_it_once(app, tmp_path, monkeypatch):
+    from lms.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path / "instance"))
+    notes = tmp_path / "Use of Force.zip"
+    notes.write_text("meeting notes, not a package")
+
+    result = CliRunner().invoke(main, ["packages", "import", str(notes)])
+
+    assert result.exit_code == 1
+    assert "rejected: Use of Force.zip: not a zip archive" in result.output
+    assert result.output.count("Use of Force.zip") == 1

@@ -417,3 +417,42 @@ def test_a_web_import_into_s3_is_served_from_the_bucket(app, staff_client, tmp_p
         files_url(staff, version.id, "law/index.html"), headers={"Range": "bytes=0-6"}
     )
     assert served.status_code == 206 and served.data == b"content"
+
+
+def test_an_upload_that_is_not_a_zip_fails_naming_the_file_as_its_user_named_it(
+    app, staff_client, tmp_path
+):
+    notes = tmp_path / "notes.zip"
+    notes.write_text("meeting notes, not a package")
+
+    response = send_raw(staff_client, notes, **{"X-File-Name": "Use%20of%20Force.zip"})
+    status = wait_for(staff_client, response.get_json()["id"])
+
+    assert status["status"] == "failed"
+    assert status["message"].startswith("Use of Force.zip: not a zip archive")
+    upload_name = db.session.get(PackageImport, status["id"]).upload_name
+    assert upload_name.removesuffix(".zip") not in status["message"]
+    page = staff_client.get(status["page_url"]).get_data(as_text=True)
+    assert "Use of Force.zip: not a zip archive" in page
+    assert upload_name.removesuffix(".zip") not in page
+
+
+def test_an_aicc_package_fails_as_unsupported_saying_what_to_do(app, staff_client, tmp_path):
+    from tests.lms.packages.manifests.test_detect import AICC_EXPORT
+
+    package = tmp_path / "uof-aicc.zip"
+    with zipfile.ZipFile(package, "w") as archive:
+        for name, content in AICC_EXPORT.items():
+            archive.writestr(name, content)
+
+    status = wait_for(staff_client, send_raw(staff_client, package).get_json()["id"])
+
+    assert status["status"] == "failed"
+    assert "AICC packages are not supported" in status["message"]
+    assert (
+        "course.crs" in status["message"] and "SCORM 1.2, SCORM 2004 or cmi5" in status["message"]
+    )
+    assert "no manifest" not in status["message"]
+    page = staff_client.get(status["page_url"]).get_data(as_text=True)
+    assert "AICC packages are not supported" in page
+    assert db.session.query(Course).count() == 0

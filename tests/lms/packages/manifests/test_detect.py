@@ -141,3 +141,40 @@ def test_missing_files_errors_survive_pickling():
     copy = pickle.loads(pickle.dumps(caught.value))  # noqa: S301 - our own bytes
     assert str(copy) == str(caught.value)
     assert copy.missing == caught.value.missing
+
+
+# An AICC course as authoring tools export it (AICC CMI001: .crs, .au, .des, .cst and .ort).
+AICC_EXPORT = {
+    "course.crs": b"[Course]\r\nCourse_Creator=Author\r\nCourse_ID=UOF-101\r\n",
+    "course.au": b'"System_ID","Type","File_Name"\r\n"A1","Tutorial","index_lms.html"\r\n',
+    "course.des": b'"System_ID","Developer_ID","Title"\r\n"A1","UOF-101","Use of Force"\r\n',
+    "course.cst": b'"Block","Member"\r\n"root","A1"\r\n',
+    "course.ort": b'"Course_Element","Member"\r\n',
+    "index_lms.html": b"<html/>",
+    "story_content/intro.mp3": b"",
+}
+
+
+def test_an_aicc_package_is_refused_as_unsupported_naming_its_files_and_what_to_do(tmp_path):
+    files = write_package(tmp_path, AICC_EXPORT)
+    with pytest.raises(ManifestError) as caught:
+        detect_and_parse(tmp_path, files)
+    assert str(caught.value) == (
+        "package root: AICC packages are not supported: this one holds AICC course structure "
+        "files (course.au, course.crs, course.cst, course.des) and none of cmi5.xml, "
+        "imsmanifest.xml, tincan.xml. Export the course from its authoring tool again as "
+        "SCORM 1.2, SCORM 2004 or cmi5, and import that"
+    )
+
+
+def test_a_package_exported_for_aicc_and_scorm_plays_as_scorm(tmp_path):
+    files = write_package(
+        tmp_path, {**AICC_EXPORT, "imsmanifest.xml": scorm12(), "index.html": b""}
+    )
+    assert detect_and_parse(tmp_path, files).standard == "scorm12"
+
+
+def test_sun_audio_files_alone_do_not_make_an_aicc_package(tmp_path):
+    files = write_package(tmp_path, {"index.html": b"", "audio/bell.au": b".snd"})
+    with pytest.raises(ManifestError, match="none of cmi5.xml, imsmanifest.xml, tincan.xml is"):
+        detect_and_parse(tmp_path, files)
