@@ -436,3 +436,80 @@ def test_scorm12_suspend_keeps_the_place_and_exit_ends_the_attempt(
     _open(page, registration_id)
     expect(sco.locator("#entry")).to_have_text("Entry: ab-initio")
     assert set(_attempts(live_app, registration_id)) == {("CHECK", 1), ("CHECK", 2)}
+
+
+NEVER_STARTS = "scorm2004_never_starts"
+TOOLBAR = ("Previous", "Continue", "Suspend", "Exit")
+
+
+def _looks(page: Page, selector: str) -> dict[str, str]:
+    return page.locator(selector).evaluate(
+        "button => { const style = getComputedStyle(button);"
+        " return {opacity: style.opacity, color: style.color,"
+        " background: style.backgroundColor, cursor: style.cursor}; }"
+    )
+
+
+def test_a_sco_that_never_starts_is_told_and_records_nothing(
+    new_page: NewPage, live_app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(live_app.config, "SCORM_INITIALIZE_TIMEOUT_S", 1)
+    registration_id = _registered(live_app, tmp_path, NEVER_STARTS)
+    page = new_page()
+    sign_in(page, *DISPATCHER)
+    page.goto(f"/registrations/{registration_id}/launch")
+
+    message = page.locator("#player-message")
+    expect(message).to_contain_text("The course content did not start.")
+    expect(message).to_contain_text("nothing has been recorded")
+    expect(message).to_contain_text("reload this page")
+    expect(message).to_contain_text("try another browser")
+    expect(message).to_contain_text("contact your agency's LP administrator")
+    expect(message).to_have_attribute("role", "alert")
+    status = page.locator("#save-status")
+    expect(status).to_have_text("The course content did not start: nothing has been recorded.")
+    for name in TOOLBAR:
+        # Native disabled: exposed to screen readers as unavailable.
+        expect(page.get_by_role("button", name=name, exact=True)).to_be_disabled()
+    # Whatever is still saved afterwards, the status never claims the progress was.
+    page.wait_for_timeout(1500)
+    expect(status).not_to_have_text("All progress saved.")
+
+    attempts = _attempts(live_app, registration_id)
+    assert all(not attempt.started for attempt in attempts.values())
+    assert all(attempt.completion_status == "not attempted" for attempt in attempts.values())
+    assert _statements(live_app, registration_id) == []
+    history = new_page()
+    sign_in(history, *DISPATCHER)
+    history.goto(f"/registrations/{registration_id}/scorm/attempts")
+    expect(history.locator("table.attempts tbody")).to_contain_text("not started")
+
+    # Reloading, as the message says, opens the course again (the same untouched attempt).
+    page.reload()
+    expect(message).to_contain_text("The course content did not start.")
+    assert [key for key, attempt in _attempts(live_app, registration_id).items()] == [("RADIO", 1)]
+
+    # A SCO that starts late after all (a slow phone) is taken as usual.
+    _sco_frame(page).evaluate("startLate()")
+    expect(message).to_be_hidden()
+    expect(status).to_have_text("All progress saved.")
+    expect(page.get_by_role("button", name="Exit", exact=True)).to_be_enabled()
+    [attempt] = _attempts(live_app, registration_id).values()
+    assert attempt.started
+    assert _statements(live_app, registration_id) == [("initialized", "RADIO")]
+
+
+def test_a_disabled_toolbar_button_looks_disabled(
+    new_page: NewPage, live_app: Flask, tmp_path: Path
+) -> None:
+    registration_id = _registered(live_app, tmp_path, SCORM12)
+    page = new_page()
+    sign_in(page, *DISPATCHER)
+    _open(page, registration_id)
+    expect(page.get_by_role("button", name="Previous")).to_be_disabled()
+    expect(page.get_by_role("button", name="Suspend")).to_be_enabled()
+    # Both are secondary buttons: only being disabled tells them apart.
+    disabled, enabled = _looks(page, "#nav-previous"), _looks(page, "#nav-suspend")
+    assert disabled["cursor"] == "not-allowed" and enabled["cursor"] == "pointer"
+    assert disabled["color"] != enabled["color"]
+    assert disabled["background"] != enabled["background"]

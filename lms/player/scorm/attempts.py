@@ -95,6 +95,7 @@ def open_session(person: Person, launchable: Launchable, sco_id: str) -> Session
 
     The rules (SCORM 2004 RTE 4.2.8 cmi.entry, 4.2.9 cmi.exit; SCORM 1.2 RTE 3.4.4):
     - a SCO never launched, or whose last attempt is over, starts a new attempt: ab-initio;
+    - an attempt opened but never initialized (nothing committed) is taken again: ab-initio;
     - an attempt left with cmi.exit = suspend (or a suspendAll) resumes: entry resume, with its
       location, suspend data and the rest of its data;
     - an attempt left without Terminate (the window closed), or a SCORM 1.2 attempt that ended
@@ -145,6 +146,11 @@ def _open_attempt_session(registration_id: int, sco_id: str) -> tuple[ScoAttempt
             number=1 if latest is None else latest.number + 1,
         )
         db.session.add(attempt)
+        entry = "ab-initio"
+    elif latest.commit_session == 0:
+        # Opened before but never initialized (the SCO broke, or the page closed first):
+        # nothing of it was saved, so this is still its first access (RTE 4.2.8 ab-initio).
+        attempt = latest
         entry = "ab-initio"
     else:
         attempt = latest

@@ -58,6 +58,12 @@ class ScoAttempt(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     terminated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
+    @property
+    def started(self) -> bool:
+        """Whether the SCO ever started this attempt: a session was opened for every delivery,
+        but only a SCO that called Initialize commits (the player commits right after it)."""
+        return self.commit_session > 0
+
 
 class SequencingState(db.Model):
     """A registration's SCORM runtime state across its SCOs: how many times the player was

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -43,6 +43,10 @@ bp = Blueprint("scorm", __name__)
 SCORM_STANDARDS = ("scorm12", "scorm2004")
 # SCORM 2004 RTE error 101, "General Exception": what scorm-again shows the SCO on a refusal.
 GENERAL_EXCEPTION = 101
+# How long after a SCO's page has loaded the player waits for it to call Initialize before it
+# tells the learner the content did not start (slow phones take several seconds; a SCO that
+# starts later is still taken). The setting SCORM_INITIALIZE_TIMEOUT_S changes it.
+INITIALIZE_TIMEOUT_S = 20
 STATUS_OF = {
     BadCommit: 400,
     BadLaunchToken: 403,
@@ -167,6 +171,9 @@ def _player_settings(
             "attempts": portal_url("scorm.attempts_page", registration_id=registration_id),
         },
         "api": settings.api_settings(launchable.version.standard),
+        "initializeTimeoutSeconds": current_app.config.get(
+            "SCORM_INITIALIZE_TIMEOUT_S", INITIALIZE_TIMEOUT_S
+        ),
         "scos": [
             {
                 "id": sco.id,

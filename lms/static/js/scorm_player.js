@@ -1,7 +1,8 @@
 // The SCORM player's glue around scorm-again: the API built from the server's settings, each
 // SCO delivered into the frame (by SCORM 2004 sequencing, or in manifest order for SCORM 1.2),
 // and every commit kept in a queue on this device (localStorage) until the server has
-// acknowledged it, sent again when the connection returns, and said plainly when it cannot be.
+// acknowledged it, sent again when the connection returns, and said plainly when it cannot be;
+// and a SCO that never calls Initialize is noticed and told, since it can record nothing.
 "use strict";
 
 (function () {
@@ -26,11 +27,17 @@
   // --- what the learner is told ------------------------------------------------------------
 
   let failure = null; // a refusal by the server: sticks until the page is opened again
+  let stalled = false; // the SCO in the frame never called Initialize: it records nothing
+  const STALLED_TEXT = "The course content did not start: nothing has been recorded.";
 
   function showStatus(state, text) {
     if (failure && state !== "failed") {
       state = "failed";
       text = "Some of your progress could not be saved: " + failure;
+    } else if (stalled && state === "saved") {
+      // Nothing the SCO did was saved, since it did nothing: "All progress saved." would mislead.
+      state = "stalled";
+      text = STALLED_TEXT;
     }
     statusLine.dataset.state = state;
     statusLine.textContent = text;
@@ -246,6 +253,21 @@
 
   let sequencingCount = 0;
   let attemptEnded = false; // sequencing ended the attempt on the whole tree (SN TB.2.3)
+  // Sequencing delivered an activity whose SCO has not started yet, and the state saved with
+  // that delivery, held until it does. SN's End Attempt Process (UP.4) counts a SCO that set
+  // no status as completed and satisfied: a state in which a SCO that never started had been
+  // delivered would, on the next launch, earn the course for nothing. Never sent, the state
+  // stays as it was before (none, or suspended), and the next launch starts or resumes from it.
+  let awaitingStart = false;
+  let heldSave = null;
+
+  function releaseHeldSave() {
+    awaitingStart = false;
+    if (!heldSave) return;
+    queue.put(heldSave);
+    heldSave = null;
+    scheduleFlush(0);
+  }
 
   function saveSequencingState(state) {
     const root = api.getActivityTrackingData(settings.activityTree.id) || {};
@@ -260,8 +282,13 @@
       },
     };
     const url = settings.urls.sequencing;
-    queue.put({ id: newId(), slot: url, url: url, body: body });
-    if (leaving) beacon(queue.read().slice(-1)[0]);
+    const entry = { id: newId(), slot: url, url: url, body: body };
+    if (awaitingStart) {
+      heldSave = entry;
+      return Promise.resolve(true);
+    }
+    queue.put(entry);
+    if (leaving) beacon(entry);
     scheduleFlush(0);
     return Promise.resolve(true);
   }
@@ -332,16 +359,76 @@
     }
   }
 
+  // A SCO calls Initialize as it starts (RTE 3.2.2.1); one that has not, long after its page
+  // loaded, broke or lacks a file. The wait allows for slow phones and networks, and a SCO
+  // that starts later still is taken as usual (started).
+  const INITIALIZE_TIMEOUT_MS = (settings.initializeTimeoutSeconds || 20) * 1000;
+  let startWatch = null;
+
+  // An asset (adlcp:scormType asset) is content without the API: it never calls Initialize.
+  function isSco(scoId) {
+    const sco = scos.get(scoId);
+    return Boolean(sco) && sco.type !== "asset";
+  }
+
+  function watchStart(delivery) {
+    clearTimeout(startWatch);
+    if (delivery.started) return;
+    frame.addEventListener(
+      "load",
+      function () {
+        if (current !== delivery || delivery.started) return;
+        startWatch = setTimeout(function () {
+          if (current === delivery && !delivery.started) stall(delivery);
+        }, INITIALIZE_TIMEOUT_MS);
+      },
+      { once: true },
+    );
+  }
+
+  function stall(delivery) {
+    stalled = true;
+    updateButtons();
+    showStatus("stalled", STALLED_TEXT);
+    showMessage(
+      "<p><strong>The course content did not start.</strong> " +
+        escapeHtml(scos.get(delivery.scoId).title) +
+        " opened but never began, so nothing has been recorded: no progress, no attempt, no credit.</p>" +
+        "<p>What to do: reload this page to try again. If it still does not start, try another " +
+        "browser. If that does not help either, contact your agency's LP administrator and tell " +
+        "them the course's name: the course may be broken.</p>" +
+        '<p><button type="button" id="player-reload">Reload the page</button></p>',
+      true,
+    );
+    document.getElementById("player-reload").addEventListener("click", () => location.reload());
+  }
+
+  function started() {
+    if (!current) return;
+    current.started = true;
+    clearTimeout(startWatch);
+    releaseHeldSave();
+    updateButtons();
+    if (!stalled) return;
+    // It started after all (a very slow device): the course goes on as usual.
+    stalled = false;
+    hideMessage();
+    showStatus("saving", "The course content has started.");
+    updateButtons();
+  }
+
   async function deliver(scoId) {
     const sco = scos.get(scoId);
     hideMessage();
+    stalled = false;
+    clearTimeout(startWatch);
     replaceFrame();
     showStatus("saving", "Opening " + sco.title + "…");
     // The SCO's earlier sessions must be saved before a new one opens: the server starts
     // the next attempt (or resumes this one) from what it holds.
     await sent();
     const session = await openSession(scoId);
-    current = { scoId: scoId, session: session };
+    current = { scoId: scoId, session: session, started: !isSco(scoId) };
     position = scoId;
     api.reset({ lmsCommitUrl: session.commitUrl }, { preserveListeners: true });
     api.loadFromJSON({ cmi: session.cmi.cmi });
@@ -350,6 +437,7 @@
     updateButtons();
     frame.hidden = false;
     frame.title = sco.title;
+    watchStart(current);
     frame.src = sco.url;
   }
 
@@ -393,7 +481,10 @@
     return {
       activityTree: settings.activityTree,
       eventListeners: {
-        onActivityDelivery: (activity) => requestDelivery(activity.id),
+        onActivityDelivery: function (activity) {
+          awaitingStart = isSco(activity.id);
+          requestDelivery(activity.id);
+        },
         onNavigationValidityUpdate: function (update) {
           validity = update;
           updateButtons();
@@ -537,7 +628,9 @@
   }
 
   function updateButtons() {
-    const inCourse = !ended;
+    // Until the SCO has started (called Initialize) nothing can be done with it: it has no
+    // data to suspend, and sequencing would end its attempt as completed (SN UP.4).
+    const inCourse = !ended && !(current && !current.started);
     let previous;
     let next;
     if (is2004) {
@@ -640,14 +733,20 @@
 
   function listen() {
     if (is2004) {
-      api.on("Initialize", () => setTimeout(() => running() && api.Commit(""), 0));
+      api.on("Initialize", function () {
+        started();
+        setTimeout(() => running() && api.Commit(""), 0);
+      });
       api.on("Terminate", function () {
         // Fired before sequencing runs: whatever it delivers from here on follows this session.
         delivered = false;
         setTimeout(afterSession, 0);
       });
     } else {
-      api.on("LMSInitialize", () => setTimeout(() => running() && api.LMSCommit(""), 0));
+      api.on("LMSInitialize", function () {
+        started();
+        setTimeout(() => running() && api.LMSCommit(""), 0);
+      });
       api.on("LMSFinish", () => setTimeout(afterSession, 0));
       api.on("SequenceNext", () => (scoRequest = { request: "continue" }));
       api.on("SequencePrevious", () => (scoRequest = { request: "previous" }));

@@ -128,3 +128,16 @@ def test_the_players_suspend_of_a_scorm12_sco_resumes_it(learner12):
     again = attempts.open_session(learner12.person, launchable, "CHECK")
     assert (again.attempt_id, again.entry) == (first.attempt_id, "resume")
     assert again.data["cmi"]["core"]["lesson_location"] == "q-2"
+
+
+def test_an_attempt_whose_sco_never_started_is_opened_again_from_the_beginning(learner2004):
+    launchable = learner2004.launchable()
+    person = learner2004.person
+    first = attempts.open_session(person, launchable, "INTRO")
+    # The SCO never called Initialize, so the player never committed: nothing was recorded.
+    [opened] = attempts_of(learner2004.registration, "INTRO")
+    assert not opened.started and opened.completion_status == "not attempted"
+    again = attempts.open_session(person, launchable, "INTRO")
+    assert (again.attempt_id, again.number, again.entry) == (first.attempt_id, 2, "ab-initio")
+    assert again.data["cmi"]["entry"] == "ab-initio"
+    assert verbs_of(learner2004.registration) == []
