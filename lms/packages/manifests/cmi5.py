@@ -1,18 +1,21 @@
 """cmi5 course structures (cmi5.xml): the course, its blocks, AUs and objectives as plain data.
 
 Follows the cmi5 specification §13 (Course Structure Data Requirements) and §14 (Course
-Package), and v1/CourseStructure.xsd. Elements of other namespaces are extensions (§13.1.5)
-and are left out.
+Package): the rules below first, each with its own message, then the whole document against
+v1/CourseStructure.xsd (cmi5_schema), which also fixes the order of the elements. Elements of
+other namespaces are extensions (§13.1.5) and are left out.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
 
+from lms.packages.manifests.cmi5_schema import check_course_structure
 from lms.packages.manifests.fields import ElementReader
 from lms.packages.manifests.model import FileReference, ParsedPackage
 from lms.packages.manifests.references import file_references, is_absolute_url, resolve_href
@@ -22,6 +25,7 @@ from lms.packages.manifests.safe_xml import (
     namespace,
     parse_document,
 )
+from lms.packages.manifests.uri import uri_reference_problem
 
 CMI5_NAMESPACE = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 LAUNCH_METHODS = ("AnyWindow", "OwnWindow")
@@ -47,7 +51,9 @@ def parse_cmi5_course(
         raise reader.error(
             root, f"the root element is <{root.tag}>, not cmi5's <courseStructure> (§14.0)"
         )
-    return _CourseStructure(reader, standalone).parse(root)
+    package, references = _CourseStructure(reader, standalone).parse(root)
+    check_course_structure(root, filename)
+    return package, references
 
 
 class _CourseStructure:
@@ -71,6 +77,7 @@ class _CourseStructure:
         )
         children = self._members(root)
         structure = {"course": course, "objectives": objectives, "children": children}
+        warnings = tuple(filter(None, [self._no_op_move_on(children)]))
         package = ParsedPackage(
             standard="cmi5",
             edition=None,
@@ -79,8 +86,23 @@ class _CourseStructure:
             version=None,
             launch=self.first_url,
             structure=structure,
+            warnings=warnings,
         )
         return package, self.references
+
+    def _no_op_move_on(self, children: list[dict[str, Any]]) -> str | None:
+        """A course whose every AU is moveOn NotApplicable asks nothing of the learner: each AU
+        is satisfied, and so the course, as soon as they register (§9.6.1)."""
+        aus = list(_aus(children))
+        if any(au["moveOn"] != "NotApplicable" for au in aus):
+            return None
+        count = "its AU has" if len(aus) == 1 else f"all {len(aus)} of its AUs have"
+        return (
+            f'{self.reader.filename}: {count} moveOn "NotApplicable" (the default when moveOn '
+            "is absent), so no AU asks the learner to do anything: registering satisfies the "
+            "course (cmi5 §9.6.1) and may earn its CPT before anything is launched. Check that "
+            "this is meant before publishing the course."
+        )
 
     def _members(self, parent: etree._Element) -> list[dict[str, Any]]:
         """The AUs and blocks of the course or of a block, in order; at least one (XSD)."""
@@ -115,6 +137,13 @@ class _CourseStructure:
         url = reader.text(url_element)
         if url is None:
             raise reader.error(url_element, f"AU {identifier!r} has an empty <url>")
+        problem = uri_reference_problem(url)
+        if problem is not None:
+            # §13.1.4 url: a relative or fully qualified URL; RFC 3986 §4.1 says which.
+            raise reader.error(
+                url_element,
+                f"<au id={identifier!r}> url {url!r} is not a valid URL (RFC 3986): {problem}",
+            )
         url = self._launch_url(url, url_element)
         if self.first_url is None:
             self.first_url = url
@@ -205,6 +234,14 @@ class _CourseStructure:
         if not strings:
             raise reader.error(holder, f"<{name}> holds no <langstring>")
         return strings
+
+
+def _aus(members: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for member in members:
+        if member["type"] == "au":
+            yield member
+        else:
+            yield from _aus(member["children"])
 
 
 def _cmi5_children(parent: etree._Element, name: str) -> list[etree._Element]:
