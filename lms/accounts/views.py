@@ -166,13 +166,18 @@ def change_password() -> ResponseReturnValue:
 @bp.get("/dashboard")
 @post_id_required
 def dashboard() -> ResponseReturnValue:
+    from lms.catalog import completions
     from lms.catalog import services as catalog
 
     agency = current_user.agency
+    courses = completions.learner_courses(
+        catalog.registrations(current_user, catalog.ACTIVE),
+        catalog.registrations(current_user, catalog.COMPLETED),
+    )
     return render_template(
         "accounts/dashboard.html",
-        active=catalog.registrations(current_user, catalog.ACTIVE),
-        completed=catalog.registrations(current_user, catalog.COMPLETED),
+        active=courses.active,
+        completed=courses.completed,
         drop_form=ConfirmForm(),
         agency=agency,
         sub_affiliation=current_user.sub_affiliation,
