@@ -513,3 +513,40 @@ def test_a_disabled_toolbar_button_looks_disabled(
     assert disabled["cursor"] == "not-allowed" and enabled["cursor"] == "pointer"
     assert disabled["color"] != enabled["color"]
     assert disabled["background"] != enabled["background"]
+
+
+def test_a_rule_on_an_objective_its_activity_lacks_is_unknown_and_ids_match_as_uris(
+    new_page: NewPage, live_app: Flask, tmp_path: Path
+) -> None:
+    """Sequencing written as ADL's test packages write it (see the package's manifest): the
+    scenario's rule reads an objective the scenario does not define, so its conditions are
+    unknown and it is never disabled (scorm-again alone would answer false, and `not` would
+    disable it); the debrief waits for the scenario's objective, which its rule names with
+    whitespace and percent-encodings, through a global objective spelt two ways."""
+    from lms.packages.models import PackageVersion
+
+    registration_id = _registered(live_app, tmp_path, "scorm2004_referenced_objectives")
+    with live_app.app_context():
+        registration = db.session.get(Registration, registration_id)
+        version = db.session.get(PackageVersion, registration.package_version_id)
+        warnings = json.loads(version.parsed)["warnings"]
+    assert len(warnings) == 2 and "'obj%5Fpursuit%5Fpolicy'" in warnings[0]
+    page = new_page()
+    sign_in(page, *DISPATCHER)
+    _open(page, registration_id)
+    sco = page.frame_locator("#sco-frame")
+    toc = page.locator("#toc-list")
+    expect(sco.locator("#part")).to_have_text("briefing")
+    expect(toc.get_by_role("button", name=re.compile("Scenario"))).to_be_enabled()
+    expect(toc.get_by_role("button", name=re.compile("Debrief"))).to_be_disabled()
+
+    sco.get_by_role("button", name="Complete and continue").click()
+    expect(sco.locator("#part")).to_have_text("scenario")
+    expect(toc.get_by_role("button", name=re.compile("Debrief"))).to_be_disabled()
+    sco.get_by_role("button", name="Pass and continue").click()
+    expect(sco.locator("#part")).to_have_text("debrief")
+    expect(page.locator("#save-status")).to_have_text("All progress saved.")
+
+    attempts = _attempts(live_app, registration_id)
+    assert set(attempts) == {("BRIEFING", 1), ("SCENARIO", 1), ("DEBRIEF", 1)}
+    assert attempts[("SCENARIO", 1)].success_status == "passed"
