@@ -25,6 +25,7 @@ from lms.catalog.interfaces import (
 from lms.catalog.models import Course
 from lms.db import db
 from lms.packages.importer import latest_version, versions_of
+from lms.packages.staff_warnings import check_warnings_read, course_warnings
 from lms.web import place_error, post_id_required, require_csrf, role_required
 
 bp = Blueprint("catalog", __name__)
@@ -146,6 +147,7 @@ def edit_course(course_id: int | None = None) -> ResponseReturnValue:
     form = _form_for(course)
     if form.validate_on_submit():
         try:
+            check_warnings_read(course, bool(form.published.data), request.form)
             saved = services.save_course(_fields(form), course)
         except CatalogError as error:
             db.session.rollback()
@@ -160,4 +162,5 @@ def edit_course(course_id: int | None = None) -> ResponseReturnValue:
         course=course,
         versions=versions_of(course.id) if course else [],
         learners=services.learners_by_package_version(course.id) if course else {},
+        warnings=course_warnings(course),
     ), status

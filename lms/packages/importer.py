@@ -41,6 +41,8 @@ class ImportResult:
     edition: str | None
     title: str
     file_count: int
+    # What POST staff should read before publishing (ParsedPackage.warnings).
+    warnings: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -50,6 +52,7 @@ class ImportResult:
             "edition": self.edition,
             "title": self.title,
             "files": self.file_count,
+            "warnings": list(self.warnings),
         }
 
 
@@ -208,7 +211,13 @@ def _try_record_version(
         on_recorded(recorded)
     db.session.commit()
     return ImportResult(
-        course_id, version, parsed.standard, parsed.edition, parsed.title, file_count
+        course_id,
+        version,
+        parsed.standard,
+        parsed.edition,
+        parsed.title,
+        file_count,
+        parsed.warnings,
     )
 
 

@@ -30,6 +30,7 @@ from lms.errors import wants_json
 from lms.packages import imports
 from lms.packages.imports import ImportNotFound, UploadRefused
 from lms.packages.models import PackageImport, PackageVersion
+from lms.packages.staff_warnings import version_warnings
 from lms.web import accepts_upload, role_required
 
 bp = Blueprint("imports", __name__, url_prefix="/staff/packages")
@@ -145,5 +146,6 @@ def _status(job: PackageImport) -> dict[str, object]:
                 "standard": version.standard,
                 "edition": version.edition,
                 "files": version.file_count,
+                "warnings": list(version_warnings(version)),
             }
     return body

@@ -103,7 +103,35 @@
           status.result.files + " files."
       );
       outcome.appendChild(result);
+      if (status.result.warnings && status.result.warnings.length) {
+        outcome.appendChild(warningsBox(status.result));
+      }
     }
+  }
+
+  // The same box as the status page's template draws: what to read before publishing.
+  function warningsBox(result) {
+    const box = document.createElement("div");
+    box.className = "form-errors";
+    box.id = "import-warnings";
+    box.setAttribute("role", "note");
+    const intro = document.createElement("p");
+    const strong = document.createElement("strong");
+    strong.textContent = "Read before publishing the course:";
+    intro.append(strong, " the package imported, but");
+    const list = document.createElement("ul");
+    for (const warning of result.warnings) {
+      const item = document.createElement("li");
+      item.textContent = warning;
+      list.appendChild(item);
+    }
+    const after = document.createElement("p");
+    const link = document.createElement("a");
+    link.href = result.course_url;
+    link.textContent = "course page";
+    after.append("The ", link, " shows these again beside its Published box.");
+    box.append(intro, list, after);
+    return box;
   }
 
   function followImport(panel) {
