@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.interfaces import Role
 from lms.accounts.models import Person
-from lms.bridge import rules
+from lms.bridge import one_finish, rules
 from lms.bridge.models import BridgeCursor
 from lms.catalog.interfaces import CreditRule
 from lms.catalog.models import Course
@@ -215,7 +215,7 @@ def run_pass(
     try:
         cursor = _lock_cursor()
         newest = store.newest_seq()
-        credits: list[tuple[int, str, rules.Credit]] = []
+        credits: list[Judged] = []
         voided: list[rules.Void] = []
         last = cursor.seq
         for seq, statement in store.read_from(
@@ -225,7 +225,7 @@ def run_pass(
             last = seq
             outcome = rules.judge(statement, lookups.person, lookups.activity, lookups.authority)
             if isinstance(outcome, rules.Credit):
-                credits.append((seq, statement["id"], outcome))
+                credits.append((seq, statement, outcome))
             elif isinstance(outcome, rules.Void):
                 voided.append(outcome)
             elif isinstance(outcome, rules.Skip):
@@ -234,7 +234,7 @@ def run_pass(
                 break
         else:
             last = max(last, newest)  # nothing else qualifies up to `newest`
-        touched = _make_entries(credits, result) | _remove_entries(voided, result)
+        touched = _credit(credits, result, lookups) | _remove_entries(voided, result)
         _credit_once_per_cycle(touched)
         cursor.seq = last
         cursor.entries_made += result.made
@@ -253,6 +253,37 @@ def run_pass(
 
 
 Group = tuple[int, int, int]  # person, course, cycle
+Judged = tuple[int, dict[str, Any], rules.Credit]  # seq, statement, what it is worth
+
+
+def _credit(judged: list[Judged], result: PassResult, lookups: Lookups) -> set[Group]:
+    """Make the entries of the credited statements, but one per finish reported twice."""
+    store = current_app.extensions["lrs"]
+    finishes = one_finish.sort_out(
+        store, [(statement, credit) for _, statement, credit in judged], lookups.authority
+    )
+    credits = [
+        (seq, statement["id"], credit)
+        for seq, statement, credit in judged
+        if statement["id"] not in finishes.second_reports
+    ]
+    return _make_entries(credits, result) | _remove_superseded(finishes.superseded, result)
+
+
+def _remove_superseded(statement_ids: set[str], result: PassResult) -> set[Group]:
+    """Remove the entries made from statements now known to be a finish's second report."""
+    touched: set[Group] = set()
+    for chunk in _chunks(sorted(statement_ids)):
+        found = db.session.execute(
+            select(CptEntry.id, CptEntry.person_id, CptEntry.course_id, CptEntry.cycle_start).where(
+                CptEntry.statement_id.in_(chunk)
+            )
+        ).all()
+        if found:
+            db.session.execute(delete(CptEntry).where(CptEntry.id.in_([row.id for row in found])))
+        touched.update((row.person_id, row.course_id, row.cycle_start) for row in found)
+        result.removed += len(found)
+    return touched
 
 
 def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
@@ -383,18 +414,19 @@ def rejudge_course(course_id: int) -> PassResult:
     lookups = Lookups(current_app.config["LMS_BASE_URL"])
     result = PassResult()
     cursor = _lock_cursor()
-    credits: list[tuple[int, str, rules.Credit]] = []
+    credits: list[Judged] = []
     for seq, statement in store.read_about(
         lookups.course_activity_ids(course_id), verbs=rules.COMPLETION_VERBS
     ):
         result.read += 1
         outcome = rules.judge(statement, lookups.person, lookups.activity, lookups.authority)
         if isinstance(outcome, rules.Credit):
-            credits.append((seq, statement["id"], outcome))
+            credits.append((seq, statement, outcome))
         elif isinstance(outcome, rules.Skip):
             result.skipped[outcome.reason] = result.skipped.get(outcome.reason, 0) + 1
-    _credit_once_per_cycle(_make_entries(credits, result))
+    _credit_once_per_cycle(_credit(credits, result, lookups))
     cursor.entries_made += result.made
+    cursor.entries_removed += result.removed
     result.cursor = cursor.seq
     return result
 

@@ -33,6 +33,7 @@ from tests.lms.bridge.test_bridge import completion, make_course, profile, void
 from tests.lms.player.tincan.packages import tincan_zip
 
 PASSED = "http://adlnet.gov/expapi/verbs/passed"
+COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 TIN_CAN_ACTIVITY = "https://lms.example.org/tincan/radio-procedure"
 FRAME_SRC = re.compile(r'<iframe id="tincan-frame"[^>]*src="([^"]+)"')
 
@@ -250,4 +251,42 @@ def test_a_scorm_completion_reported_with_its_pass_is_one_entry(app, officer, co
     settled(app)
     assert profile(officer) == [("2026-03-04", course.title, Decimal(2))]
     change_rule(course, CreditRule.RECORDED, completed_by)  # judged again: still one
+    assert profile(officer) == [("2026-03-04", course.title, Decimal(2))]
+
+
+def _finish(person, course, verb: str, when: str, registration: str) -> dict:
+    """A Tin Can course's report of its end, within its registration."""
+    statement = completion(person, course, when, verb)
+    statement["context"] = {"registration": registration}
+    if verb != COMPLETED:
+        statement["result"] = {"completion": True, "success": verb == PASSED}
+    return statement
+
+
+@pytest.mark.parametrize("completed_first", [True, False])
+def test_one_finish_reported_as_completed_and_passed_is_one_entry(app, officer, completed_first):
+    course = make_course(title="Radio Procedure")
+    registration = str(uuid.uuid4())
+    done = _finish(officer, course, COMPLETED, "2026-03-04T10:00:00Z", registration)
+    passed = _finish(officer, course, PASSED, "2026-03-04T10:00:05Z", registration)
+    for statement in [done, passed] if completed_first else [passed, done]:
+        records.record([statement])
+        settled(app)
+    bridge.catch_up()
+    db.session.expire_all()
+    entries = db.session.query(CptEntry).all()
+    assert [(e.statement_id, e.credited_hours) for e in entries] == [(done["id"], Decimal(2))]
+
+
+def test_a_completed_from_another_authority_does_not_take_a_learners_credit(app, officer):
+    """A credential that gives no credit cannot erase one either by storing a `completed` in
+    the learner's registration."""
+    course = make_course(title="Radio Procedure")
+    registration = str(uuid.uuid4())
+    store = app.extensions["lrs"]
+    tool, _ = store.create_credential("reporting tool", ["all"])
+    store.record([_finish(officer, course, COMPLETED, "2026-03-04T09:00:00Z", registration)], tool)
+    records.record([_finish(officer, course, PASSED, "2026-03-04T10:00:00Z", registration)])
+    settled(app)
+    bridge.catch_up()
     assert profile(officer) == [("2026-03-04", course.title, Decimal(2))]
