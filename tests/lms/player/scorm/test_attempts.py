@@ -136,7 +136,7 @@ def test_an_attempt_whose_sco_never_started_is_opened_again_from_the_beginning(l
     first = attempts.open_session(person, launchable, "INTRO")
     # The SCO never called Initialize, so the player never committed: nothing was recorded.
     [opened] = attempts_of(learner2004.registration, "INTRO")
-    assert not opened.started and opened.completion_status == "not attempted"
+    assert opened.commit_session == 0 and opened.completion_status == "not attempted"
     again = attempts.open_session(person, launchable, "INTRO")
     assert (again.attempt_id, again.number, again.entry) == (first.attempt_id, 2, "ab-initio")
     assert again.data["cmi"]["entry"] == "ab-initio"
