@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+import lms.packages.manifests
 from lms.packages.manifests import ManifestError, parse_cmi5_xml
 from lms.packages.manifests.cmi5 import parse_cmi5_course
-from lms.packages.manifests.cmi5_schema import SCHEMA_FILE
 from tests.lms.packages.manifests.builders import DATA, cmi5
 
 PUBLIC = DATA / "cmi5_public"
+SCHEMA_FILE = Path(lms.packages.manifests.__file__).parent / "schemas/cmi5/CourseStructure.xsd"
 COURSE_TITLE = '<title><langstring lang="en-US">Course</langstring></title>'
 COURSE_DESCRIPTION = '<description><langstring lang="en-US">About it</langstring></description>'
 
