@@ -61,6 +61,7 @@ def make_test_app(database_url: str, instance_path: Path, **config: object) -> F
             "LMS_ENV": "test",
             "TESTING": True,
             "SERVER_NAME": "lms.test",
+            "LMS_BASE_URL": "http://lms.test",  # the portal's address is the host tests ask
             # The portal's requests go to lms.test, course content's to its own host.
             "LMS_CONTENT_BASE_URL": CONTENT_BASE_URL,
             **config,

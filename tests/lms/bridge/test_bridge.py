@@ -230,6 +230,8 @@ def test_lms_bridge_follow_keeps_turning_new_statements_into_entries(
         "DATABASE_URL": url,
         "LMS_INSTANCE_PATH": str(tmp_path / "follow"),
         "LMS_LOG_LEVEL": "WARNING",
+        "LMS_BASE_URL": app.config["LMS_BASE_URL"],  # the same portal as the statements'
+        "LMS_CONTENT_BASE_URL": app.config["LMS_CONTENT_BASE_URL"],
     }
     lms = str(Path(sys.executable).parent / "lms")
     follower = subprocess.Popen(  # noqa: S603 (our own command)
