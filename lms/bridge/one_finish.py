@@ -9,7 +9,7 @@ while such a `completed` is stored, and the entry it made before the `completed`
 removed when it does. So the profile is the same whatever order the two arrive in.
 
 (The portal's SCORM player never reaches here: its `passed`/`failed` are not completions at all,
-`rules.SCORM_PROFILE`.)
+`rules.SCORM_PROFILE`, when the portal recorded them.)
 """
 
 from __future__ import annotations

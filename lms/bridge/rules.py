@@ -37,7 +37,8 @@ ATTENDED = "http://adlnet.gov/expapi/verbs/attended"  # a facilitator's roster
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"  # xAPI 2.0 §2.2.4.1 (voiding)
 # The xAPI SCORM Profile's category: the portal's SCORM player reports every completion of the
 # course with `completed` (Profile §7; lms/player/scorm/course_status.py), and its `passed` and
-# `failed` repeat the completion only as their result, so they are not a second completion.
+# `failed` repeat the completion only as their result, so from the portal they are not a second
+# completion (content of others that uses the Profile is judged like any Tin Can course).
 SCORM_PROFILE = "https://w3id.org/xapi/scorm"
 # The verbs that may complete a course (under one rule or another).
 COMPLETION_VERBS = (COMPLETED, PASSED, FAILED, SATISFIED, ATTENDED)
@@ -204,23 +205,22 @@ def _completes(
         return verb == SATISFIED  # cmi5 §9.3.9: the course's completion is the LMS's alone
     if course.completion == "passed":
         return verb == PASSED  # the test must be passed: `failed` never completes it
+    if verb != COMPLETED and authority.portal and SCORM_PROFILE in _categories(statement):
+        return False  # the SCORM player's passed/failed: its `completed` is the completion
     return reports_completion(statement)
 
 
 def reports_completion(statement: dict[str, Any]) -> bool:
     """Whether a Tin Can or SCORM statement says its activity is completed, however it says it:
     the `completed` verb, or `passed`/`failed` whose result says completion true (xAPI 2.0
-    §4.2.2.4.5, `result.completion`), except the SCORM Profile's, whose completion the player
-    has already reported with `completed`."""
+    §4.2.2.4.5, `result.completion`)."""
     verb = statement.get("verb", {}).get("id")
     if verb == COMPLETED:
         return True
     if verb not in (PASSED, FAILED):
         return False
     result = statement.get("result")
-    if not isinstance(result, dict) or result.get("completion") is not True:
-        return False
-    return SCORM_PROFILE not in _categories(statement)
+    return isinstance(result, dict) and result.get("completion") is True
 
 
 def _categories(statement: dict[str, Any]) -> set[str]:

@@ -139,6 +139,11 @@ CASES = [
         ("ignore",),
     ),
     (
+        "content of others using the SCORM Profile: its passed with completion is a completion",
+        statement(P, "10", authority=by("launch-10"), **DONE, **SCORM),
+        ("credit", 2, "automatic"),
+    ),
+    (
         "a completion reported by passed still needs an entitled authority",
         statement(P, "10", authority=by("reporting-tool"), **DONE),
         ("skip", rules.UNENTITLED),
