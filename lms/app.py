@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_login import LoginManager
-from flask_wtf.csrf import CSRFProtect
 
 from lms import content_origin, errors, health, request_log
 from lms.config import (
@@ -20,13 +18,8 @@ from lms.config import (
     sqlite_url,
 )
 from lms.db import db, engine_options
+from lms.extensions import csrf, login_manager
 from lms.web import init_upload_limits
-
-csrf = CSRFProtect()
-login_manager = LoginManager()
-login_manager.login_view = "accounts.sign_in"
-login_manager.login_message = "Please sign in to see that page."
-login_manager.session_protection = "strong"
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -135,7 +128,6 @@ def _register_blueprints(app: Flask) -> None:
     from lms.packages.staff_views import bp as imports_bp
     from lms.packages.views import bp as packages_bp
     from lms.player.cmi5.views import bp as cmi5_bp
-    from lms.player.cmi5.views import fetch as cmi5_fetch
     from lms.player.scorm.views import bp as scorm_bp
     from lms.player.tincan.views import bp as tincan_bp
     from lms.player.views import bp as player_bp
@@ -151,7 +143,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(player_bp)
     app.register_blueprint(cmi5_bp)
     app.register_blueprint(tincan_bp)
-    csrf.exempt(cmi5_fetch)  # the AU calls it (cmi5 §8.2), not a form
     app.register_blueprint(scorm_bp)
     app.register_blueprint(training_bp)
     app.extensions["content_store"] = content_store_from_config(app.config, Path(app.instance_path))

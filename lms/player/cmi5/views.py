@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from lms.errors import error_response
+from lms.extensions import csrf
 from lms.packages.access import files_url
 from lms.player import launch
 from lms.player.cmi5 import registrations, services
@@ -108,6 +109,7 @@ def returned(registration_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/cmi5/fetch/<token>", methods=["POST", "OPTIONS"])
+@csrf.exempt  # the AU calls it (cmi5 §8.2), not a form
 def fetch(token: str) -> ResponseReturnValue:
     """§8.2.1: the AU POSTs here (a GET is refused: 405) for its auth token; 200 with JSON,
     an error object included (§8.2.3); 404 for a URL the portal never gave. No sign-in: the

@@ -21,9 +21,9 @@ from flask_login import current_user
 
 from lms.accounts.models import Person
 from lms.accounts.services import get_person
-from lms.app import csrf
 from lms.content_origin import content_only, content_url, portal_url
 from lms.domain import DomainError
+from lms.extensions import csrf
 from lms.packages.access import files_url
 from lms.player import launch
 from lms.player.interfaces import LaunchRefused, RegistrationNotFound
