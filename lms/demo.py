@@ -125,7 +125,7 @@ class DemoCourse:
 
 
 EVERYONE = frozenset({Audience.PEACE_OFFICER, Audience.DISPATCHER, Audience.NPO})
-# The courses released on the Learning Portal this cycle (DOMAIN.md; seed 002).
+# The courses released on the Learning Portal this cycle (docs/domain.md#the-courses-of-this-cycle).
 COURSES = (
     DemoCourse(
         "preliminary-investigations",

@@ -30,7 +30,7 @@ class Delivery(enum.StrEnum):
 
 
 class CreditRule(enum.StrEnum):
-    """How a completion reaches the Training Profile (DOMAIN.md, seed 002)."""
+    """How a completion reaches the Training Profile (docs/domain.md#credit-rules)."""
 
     AUTOMATIC = "automatic"  # * the completion posts CPT
     RECORDED = "recorded"  # ** recorded on the profile, no CPT

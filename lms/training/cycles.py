@@ -1,4 +1,4 @@
-"""CPT cycles and requirements (Regulation 1005(d); DOMAIN.md).
+"""CPT cycles and requirements (Regulation 1005(d); docs/domain.md#cpt-cycles).
 
 Cycles are statewide and fixed: 1 January of an odd year to 31 December of the next. A completion
 counts in the cycle of its completion date, taken in California's time zone.

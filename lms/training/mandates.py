@@ -1,5 +1,5 @@
-"""Legislatively mandated training (Regulation 1081 and the Penal Code; DOMAIN.md): who each
-mandate applies to, how often, and where a person stands.
+"""Legislatively mandated training (Regulation 1081 and the Penal Code; docs/domain.md#mandates):
+who each mandate applies to, how often, and where a person stands.
 
 A mandate is met by a completion of a course certified as meeting it; it says nothing of CPT.
 """

@@ -1,8 +1,8 @@
 """The Training Profile and agency compliance, computed from CPT entries.
 
-Who the rules apply to (DOMAIN.md): peace officers and dispatchers owe 24 CPT hours a cycle;
-peace officers are the PSP population (18 hours by category inside the 24) and owe the
-mandates; NPO staff owe nothing, and their completions are listed all the same.
+Who the rules apply to (docs/domain.md#who-may-do-what): peace officers and dispatchers owe 24
+CPT hours a cycle; peace officers are the PSP population (18 hours by category inside the 24)
+and owe the mandates; NPO staff owe nothing, and their completions are listed all the same.
 """
 
 from __future__ import annotations

@@ -1,2 +1,3 @@
-"""The Tin Can launch (Rustici's launch guidelines, lms_lrs.md "Launch"): the package's one
-launchable activity opened with endpoint, auth, actor, registration and activity_id."""
+"""The Tin Can launch (Rustici's launch guidelines, "Launch" in
+https://github.com/RusticiSoftware/launch/blob/master/lms_lrs.md): the package's one launchable
+activity opened with endpoint, auth, actor, registration and activity_id."""

@@ -1,6 +1,7 @@
 """Launching a Tin Can package and keeping the session's record.
 
-The launch follows RusticiSoftware/launch (lms_lrs.md, "Launch"): the activity's URL with
+The launch follows RusticiSoftware/launch ("Launch" in
+https://github.com/RusticiSoftware/launch/blob/master/lms_lrs.md): the activity's URL with
 `endpoint`, `auth` (a credential limited to this learner and this registration, expiring with
 the session), `actor`, `registration` and `activity_id`, each URL-encoded. TinCanJS uses
 `auth` verbatim as the Authorization header, so it is the whole `Basic …` value.

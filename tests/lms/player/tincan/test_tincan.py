@@ -1,6 +1,7 @@
-"""The Tin Can launch (RusticiSoftware/launch, lms_lrs.md): the course page, the launch URL with
-endpoint, auth, actor, registration and activity_id, a credential for this learner and this
-registration only, and the session's record of what the course sent."""
+"""The Tin Can launch (https://github.com/RusticiSoftware/launch/blob/master/lms_lrs.md):
+the course page, the launch URL with endpoint, auth, actor, registration and activity_id, a
+credential for this learner and this registration only, and the session's record of what the
+course sent."""
 
 from __future__ import annotations
 
