@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import NewPage, sign_in
-from tests.lms.packages.test_importer import scorm12_zip
+from tests.lms.packages.helpers import scorm12_zip
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ from lms.config import ConfigurationError, Settings, content_base_url
 from lms.packages.access import files_url
 from tests.conftest import CONTENT_BASE_URL, csrf_token, sign_in
 from tests.factories import PASSWORD, make_officer, make_post_staff
-from tests.lms.packages.test_serving import imported
+from tests.lms.packages.helpers import imported
 
 PORTAL_PAGES = ["/", "/sign-in", "/dashboard", "/staff/lrs-credentials", "/xapi/about"]
 

@@ -19,8 +19,8 @@ from lms.packages.importer import import_package
 from lms.packages.models import PackageVersion
 from tests.conftest import csrf_token, sign_in
 from tests.factories import PASSWORD, make_post_staff
+from tests.lms.packages.helpers import send_raw, wait_for
 from tests.lms.packages.manifests.builders import cmi5
-from tests.lms.packages.test_web_import import send_raw, wait_for
 
 NO_OP_WARNING = 'its AU has moveOn "NotApplicable"'
 

@@ -6,35 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urljoin
 
-from flask import Flask
-
 from lms.catalog import services as catalog
-from lms.catalog.models import Course
-from lms.db import db
 from lms.packages import access
 from lms.packages.access import file_token, files_url
-from lms.packages.importer import import_package
-from lms.packages.models import PackageVersion
 from tests.conftest import CONTENT_BASE_URL, sign_in
 from tests.factories import PASSWORD, make_officer, make_post_staff
-from tests.lms.packages.test_importer import scorm12_zip
+from tests.lms.packages.helpers import imported
 
 CONTENT = b"content of law/index.html"
-
-
-def imported(app: Flask, tmp_path, name="uof.zip"):
-    result = import_package(
-        scorm12_zip(tmp_path, name), app.extensions["content_store"], tmp_path / "work"
-    )
-    course = db.session.get(Course, result.course_id)
-    course.published = True
-    db.session.commit()
-    version = (
-        db.session.query(PackageVersion)
-        .filter_by(course_id=result.course_id, version=result.version)
-        .one()
-    )
-    return course, version
 
 
 def test_a_registered_learner_gets_the_file_with_type_etag_and_ranges(app, client, tmp_path):

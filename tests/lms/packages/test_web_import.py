@@ -7,7 +7,6 @@ import datetime as dt
 import io
 import shutil
 import threading
-import time
 import zipfile
 from pathlib import Path
 
@@ -24,9 +23,15 @@ from lms.packages.importer import import_package
 from lms.packages.models import PackageImport, PackageVersion
 from tests.conftest import csrf_token, sign_in
 from tests.factories import PASSWORD, make_administrator, make_agency, make_officer, make_post_staff
-from tests.lms.packages.test_importer import HOSTILE_PACKAGES, assert_nothing_left, scorm12_zip
-
-WAIT_SECONDS = 30
+from tests.lms.packages.helpers import (
+    HOSTILE_PACKAGES,
+    WAIT_SECONDS,
+    assert_nothing_left,
+    scorm12_zip,
+    send_raw,
+    wait_for,
+)
+from tests.lms.packages.manifests.builders import AICC_EXPORT
 
 
 @pytest.fixture(autouse=True)
@@ -42,31 +47,6 @@ def staff_client(app: Flask) -> FlaskClient:
     client = app.test_client()
     sign_in(client, staff.email, PASSWORD)
     return client
-
-
-def send_raw(client: FlaskClient, package: Path, **headers: str):
-    token = csrf_token(client, "/staff/packages")
-    return client.post(
-        "/staff/packages",
-        data=package.read_bytes(),
-        headers={
-            "Content-Type": "application/octet-stream",
-            "X-File-Name": package.name,
-            "X-CSRFToken": token,
-            "Accept": "application/json",
-            **headers,
-        },
-    )
-
-
-def wait_for(client: FlaskClient, import_id: int) -> dict:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        status = client.get(f"/staff/packages/imports/{import_id}/status").get_json()
-        if status["status"] in ("done", "failed"):
-            return status
-        time.sleep(0.05)
-    raise AssertionError(f"import {import_id} did not finish: {status}")
 
 
 def uploads(app: Flask) -> list[Path]:
@@ -438,8 +418,6 @@ def test_an_upload_that_is_not_a_zip_fails_naming_the_file_as_its_user_named_it(
 
 
 def test_an_aicc_package_fails_as_unsupported_saying_what_to_do(app, staff_client, tmp_path):
-    from tests.lms.packages.manifests.test_detect import AICC_EXPORT
-
     package = tmp_path / "uof-aicc.zip"
     with zipfile.ZipFile(package, "w") as archive:
         for name, content in AICC_EXPORT.items():

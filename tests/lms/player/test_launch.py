@@ -11,7 +11,7 @@ from lms.player import launch
 from lms.player.interfaces import LaunchRefused, RegistrationNotFound
 from tests.conftest import sign_in
 from tests.factories import PASSWORD, make_officer, make_person
-from tests.lms.packages.test_serving import imported
+from tests.lms.packages.helpers import imported
 
 
 @pytest.fixture

@@ -6,6 +6,17 @@ from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
 
+# An AICC course as authoring tools export it (AICC CMI001: .crs, .au, .des, .cst and .ort).
+AICC_EXPORT = {
+    "course.crs": b"[Course]\r\nCourse_Creator=Author\r\nCourse_ID=UOF-101\r\n",
+    "course.au": b'"System_ID","Type","File_Name"\r\n"A1","Tutorial","index_lms.html"\r\n',
+    "course.des": b'"System_ID","Developer_ID","Title"\r\n"A1","UOF-101","Use of Force"\r\n',
+    "course.cst": b'"Block","Member"\r\n"root","A1"\r\n',
+    "course.ort": b'"Course_Element","Member"\r\n',
+    "index_lms.html": b"<html/>",
+    "story_content/intro.mp3": b"",
+}
+
 SCORM_2004_NAMESPACES = (
     'xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" '
     'xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3" '

@@ -11,7 +11,14 @@ from lms.packages.manifests import (
     MissingFilesError,
     detect_and_parse,
 )
-from tests.lms.packages.manifests.builders import DATA, cmi5, scorm12, scorm2004, write_package
+from tests.lms.packages.manifests.builders import (
+    AICC_EXPORT,
+    DATA,
+    cmi5,
+    scorm12,
+    scorm2004,
+    write_package,
+)
 
 TINCAN = (
     b'<tincan xmlns="http://projecttincan.com/tincan.xsd"><activities>'
@@ -141,18 +148,6 @@ def test_missing_files_errors_survive_pickling():
     copy = pickle.loads(pickle.dumps(caught.value))  # noqa: S301 - our own bytes
     assert str(copy) == str(caught.value)
     assert copy.missing == caught.value.missing
-
-
-# An AICC course as authoring tools export it (AICC CMI001: .crs, .au, .des, .cst and .ort).
-AICC_EXPORT = {
-    "course.crs": b"[Course]\r\nCourse_Creator=Author\r\nCourse_ID=UOF-101\r\n",
-    "course.au": b'"System_ID","Type","File_Name"\r\n"A1","Tutorial","index_lms.html"\r\n',
-    "course.des": b'"System_ID","Developer_ID","Title"\r\n"A1","UOF-101","Use of Force"\r\n',
-    "course.cst": b'"Block","Member"\r\n"root","A1"\r\n',
-    "course.ort": b'"Course_Element","Member"\r\n',
-    "index_lms.html": b"<html/>",
-    "story_content/intro.mp3": b"",
-}
 
 
 def test_an_aicc_package_is_refused_as_unsupported_naming_its_files_and_what_to_do(tmp_path):

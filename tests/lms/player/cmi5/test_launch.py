@@ -10,7 +10,7 @@ import pytest
 from lms.catalog import services as catalog
 from tests.conftest import CONTENT_BASE_URL, csrf_token, sign_in
 from tests.factories import PASSWORD, make_officer
-from tests.lms.packages.test_serving import imported
+from tests.lms.packages.helpers import imported
 from tests.lms.player.cmi5.conftest import (
     CMI5,
     SESSION_ID,
