@@ -21,13 +21,13 @@ voiding removes an entry only when it comes from the entry's own authority or th
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from lms.catalog.interfaces import CreditRule
+from lrs.spec.durations import parse_duration
 
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 PASSED = "http://adlnet.gov/expapi/verbs/passed"
@@ -44,11 +44,8 @@ SCORM_PROFILE = "https://w3id.org/xapi/scorm"
 COMPLETION_VERBS = (COMPLETED, PASSED, FAILED, SATISFIED, ATTENDED)
 # The verbs the bridge reads at all; every other statement is passed over without a look.
 VERBS = (*COMPLETION_VERBS, VOIDED)
-ISO_DURATION = re.compile(
-    r"^P(?:(?P<days>\d+(?:\.\d+)?)D)?"
-    r"(?:T(?:(?P<hours>\d+(?:\.\d+)?)H)?(?:(?P<minutes>\d+(?:\.\d+)?)M)?"
-    r"(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
-)
+# A roster's time counts in days, hours, minutes and seconds: years and months have no fixed length.
+ROSTER_UNITS = ("days", "hours", "minutes", "seconds")
 QUARTER_HOUR = Decimal("0.25")
 
 
@@ -248,11 +245,10 @@ def duration_hours(value: object) -> Decimal | None:
     """An ISO 8601 duration (`PT2H`, `PT90M`) in hours, to the quarter hour; None if absent."""
     if not isinstance(value, str):
         return None
-    match = ISO_DURATION.match(value)
-    if match is None or value in ("P", "PT"):
+    duration = parse_duration(value, units=ROSTER_UNITS, decimal_comma=False)
+    if duration is None:
         return None
-    parts = {name: Decimal(amount or 0) for name, amount in match.groupdict().items()}
-    hours = parts["days"] * 24 + parts["hours"] + parts["minutes"] / 60 + parts["seconds"] / 3600
+    hours = duration.total_seconds() / 3600
     return (hours / QUARTER_HOUR).quantize(Decimal(1), ROUND_HALF_UP) * QUARTER_HOUR
 
 

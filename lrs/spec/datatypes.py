@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 
+from lrs.spec.durations import parse_duration
 from lrs.spec.errors import ValidationError
 from lrs.spec.shapes import check_version, expect_object, key_path, shown, type_name
 
@@ -314,26 +315,13 @@ def validate_timestamp(value: object, path: str, version: str) -> None:
 
 # --- Durations (ISO 8601:2004 §4.4.3.2) ------------------------------------------------------
 
-_NUM = r"\d+(?:[.,]\d+)?"
-_DURATION = re.compile(
-    f"P(?:{_NUM}W|(?=\\d)(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}D)?"
-    f"(?:T(?=\\d)(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?|T(?=\\d)(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)",
-    re.ASCII,
-)
-_FRACTION = re.compile(r"[.,]\d+[YMWDHS]", re.ASCII)
-
 
 def validate_duration(value: object, path: str) -> None:
     """PnYnMnDTnHnMnS or PnW; only the last component may carry a decimal fraction."""
     # 1.0.3 Data §4.6.s1.b1; xAPI 2.0 §4.2.7 Duration: the 4.4.3.2 format, not the alternative.
     if not isinstance(value, str):
         raise ValidationError(path, f"must be an ISO 8601 duration string, not {type_name(value)}")
-    if _DURATION.fullmatch(value) is None or _fraction_not_last(value):
+    if parse_duration(value) is None:
         raise ValidationError(
             path, f"must be an ISO 8601 duration such as PT1H30M5.25S, not {shown(value)}"
         )
-
-
-def _fraction_not_last(value: str) -> bool:
-    found = _FRACTION.search(value)
-    return found is not None and found.end() != len(value)

@@ -17,6 +17,7 @@ from typing import Any
 
 from lms.player.scorm.interfaces import BadCommit
 from lms.player.scorm.settings import Sco
+from lrs.spec.durations import UNITS, parse_duration
 
 # SCORM 1.2 RTE 3.4.4 cmi.core.lesson_status, cmi.core.exit; SCORM 2004 RTE 4.2.4, 4.2.22, 4.2.9.
 LESSON_STATUSES = ("passed", "completed", "failed", "incomplete", "browsed", "not attempted")
@@ -33,9 +34,7 @@ NAV_REQUEST = re.compile(
     r"\{target=[^}]+\}(choice|jump))$"
 )
 TIMESPAN_12 = re.compile(r"^(\d{2,4}):(\d{2}):(\d{2})(\.\d{1,2})?$")
-DURATION_2004 = re.compile(
-    r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
-)
+TIMEINTERVAL_UNITS = tuple(unit for unit in UNITS if unit != "weeks")
 # The largest sequence number a commit may carry (fits every database's integer).
 MAX_SEQUENCE = 2**31 - 1
 
@@ -247,13 +246,13 @@ def duration_seconds(value: str, element: str) -> float | None:
     """SCORM 2004 timeinterval (ISO 8601 duration, RTE 4.1.1.5) in seconds."""
     if not value:
         return None
-    match = DURATION_2004.match(value)
-    if match is None or value in ("P", "PT") or value.endswith("T"):
+    # RTE 4.1.1.5: P[yY][mM][dD][T[hH][nM][s[.s]S]], no weeks; only seconds have a fraction.
+    duration = parse_duration(
+        value, units=TIMEINTERVAL_UNITS, fractional=("seconds",), decimal_comma=False
+    )
+    if duration is None:
         raise BadCommit(f"{element} is {value!r}, not an ISO 8601 duration.", element)
-    years, months, days, hours, minutes, seconds = (float(part or 0) for part in match.groups())
-    # RTE 4.1.1.5 leaves year and month lengths open; the usual 365 and 30 days are used.
-    days += years * 365 + months * 30
-    return days * 86400 + hours * 3600 + minutes * 60 + seconds
+    return float(duration.total_seconds())
 
 
 def timespan_12(seconds: float) -> str:
