@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
+from typing import Any
 
 from lms.accounts import agencies
 from lms.accounts.interfaces import Role
 from lms.accounts.models import Agency, Person, SubAffiliation
 from lms.accounts.services import add_person
+from lms.catalog import services as catalog
+from lms.catalog.interfaces import Audience, CreditRule, Delivery
+from lms.catalog.models import Course
 from lms.db import db, utcnow
 
 PASSWORD = "correct horse battery"
@@ -68,3 +73,26 @@ def make_sub_affiliation(
     agency: Agency, name: str, parent: SubAffiliation | None = None
 ) -> SubAffiliation:
     return agencies.create_sub_affiliation(agency, name, parent.id if parent else None)
+
+
+def make_course(
+    number: str = "1850-21796", hours: str = "2", rule: CreditRule = CreditRule.AUTOMATIC, **kw: Any
+) -> Course:
+    """A published course with a POST certification number, through the catalog's service."""
+    course = catalog.save_course(
+        catalog.CourseFields(
+            slug=kw.get("slug", f"course-{number}"),
+            title=kw.get("title", f"Course {number}"),
+            description="",
+            audience={Audience.PEACE_OFFICER, Audience.DISPATCHER},
+            delivery=Delivery.DISTANCE,
+            published=True,
+            certification_number=number,
+            cpt_hours=Decimal(hours),
+            credit_rule=rule,
+            psp_category=None,
+            mandates=kw.get("mandates", set()),
+        )
+    )
+    db.session.commit()
+    return course

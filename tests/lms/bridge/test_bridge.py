@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
-import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,62 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from lms.bridge import services as bridge
-from lms.catalog import services as catalog
-from lms.catalog.interfaces import Audience, CreditRule, Delivery, Mandate
+from lms.catalog.interfaces import CreditRule, Mandate
 from lms.db import db
 from lms.player import records
-from lms.player.identity import actor, course_iri
 from lms.training.models import CptEntry
-from tests.factories import make_officer
-
-COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
-
-
-def make_course(number: str = "1850-21796", hours: str = "2", rule=CreditRule.AUTOMATIC, **kw):
-    return catalog.save_course(
-        catalog.CourseFields(
-            slug=kw.get("slug", f"course-{number}"),
-            title=kw.get("title", f"Course {number}"),
-            description="",
-            audience={Audience.PEACE_OFFICER, Audience.DISPATCHER},
-            delivery=Delivery.DISTANCE,
-            published=True,
-            certification_number=number,
-            cpt_hours=Decimal(hours),
-            credit_rule=rule,
-            psp_category=None,
-            mandates=kw.get("mandates", set()),
-        )
-    )
-
-
-def completion(person, course, when: str, verb: str = COMPLETED) -> dict:
-    base = records.base_url()
-    return {
-        "id": str(uuid.uuid4()),
-        "actor": actor(person, base),
-        "verb": {"id": verb},
-        "object": {"objectType": "Activity", "id": course_iri(course, base)},
-        "timestamp": when,
-    }
-
-
-def void(statement_id: str, person) -> dict:
-    return {
-        "id": str(uuid.uuid4()),
-        "actor": actor(person, records.base_url()),
-        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
-        "object": {"objectType": "StatementRef", "id": statement_id},
-    }
-
-
-def profile(person) -> list[tuple[str, str, Decimal]]:
-    """(completion date, course title, credited hours), oldest first."""
-    db.session.expire_all()
-    return sorted(
-        (e.completed_on.isoformat(), e.title, e.credited_hours)
-        for e in db.session.query(CptEntry).filter_by(person_id=person.id)
-    )
+from tests.factories import make_course, make_officer
+from tests.lms.bridge.helpers import completion, profile, void
 
 
 @pytest.fixture

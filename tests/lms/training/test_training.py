@@ -23,11 +23,12 @@ from tests.factories import (
     PASSWORD,
     make_administrator,
     make_agency,
+    make_course,
     make_officer,
     make_person,
     make_sub_affiliation,
 )
-from tests.lms.bridge.test_bridge import completion, make_course
+from tests.lms.bridge.helpers import completion
 
 TODAY = dt.date(2026, 6, 15)
 
