@@ -9,23 +9,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.e2e.helpers import NewPage, sign_in
+from tests.e2e.helpers import IMPORT_TIMEOUT_MS, STAFF, NewPage, import_in_browser, sign_in
 from tests.lms.packages.helpers import scorm12_zip
 
 pytestmark = pytest.mark.e2e
-
-STAFF = ("staff@example.org", "staff-demo-2026")
-# An import of a small package takes well under a second; a slow CI machine gets more.
-IMPORT_TIMEOUT_MS = 30_000
-
-
-def _import(page: Page, package: Path) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Import packages").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Import a course package")
-    page.get_by_label("Package file").set_input_files(str(package))
-    page.get_by_role("button", name="Import").click()
 
 
 def test_staff_import_a_package_then_a_new_version_and_see_both_on_the_course(
@@ -33,7 +22,7 @@ def test_staff_import_a_package_then_a_new_version_and_see_both_on_the_course(
 ) -> None:
     page = new_page()
     sign_in(page, *STAFF)
-    _import(page, scorm12_zip(tmp_path, "Use of Force.zip"))
+    import_in_browser(page, scorm12_zip(tmp_path, "Use of Force.zip"))
 
     expect(page).to_have_url(re.compile(r"/staff/packages/imports/\d+$"))
     expect(page.locator("#import-state")).to_have_text("done", timeout=IMPORT_TIMEOUT_MS)
@@ -42,7 +31,7 @@ def test_staff_import_a_package_then_a_new_version_and_see_both_on_the_course(
     expect(result).to_contain_text("version 1, scorm12")
     title = result.get_by_role("link").inner_text()
 
-    _import(page, scorm12_zip(tmp_path, "Use of Force v2.zip"))
+    import_in_browser(page, scorm12_zip(tmp_path, "Use of Force v2.zip"))
     expect(page.locator("#import-state")).to_have_text("done", timeout=IMPORT_TIMEOUT_MS)
     expect(page.locator("#import-result")).to_contain_text("version 2, scorm12")
     page.locator("#import-result").get_by_role("link").click()
@@ -81,7 +70,7 @@ def test_the_upload_shows_its_progress_while_it_is_sent(new_page: NewPage, tmp_p
             "uploadThroughput": 2 * 1024 * 1024,
         },
     )
-    _import(page, package)
+    import_in_browser(page, package)
     expect(page.locator("#upload-progress")).to_be_visible()
     expect(page.locator("#upload-text")).to_have_text(re.compile(r"MB of 6\.\d MB \(\d+%\)"))
     expect(page.get_by_role("button", name="Import")).to_be_disabled()
@@ -96,7 +85,7 @@ def test_a_refused_package_says_which_entry_and_rule(new_page: NewPage, tmp_path
         archive.writestr("../../etc/cron.d/evil", "* * * * * root sh")
     page = new_page()
     sign_in(page, *STAFF)
-    _import(page, evil)
+    import_in_browser(page, evil)
     expect(page.locator("#import-state")).to_have_text("failed", timeout=IMPORT_TIMEOUT_MS)
     expect(page.locator("#import-message")).to_contain_text("evil.zip: ../../etc/cron.d/evil")
 
@@ -108,7 +97,7 @@ def test_a_file_that_is_no_package_is_refused_on_the_page(
     notes.write_text("not a package")
     page = new_page()
     sign_in(page, *STAFF)
-    _import(page, notes)
+    import_in_browser(page, notes)
     expect(page.locator("#package-error")).to_contain_text("notes.txt: a package is a .zip file")
     expect(page.get_by_label("Package file")).to_have_attribute("aria-invalid", "true")
     expect(page).to_have_url(re.compile(r"/staff/packages$"))
@@ -117,7 +106,7 @@ def test_a_file_that_is_no_package_is_refused_on_the_page(
 def test_the_import_works_without_javascript(new_page: NewPage, tmp_path: Path) -> None:
     page = new_page(java_script_enabled=False)
     sign_in(page, *STAFF)
-    _import(page, scorm12_zip(tmp_path, "plain form.zip"))
+    import_in_browser(page, scorm12_zip(tmp_path, "plain form.zip"))
     expect(page).to_have_url(re.compile(r"/staff/packages/imports/\d+$"))
     # The page refreshes itself every few seconds until the import is over.
     expect(page.locator("#import-state")).to_have_text("done", timeout=IMPORT_TIMEOUT_MS)

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Route, expect
 
-from tests.e2e.helpers import NewPage, sign_in
-from tests.e2e.test_package_import import IMPORT_TIMEOUT_MS, STAFF, _import
+from tests.e2e.helpers import IMPORT_TIMEOUT_MS, STAFF, NewPage, import_in_browser, sign_in
 from tests.lms.packages.manifests.builders import cmi5
 
 pytestmark = pytest.mark.e2e
@@ -36,7 +35,7 @@ def test_staff_see_a_no_op_move_on_warning_at_import_and_read_it_before_publishi
 ) -> None:
     page = new_page()
     sign_in(page, *STAFF)
-    _import(page, _no_op_course(tmp_path))
+    import_in_browser(page, _no_op_course(tmp_path))
 
     expect(page.locator("#import-state")).to_have_text("done", timeout=IMPORT_TIMEOUT_MS)
     warnings = page.locator("#import-warnings")
@@ -92,7 +91,7 @@ def test_the_page_following_an_import_draws_the_warning_when_the_import_ends(
         route.fulfill(response=served, body=body)
 
     page.route(re.compile(r"/staff/packages/imports/\d+$"), as_if_still_running)
-    _import(page, _no_op_course(tmp_path))
+    import_in_browser(page, _no_op_course(tmp_path))
 
     expect(page.locator("#import-state")).to_have_text("done", timeout=IMPORT_TIMEOUT_MS)
     expect(page.locator("#import-warnings").get_by_role("listitem")).to_have_text(WARNING)
