@@ -72,6 +72,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     request_log.init_app(app)
     errors.init_app(app)
     _register_blueprints(app)
+    _subscribe_hooks()
     _mount_lrs(app)
     _start_bridge(app)
     _register_template_globals(app)
@@ -117,6 +118,15 @@ def _start_bridge(app: Flask) -> None:
 
     if app.config["LMS_BRIDGE_AFTER_STORE"]:
         start_with(app)
+
+
+def _subscribe_hooks() -> None:
+    """Areas that act on another's events subscribe here, so the announcing area imports
+    none of them (docs/foundation.md, "Extension points")."""
+    from lms.catalog.services import add_registration_hook
+    from lms.player.cmi5.registrations import on_registered
+
+    add_registration_hook(on_registered)
 
 
 def _register_blueprints(app: Flask) -> None:

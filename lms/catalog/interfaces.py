@@ -24,6 +24,12 @@ class Audience(enum.StrEnum):
         return Role(self.value)
 
 
+class RegistrationStatus(enum.StrEnum):
+    ACTIVE = "active"
+    DROPPED = "dropped"
+    COMPLETED = "completed"
+
+
 class Delivery(enum.StrEnum):
     DISTANCE = "distance"
     FACILITATED = "facilitated"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,11 +23,28 @@ from lms.catalog.interfaces import (
     Mandate,
     NotEligible,
     PspCategory,
+    RegistrationStatus,
 )
 from lms.catalog.models import Course, CourseCertification, Registration
 from lms.db import db, utcnow
 
-ACTIVE, DROPPED, COMPLETED = "active", "dropped", "completed"
+ACTIVE, DROPPED, COMPLETED = (
+    RegistrationStatus.ACTIVE,
+    RegistrationStatus.DROPPED,
+    RegistrationStatus.COMPLETED,
+)
+RegistrationHook = Callable[[Registration], None]
+# What other areas start when a person registers (cmi5 subscribes in create_app).
+_registration_hooks: list[RegistrationHook] = []
+
+
+def add_registration_hook(hook: RegistrationHook) -> None:
+    """Another area's work on a new registration, run after it is committed, in the order the
+    hooks were added (as lms.player.launch.add_launch_rule and the LRS's on_committed)."""
+    if hook not in _registration_hooks:
+        _registration_hooks.append(hook)
+
+
 CERTIFICATION_NUMBER = re.compile(r"^\d{4}-\d{5}$")
 
 
@@ -107,14 +125,8 @@ def register(person: Person, course_id: int) -> Registration:
 
 
 def _registered(registration: Registration) -> None:
-    """What a new registration starts elsewhere: cmi5 evaluates moveOn at registration
-    (cmi5 §9.6.1), so a course whose AUs need no launch is satisfied at once."""
-    from lms.packages.models import PackageVersion
-    from lms.player.cmi5.registrations import evaluate_registration
-
-    version = db.session.get(PackageVersion, registration.package_version_id or 0)
-    if version is not None and version.standard == "cmi5":
-        evaluate_registration(registration)
+    for hook in _registration_hooks:
+        hook(registration)
 
 
 def latest_package_version_id(course_id: int) -> int | None:

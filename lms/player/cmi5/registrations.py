@@ -183,6 +183,14 @@ def satisfied_statements(
     ]
 
 
+def on_registered(registration: Registration) -> None:
+    """The catalog's registration hook: cmi5 evaluates moveOn at registration (§9.6.1), so a
+    course whose AUs need no launch is satisfied at once."""
+    version = db.session.get(PackageVersion, registration.package_version_id or 0)
+    if version is not None and version.standard == CMI5:
+        evaluate_registration(registration)
+
+
 def evaluate_registration(registration: Registration) -> int:
     """§9.6.1: moveOn is evaluated at registration: blocks and the course whose AUs are all
     satisfied without a launch (NotApplicable) are satisfied now, outside any AU session (so
