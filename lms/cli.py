@@ -197,11 +197,12 @@ def credential_revoke(key: str) -> None:
     """Revoke a credential: its key and secret stop working at once."""
     from flask import current_app
 
-    from lrs import credentials
+    from lrs.errors import NoSuchCredential
 
-    store = current_app.extensions["lrs"]
-    if not store.with_connection(lambda c: credentials.revoke(c, key), write=True):
-        raise click.UsageError(f"no active credential with key {key}")
+    try:
+        current_app.extensions["lrs"].revoke_credential(key)
+    except NoSuchCredential:
+        raise click.UsageError(f"no active credential with key {key}") from None
     click.echo(f"revoked {key}")
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from lrs import credentials
 from lrs.backend.engine import WRITE, prepare_engine, take_write_lock
-from lrs.credentials import Credential
+from lrs.credentials import Credential, IssuedCredential
 from lrs.identifiers import activity_key, agent_key
 from lrs.ops import command, documents, query
 from lrs.ops.command import Attachment
@@ -73,6 +73,8 @@ class ResourceRequest:
 # Raise an lrs.errors.LRSError (Forbidden, say) to refuse the statements or the request.
 StatementCheck = Callable[[StatementWrite], None]
 RequestCheck = Callable[[ResourceRequest], None]
+# The scopes a credential may be given (`create_credential`).
+CREDENTIAL_SCOPES = credentials.SCOPES
 DOCUMENT_KINDS = (documents.STATE, documents.ACTIVITY_PROFILE, documents.AGENT_PROFILE)
 
 
@@ -229,6 +231,17 @@ class LearningRecordStore:
     ) -> tuple[Credential, str]:
         with self.writing() as connection:
             return credentials.create(connection, name, scopes, **limits)
+
+    def list_credentials(self) -> list[IssuedCredential]:
+        """Every credential, oldest first, revoked and expired ones included; never a secret."""
+        with self.reading() as connection:
+            return credentials.list_issued(connection)
+
+    def revoke_credential(self, key: str) -> None:
+        """End the active credential with this key at once: its key and secret stop working.
+        Raises lrs.errors.NoSuchCredential if no active credential has this key."""
+        with self.writing() as connection:
+            credentials.revoke(connection, key)
 
     def system_credential(self, key: str, name: str) -> Credential:
         """The credential a system (the portal) records its own statements with; made on

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from lrs.backend import schema
-from lrs.errors import BadRequest
+from lrs.errors import BadRequest, NoSuchCredential
 from lrs.spec.shapes import text_flaw
 
 KEY_LENGTH = schema.credential.c.key.type.length
@@ -179,28 +179,45 @@ def authenticate(
     return _to_credential(row)
 
 
-def revoke(connection: Connection, key: str) -> bool:
+def revoke(connection: Connection, key: str) -> None:
+    """End the active credential with this key at once; NoSuchCredential if there is none."""
     result = connection.execute(
         update(schema.credential)
         .where(schema.credential.c.key == key, schema.credential.c.revoked_at.is_(None))
         .values(revoked_at=dt.datetime.now(dt.UTC))
     )
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        raise NoSuchCredential(f"key: no active credential with key {key}.")
 
 
-def list_all(connection: Connection) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class IssuedCredential:
+    """A credential as its issuer sees it in a list: everything but the secret."""
+
+    key: str
+    name: str
+    scopes: tuple[str, ...]
+    agent: dict[str, Any] | None
+    registration: str | None
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+def list_issued(connection: Connection) -> list[IssuedCredential]:
+    """Every credential, oldest first, revoked and expired ones included."""
     rows = connection.execute(select(schema.credential).order_by(schema.credential.c.id))
     return [
-        {
-            "key": row.key,
-            "name": row.name,
-            "scopes": row.scopes.split(),
-            "agent": json.loads(row.agent) if row.agent else None,
-            "registration": row.registration,
-            "created_at": row.created_at,
-            "expires_at": row.expires_at,
-            "revoked_at": row.revoked_at,
-        }
+        IssuedCredential(
+            key=row.key,
+            name=row.name,
+            scopes=tuple(row.scopes.split()),
+            agent=json.loads(row.agent) if row.agent else None,
+            registration=row.registration,
+            created_at=row.created_at,
+            expires_at=row.expires_at,
+            revoked_at=row.revoked_at,
+        )
         for row in rows
     ]
 

@@ -27,6 +27,10 @@ class NotFound(LRSError):
     status = 404
 
 
+class NoSuchCredential(NotFound):
+    """No active credential has this key (none ever had it, or it is revoked)."""
+
+
 class Conflict(LRSError):
     status = 409
 

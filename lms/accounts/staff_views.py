@@ -12,6 +12,8 @@ from lms.accounts.interfaces import AccountsError, NotFound, Role
 from lms.accounts.models import AccessRequest
 from lms.db import db
 from lms.web import require_csrf, role_required
+from lrs.api import CREDENTIAL_SCOPES
+from lrs.errors import LRSError, NoSuchCredential
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -91,23 +93,18 @@ def deny(request_id: int) -> ResponseReturnValue:
 
 
 def _credential_form(formdata: object = None) -> CredentialForm:
-    from lrs.credentials import SCOPES
-
     form = CredentialForm(formdata=formdata) if formdata is not None else CredentialForm()
-    form.scopes.choices = [(scope, scope) for scope in SCOPES]
+    form.scopes.choices = [(scope, scope) for scope in CREDENTIAL_SCOPES]
     return form
 
 
 def _credentials_page(
     form: CredentialForm, status: int = 200, created: dict | None = None
 ) -> ResponseReturnValue:
-    from lrs import credentials
-
-    store = current_app.extensions["lrs"]
     return render_template(
         "staff/credentials.html",
         form=form,
-        credentials=store.with_connection(credentials.list_all),
+        credentials=current_app.extensions["lrs"].list_credentials(),
         created=created,
         endpoint=url_for("xapi.about", _external=True).removesuffix("/about"),
     ), status
@@ -123,8 +120,6 @@ def credential_list() -> ResponseReturnValue:
 @role_required(Role.POST_STAFF)
 def create_credential() -> ResponseReturnValue:
     """A key and secret for the LRS; the secret is shown this once and never again."""
-    from lrs.errors import LRSError
-
     form = _credential_form()
     if not form.validate_on_submit():
         return _credentials_page(form, INVALID)
@@ -142,13 +137,10 @@ def create_credential() -> ResponseReturnValue:
 @bp.post("/lrs-credentials/<key>/revoke")
 @role_required(Role.POST_STAFF)
 def revoke_credential(key: str) -> ResponseReturnValue:
-    from lrs import credentials
-
     require_csrf()
-    revoked = current_app.extensions["lrs"].with_connection(
-        lambda connection: credentials.revoke(connection, key), write=True
-    )
-    if not revoked:
-        abort(404, "No active credential with this key.")
+    try:
+        current_app.extensions["lrs"].revoke_credential(key)
+    except NoSuchCredential as error:
+        abort(404, error.message)
     flash(f"Credential {key} revoked: it stops working at once.", "success")
     return redirect(url_for("staff.credential_list"))

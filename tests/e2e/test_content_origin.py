@@ -26,7 +26,6 @@ from lms.accounts.models import Person, RoleGrant
 from lms.catalog import services as catalog
 from lms.db import db
 from lms.player.scorm.models import ScoAttempt
-from lrs import credentials
 from tests.e2e.helpers import sign_in
 from tests.lms.player.scorm.conftest import import_course_from
 
@@ -240,8 +239,8 @@ def _report(page: Page, frame_selector: str) -> dict[str, Any]:
 
 def _credential_names(live_app: Flask) -> list[str]:
     with live_app.app_context():
-        listed = live_app.extensions["lrs"].with_connection(credentials.list_all)
-    return [row["name"] for row in listed]
+        listed = live_app.extensions["lrs"].list_credentials()
+    return [credential.name for credential in listed]
 
 
 def _assert_nothing_of_the_portal(report: dict[str, Any], portal: str) -> None:

@@ -160,6 +160,37 @@ def test_staff_create_an_lrs_credential_and_see_its_secret_once(client, pending)
     assert client.get("/xapi/statements", headers=headers).status_code == 401
 
 
+def test_the_credential_list_shows_a_revoked_credential_without_its_revoke_button(
+    app, client, pending
+):
+    store = app.extensions["lrs"]
+    kept, _ = store.create_credential("Range tablet", ["statements/write"])
+    ended, _ = store.create_credential("Old kiosk", ["all"])
+    sign_in(client, "staff@example.org", PASSWORD)
+    token = csrf_token(client, "/staff/lrs-credentials")
+    response = client.post(f"/staff/lrs-credentials/{ended.key}/revoke", data={"csrf_token": token})
+    assert response.status_code == 302
+    page = client.get("/staff/lrs-credentials").get_data(as_text=True)
+    assert f"Credential {ended.key} revoked" in page
+    rows = {key: row for row, key in re.findall(r"(<tr>.*?<code>(\w+)</code>.*?</tr>)", page, re.S)}
+    assert "revoked" in rows[ended.key] and "Revoke</button>" not in rows[ended.key]
+    assert "active" in rows[kept.key] and "Revoke</button>" in rows[kept.key]
+
+
+def test_revoking_an_unknown_or_revoked_key_is_404_and_changes_nothing(app, client, pending):
+    store = app.extensions["lrs"]
+    live, secret = store.create_credential("Range tablet", ["all"])
+    sign_in(client, "staff@example.org", PASSWORD)
+    token = csrf_token(client, "/staff/lrs-credentials")
+    response = client.post("/staff/lrs-credentials/abc/revoke", data={"csrf_token": token})
+    assert response.status_code == 404
+    assert "no active credential with key abc" in response.get_data(as_text=True)
+    assert store.authenticate(live.key, secret) is not None
+    client.post(f"/staff/lrs-credentials/{live.key}/revoke", data={"csrf_token": token})
+    again = client.post(f"/staff/lrs-credentials/{live.key}/revoke", data={"csrf_token": token})
+    assert again.status_code == 404
+
+
 def test_a_credential_needs_a_name_and_a_scope(client, pending):
     sign_in(client, "staff@example.org", PASSWORD)
     token = csrf_token(client, "/staff/lrs-credentials")

@@ -40,16 +40,12 @@ def test_the_token_opens_the_lrs_for_this_learner_and_registration_only(app, enr
     other_registration["context"]["registration"] = "0f6e7d3c-5b1a-4f2e-9d8c-7b6a5f4e3d2c"
     assert au.send(other_registration).status_code == 403
     session = learner.sessions()[-1]
-    listed = [c for c in _credentials(app) if c["key"] == session.credential_key]
-    assert listed[0]["registration"] == learner.registration.uuid
-    assert listed[0]["agent"] == au.actor
-    assert listed[0]["expires_at"] is not None
-
-
-def _credentials(app):
-    from lrs import credentials
-
-    return app.extensions["lrs"].with_connection(credentials.list_all)
+    listed = [
+        c for c in app.extensions["lrs"].list_credentials() if c.key == session.credential_key
+    ]
+    assert listed[0].registration == learner.registration.uuid
+    assert listed[0].agent == au.actor
+    assert listed[0].expires_at is not None
 
 
 def test_a_get_is_refused_and_answers_no_token(enrol):
