@@ -4,7 +4,6 @@ are refused."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -58,11 +57,9 @@ def test_malformed_manifests_are_reported_through_detect_and_parse(tmp_path):
         detect_and_parse(tmp_path, files)
 
 
-def test_billion_laughs_is_refused_at_once_naming_the_file():
-    started = time.perf_counter()
+def test_billion_laughs_is_refused_for_its_entity_declarations_naming_the_file():
     with pytest.raises(ManifestError, match="declares entities in a DOCTYPE") as caught:
         parse_document(BILLION_LAUGHS, "imsmanifest.xml")
-    assert time.perf_counter() - started < 1.0
     assert (caught.value.file, caught.value.line) == ("imsmanifest.xml", 3)
     assert "billion laughs" in str(caught.value)
 
