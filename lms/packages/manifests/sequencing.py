@@ -1,8 +1,8 @@
 """SCORM 2004 sequencing: <imsss:sequencing> and its ADL extensions, as plain data.
 
-Names, defaults and vocabularies follow the IMS Simple Sequencing 1.0 XML binding and the
-SCORM 2004 CAM book, ch. 5 (Sequencing and Presentation). Every element is filled in with its
-defaults, so the player never has to know them.
+Names and vocabularies follow the IMS Simple Sequencing 1.0 XML binding and the SCORM 2004 CAM
+book, ch. 5 (Sequencing and Presentation). Every element is filled in with its defaults (the one
+table of them is `sequencing_defaults`), so the player never has to know them.
 """
 
 from __future__ import annotations
@@ -14,6 +14,21 @@ from lxml import etree
 from lms.packages.manifests.fields import ElementReader
 from lms.packages.manifests.objective_ids import collapsed, objective_key
 from lms.packages.manifests.safe_xml import element_children, local_name, namespace
+from lms.packages.manifests.sequencing_defaults import (
+    ADL_MAP_INFO,
+    CONDITION_OPERATOR,
+    CONSTRAINED_CHOICE,
+    CONTROL_MODE,
+    DELIVERY_CONTROLS,
+    LIMIT_CONDITIONS,
+    MAP_INFO,
+    OBJECTIVE,
+    RANDOMIZATION,
+    ROLLUP_CONSIDERATIONS,
+    ROLLUP_CONTROLS,
+    ROLLUP_RULE,
+    RULE_CONDITION_COMBINATION,
+)
 
 IMSSS = "http://www.imsglobal.org/xsd/imsss"
 ADLSEQ = "http://www.adlnet.org/xsd/adlseq_v1p3"
@@ -58,32 +73,6 @@ CHILD_ACTIVITY_SETS = {"all", "any", "none", "atLeastCount", "atLeastPercent"}
 TIMINGS = {"never", "once", "onEachNewAttempt"}
 # ADL rollup considerations (adlseq:rollupConsiderations), CAM ch. 5.
 REQUIRED_FOR = {"always", "ifAttempted", "ifNotSkipped", "ifNotSuspended"}
-
-_CONTROL_MODE = {
-    "choice": True,
-    "choiceExit": True,
-    "flow": False,
-    "forwardOnly": False,
-    "useCurrentAttemptObjectiveInfo": True,
-    "useCurrentAttemptProgressInfo": True,
-}
-_DELIVERY_CONTROLS = {
-    "tracked": True,
-    "completionSetByContent": False,
-    "objectiveSetByContent": False,
-}
-_MAP_INFO = {
-    "readSatisfiedStatus": True,
-    "readNormalizedMeasure": True,
-    "writeSatisfiedStatus": False,
-    "writeNormalizedMeasure": False,
-}
-# SCORM 2004 4th ed. adlseq:mapInfo: raw/min/max score, completion and progress.
-_ADL_TRACKED = ("RawScore", "MinScore", "MaxScore", "CompletionStatus", "ProgressMeasure")
-_ADL_MAP_INFO = {
-    **{f"read{name}": True for name in _ADL_TRACKED},
-    **{f"write{name}": False for name in _ADL_TRACKED},
-}
 
 
 def sequencing_collection(
@@ -135,7 +124,7 @@ class SequencingParser:
         result = {
             "ID": reader.attribute(sequencing, "ID"),
             "IDRef": reference,
-            "controlMode": self._flags(part(IMSSS, "controlMode"), _CONTROL_MODE),
+            "controlMode": self._flags(part(IMSSS, "controlMode"), CONTROL_MODE),
             "sequencingRules": self._sequencing_rules(
                 part(IMSSS, "sequencingRules"), known, activity
             ),
@@ -143,10 +132,9 @@ class SequencingParser:
             "rollupRules": self._rollup_rules(part(IMSSS, "rollupRules")),
             "objectives": objectives,
             "randomizationControls": self._randomization(part(IMSSS, "randomizationControls")),
-            "deliveryControls": self._flags(part(IMSSS, "deliveryControls"), _DELIVERY_CONTROLS),
+            "deliveryControls": self._flags(part(IMSSS, "deliveryControls"), DELIVERY_CONTROLS),
             "constrainedChoiceConsiderations": self._flags(
-                part(ADLSEQ, "constrainedChoiceConsiderations"),
-                {"preventActivation": False, "constrainChoice": False},
+                part(ADLSEQ, "constrainedChoiceConsiderations"), CONSTRAINED_CHOICE
             ),
             "rollupConsiderations": self._rollup_considerations(
                 part(ADLSEQ, "rollupConsiderations")
@@ -192,7 +180,7 @@ class SequencingParser:
         action = self._one(rule, "ruleAction")
         return {
             "conditionCombination": reader.choice(
-                conditions, "conditionCombination", {"all", "any"}, "all"
+                conditions, "conditionCombination", {"all", "any"}, RULE_CONDITION_COMBINATION
             ),
             "conditions": [
                 self._rule_condition(condition, known, activity)
@@ -208,7 +196,7 @@ class SequencingParser:
         condition = reader.required_choice(element, "condition", RULE_CONDITIONS)
         return {
             "condition": condition,
-            "operator": reader.choice(element, "operator", {"noOp", "not"}, "noOp"),
+            "operator": reader.choice(element, "operator", {"noOp", "not"}, CONDITION_OPERATOR),
             **self._referenced_objective(element, condition, known, activity),
             "measureThreshold": reader.decimal_attribute(
                 element, "measureThreshold", None, -1.0, 1.0
@@ -247,7 +235,7 @@ class SequencingParser:
 
     def _limit_conditions(self, element: etree._Element | None) -> dict[str, Any]:
         if element is None:
-            return {"attemptLimit": None, "attemptAbsoluteDurationLimit": None}
+            return dict(LIMIT_CONDITIONS)
         return {
             "attemptLimit": self.reader.count(element, "attemptLimit"),
             "attemptAbsoluteDurationLimit": self.reader.attribute(
@@ -258,12 +246,7 @@ class SequencingParser:
     def _rollup_rules(self, element: etree._Element | None) -> dict[str, Any]:
         reader = self.reader
         if element is None:
-            return {
-                "rollupObjectiveSatisfied": True,
-                "rollupProgressCompletion": True,
-                "objectiveMeasureWeight": 1.0,
-                "rules": [],
-            }
+            return {**ROLLUP_CONTROLS, "rules": []}
         rules = []
         for rule in _children(element, IMSSS, "rollupRule"):
             conditions = self._one(rule, "rollupConditions")
@@ -271,12 +254,20 @@ class SequencingParser:
             rules.append(
                 {
                     "childActivitySet": reader.choice(
-                        rule, "childActivitySet", CHILD_ACTIVITY_SETS, "all"
+                        rule,
+                        "childActivitySet",
+                        CHILD_ACTIVITY_SETS,
+                        ROLLUP_RULE["childActivitySet"],
                     ),
-                    "minimumCount": reader.count(rule, "minimumCount", 0),
-                    "minimumPercent": reader.decimal_attribute(rule, "minimumPercent", 0.0, 0, 1),
+                    "minimumCount": reader.count(rule, "minimumCount", ROLLUP_RULE["minimumCount"]),
+                    "minimumPercent": reader.decimal_attribute(
+                        rule, "minimumPercent", ROLLUP_RULE["minimumPercent"], 0, 1
+                    ),
                     "conditionCombination": reader.choice(
-                        conditions, "conditionCombination", {"all", "any"}, "any"
+                        conditions,
+                        "conditionCombination",
+                        {"all", "any"},
+                        ROLLUP_RULE["conditionCombination"],
                     ),
                     "conditions": [
                         {
@@ -284,7 +275,7 @@ class SequencingParser:
                                 condition, "condition", ROLLUP_CONDITIONS
                             ),
                             "operator": reader.choice(
-                                condition, "operator", {"noOp", "not"}, "noOp"
+                                condition, "operator", {"noOp", "not"}, CONDITION_OPERATOR
                             ),
                         }
                         for condition in _children(conditions, IMSSS, "rollupCondition")
@@ -293,10 +284,12 @@ class SequencingParser:
                 }
             )
         return {
-            "rollupObjectiveSatisfied": reader.boolean(element, "rollupObjectiveSatisfied", True),
-            "rollupProgressCompletion": reader.boolean(element, "rollupProgressCompletion", True),
+            **{
+                name: reader.boolean(element, name, ROLLUP_CONTROLS[name])
+                for name in ("rollupObjectiveSatisfied", "rollupProgressCompletion")
+            },
             "objectiveMeasureWeight": reader.decimal_attribute(
-                element, "objectiveMeasureWeight", 1.0, 0, 1
+                element, "objectiveMeasureWeight", ROLLUP_CONTROLS["objectiveMeasureWeight"], 0, 1
             ),
             "rules": rules,
         }
@@ -321,7 +314,7 @@ class SequencingParser:
         map_info = [
             {
                 "targetObjectiveID": self._target_objective(info),
-                **self._flags(info, _MAP_INFO),
+                **self._flags(info, MAP_INFO),
             }
             for info in _children(element, IMSSS, "mapInfo")
         ]
@@ -334,41 +327,42 @@ class SequencingParser:
         )
         return {
             "objectiveID": identifier,
-            "satisfiedByMeasure": reader.boolean(element, "satisfiedByMeasure", False),
-            "minNormalizedMeasure": 1.0 if threshold is None else threshold,
+            "satisfiedByMeasure": reader.boolean(
+                element, "satisfiedByMeasure", OBJECTIVE["satisfiedByMeasure"]
+            ),
+            "minNormalizedMeasure": OBJECTIVE["minNormalizedMeasure"]
+            if threshold is None
+            else threshold,
             "mapInfo": map_info,
         }
 
     def _randomization(self, element: etree._Element | None) -> dict[str, Any]:
         if element is None:
-            return {
-                "randomizationTiming": "never",
-                "selectCount": None,
-                "reorderChildren": False,
-                "selectionTiming": "never",
-            }
+            return dict(RANDOMIZATION)
         reader = self.reader
         return {
-            "randomizationTiming": reader.choice(element, "randomizationTiming", TIMINGS, "never"),
+            "randomizationTiming": reader.choice(
+                element, "randomizationTiming", TIMINGS, RANDOMIZATION["randomizationTiming"]
+            ),
             "selectCount": reader.count(element, "selectCount"),
-            "reorderChildren": reader.boolean(element, "reorderChildren", False),
-            "selectionTiming": reader.choice(element, "selectionTiming", TIMINGS, "never"),
+            "reorderChildren": reader.boolean(
+                element, "reorderChildren", RANDOMIZATION["reorderChildren"]
+            ),
+            "selectionTiming": reader.choice(
+                element, "selectionTiming", TIMINGS, RANDOMIZATION["selectionTiming"]
+            ),
         }
 
     def _rollup_considerations(self, element: etree._Element | None) -> dict[str, Any]:
-        names = ("Satisfied", "NotSatisfied", "Completed", "Incomplete")
         if element is None:
-            considerations: dict[str, Any] = {f"requiredFor{name}": "always" for name in names}
-            return {**considerations, "measureSatisfactionIfActive": True}
+            return dict(ROLLUP_CONSIDERATIONS)
         reader = self.reader
-        considerations = {
-            f"requiredFor{name}": reader.choice(
-                element, f"requiredFor{name}", REQUIRED_FOR, "always"
-            )
-            for name in names
+        return {
+            name: reader.boolean(element, name, default)
+            if isinstance(default, bool)
+            else reader.choice(element, name, REQUIRED_FOR, default)
+            for name, default in ROLLUP_CONSIDERATIONS.items()
         }
-        active = reader.boolean(element, "measureSatisfactionIfActive", True)
-        return {**considerations, "measureSatisfactionIfActive": active}
 
     def _adlseq_objectives(
         self, element: etree._Element | None, known: dict[str, str]
@@ -387,7 +381,7 @@ class SequencingParser:
             map_info = [
                 {
                     "targetObjectiveID": self._target_objective(info),
-                    **self._flags(info, _ADL_MAP_INFO),
+                    **self._flags(info, ADL_MAP_INFO),
                 }
                 for info in _children(objective, ADLSEQ, "mapInfo")
             ]

@@ -15,19 +15,10 @@ from urllib.parse import quote
 
 from lms.packages.manifests import ParsedPackage
 from lms.packages.manifests.sequencing import OBJECTIVE_CONDITIONS
+from lms.packages.manifests.sequencing_defaults import CONTROL_MODE, OBJECTIVE
 
 # Manifest rollup conditions scorm-again spells differently (IMS SS rollupConditionType).
 _ROLLUP_CONDITION_NAMES = {"activityProgressKnown": "progressKnown"}
-# SN defaults of <imsss:controlMode> for an item with no <imsss:sequencing>: scorm-again's own
-# defaults differ (flow=true), so they are always given explicitly (CAM 5.1.3.2).
-_DEFAULT_CONTROLS = {
-    "choice": True,
-    "choiceExit": True,
-    "flow": False,
-    "forwardOnly": False,
-    "useCurrentAttemptObjectiveInfo": True,
-    "useCurrentAttemptProgressInfo": True,
-}
 # A rule condition that reads an objective its activity does not define has nothing to read:
 # it is unknown (SN book, UP.2.1). scorm-again answers false for an objective it cannot find
 # (RuleCondition.evaluate), and `not` turns that into true, so such a condition is handed to it
@@ -39,8 +30,7 @@ UNDEFINED_OBJECTIVE = " "
 _UNDEFINED_OBJECTIVE_SETTINGS = {
     "objectiveID": UNDEFINED_OBJECTIVE,
     "isPrimary": False,
-    "satisfiedByMeasure": False,
-    "minNormalizedMeasure": 1.0,
+    **OBJECTIVE,
     "mapInfo": [],
 }
 
@@ -190,7 +180,9 @@ def _activity(
     if completion_threshold is not None:
         activity["completionThreshold"] = _threshold_settings(completion_threshold)
     if sequencing is None:
-        activity["sequencingControls"] = dict(_DEFAULT_CONTROLS)
+        # An item with no <imsss:sequencing> gets the SN defaults of <imsss:controlMode>:
+        # scorm-again's own differ (flow=true), so they are always given explicitly.
+        activity["sequencingControls"] = dict(CONTROL_MODE)
         return activity
     activity["sequencingControls"] = _controls(sequencing)
     activity["deliveryControls"] = dict(sequencing["deliveryControls"])

@@ -96,6 +96,51 @@ def test_an_empty_sequencing_element_has_every_default():
     }
 
 
+def test_elements_written_without_attributes_take_the_same_defaults_as_absent_ones():
+    written = sequencing(
+        "<imsss:controlMode/>"
+        "<imsss:limitConditions/>"
+        "<imsss:rollupRules><imsss:rollupRule><imsss:rollupConditions>"
+        '<imsss:rollupCondition condition="satisfied"/></imsss:rollupConditions>'
+        '<imsss:rollupAction action="satisfied"/></imsss:rollupRule></imsss:rollupRules>'
+        '<imsss:objectives><imsss:primaryObjective objectiveID="P"/></imsss:objectives>'
+        "<imsss:randomizationControls/>"
+        "<imsss:deliveryControls/>"
+        "<adlseq:constrainedChoiceConsiderations/>"
+        "<adlseq:rollupConsiderations/>"
+    )
+    absent = sequencing("")
+    for part in (
+        "controlMode",
+        "limitConditions",
+        "randomizationControls",
+        "deliveryControls",
+        "constrainedChoiceConsiderations",
+        "rollupConsiderations",
+    ):
+        assert written[part] == absent[part], part
+    rollup = written["rollupRules"]
+    assert {name: rollup[name] for name in rollup if name != "rules"} == {
+        name: absent["rollupRules"][name] for name in absent["rollupRules"] if name != "rules"
+    }
+    assert rollup["rules"] == [
+        {
+            "childActivitySet": "all",
+            "minimumCount": 0,
+            "minimumPercent": 0.0,
+            "conditionCombination": "any",
+            "conditions": [{"condition": "satisfied", "operator": "noOp"}],
+            "action": "satisfied",
+        }
+    ]
+    assert written["objectives"]["primaryObjective"] == {
+        "objectiveID": "P",
+        "satisfiedByMeasure": False,
+        "minNormalizedMeasure": 1.0,
+        "mapInfo": [],
+    }
+
+
 def test_pre_exit_and_post_condition_rules_keep_their_conditions(third):
     rules = sequencing_of(third, "APPROACH")["sequencingRules"]
     assert rules["preConditionRules"] == [

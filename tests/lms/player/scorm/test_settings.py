@@ -6,6 +6,7 @@ from pathlib import Path
 
 from lms.packages.manifests.scorm import parse_scorm_manifest
 from lms.player.scorm import settings
+from tests.lms.packages.manifests.builders import scorm2004
 from tests.lms.player.scorm.conftest import PACKAGES, SCORM12, SCORM2004
 
 MANIFESTS = Path(__file__).resolve().parents[2] / "packages" / "manifests" / "data"
@@ -155,3 +156,13 @@ def test_scorm12_api_settings_honour_the_mastery_score_and_number_commits():
     assert api["includeCommitSequence"] is True
     assert api["terminateCommitPayloadField"] == "terminate"
     assert "mastery_override" not in settings.api_settings("scorm2004")
+
+
+def test_an_item_without_sequencing_gets_the_control_mode_an_empty_sequencing_has():
+    # scorm-again's own defaults differ (flow=true), so the SN defaults are always handed over.
+    bare, _ = parse_scorm_manifest(scorm2004())
+    empty, _ = parse_scorm_manifest(scorm2004("<imsss:sequencing/>"))
+    bare_controls = settings.activity_tree(bare)["children"][0]["sequencingControls"]
+    empty_controls = settings.activity_tree(empty)["children"][0]["sequencingControls"]
+    assert bare_controls == {name: empty_controls[name] for name in bare_controls}
+    assert bare_controls["choice"] is True and bare_controls["flow"] is False
