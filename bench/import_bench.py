@@ -13,9 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,32 +22,23 @@ import zipfile
 from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import urlencode
-from urllib.request import HTTPCookieProcessor, OpenerDirector, Request, build_opener
+from urllib.request import HTTPCookieProcessor, Request, build_opener
 
-MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
-<manifest identifier="bench.{name}" version="1"
-  xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
-  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
-  <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
-  <organizations default="ORG">
-    <organization identifier="ORG"><title>Benchmark {name}</title>
-      <item identifier="ITEM" identifierref="RES"><title>Benchmark</title></item>
-    </organization>
-  </organizations>
-  <resources>
-    <resource identifier="RES" type="webcontent" adlcp:scormtype="sco" href="index.html">
-      <file href="index.html"/>
-    </resource>
-  </resources>
-</manifest>
-"""
+from portal import csrf_token, environment, free_port, scorm12_manifest, wait_for
+
+from lms.demo import ACCOUNTS
+
 BLOCK = os.urandom(1024 * 1024)
+
+
+def manifest(name: str) -> str:
+    return scorm12_manifest(name, f"Benchmark {name}", "ITEM", "Benchmark")
 
 
 def big_package(path: Path, megabytes: int) -> None:
     """One video-sized file of `megabytes` MiB, stored (video does not compress)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
-        archive.writestr("imsmanifest.xml", MANIFEST.format(name="big"))
+        archive.writestr("imsmanifest.xml", manifest("big"))
         archive.writestr("index.html", "<video src='media/lecture.mp4'></video>")
         with archive.open("media/lecture.mp4", "w", force_zip64=True) as entry:
             for _ in range(megabytes):
@@ -58,7 +47,7 @@ def big_package(path: Path, megabytes: int) -> None:
 
 def many_files_package(path: Path, count: int) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("imsmanifest.xml", MANIFEST.format(name="many"))
+        archive.writestr("imsmanifest.xml", manifest("many"))
         archive.writestr("index.html", "<p>many files</p>")
         for n in range(count):
             archive.writestr(f"assets/{n // 1000:02d}/item-{n:05d}.json", json.dumps({"n": n}))
@@ -66,7 +55,7 @@ def many_files_package(path: Path, count: int) -> None:
 
 def import_once(package: Path, instance: Path) -> dict[str, float]:
     """Run the CLI import in its own process; its peak RSS comes from the kernel (wait4)."""
-    env = {**os.environ, "LMS_INSTANCE_PATH": str(instance), "LMS_LOG_LEVEL": "WARNING"}
+    env = environment(instance)
     lms = str(Path(sys.executable).parent / "lms")
     subprocess.run([lms, "db", "upgrade"], env=env, check=True, capture_output=True)
     out = instance / "import.out"
@@ -90,21 +79,12 @@ def import_once(package: Path, instance: Path) -> dict[str, float]:
     }
 
 
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-STAFF = {"email": "staff@example.org", "password": "staff-demo-2026"}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _csrf(opener: OpenerDirector, url: str) -> str:
-    match = CSRF.search(opener.open(url).read().decode())
-    if match is None:
-        raise SystemExit(f"no csrf_token on {url}")
-    return match.group(1)
+# The demo's POST staff account (`lms demo load`), who may import packages.
+STAFF = next(
+    {"email": account.email, "password": account.password}
+    for account in ACCOUNTS
+    if account.email == "staff@example.org"
+)
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -119,16 +99,11 @@ def web_import_once(package: Path, instance: Path) -> dict[str, float]:
     """Upload the package to a portal served by `lms run` (one process), as the import page
     does (the raw file as the body), follow the import to its end while timing /healthz, and
     read the server's peak RSS."""
-    env = {
-        **os.environ,
-        "LMS_INSTANCE_PATH": str(instance),
-        "LMS_LOG_LEVEL": "WARNING",
-        "LMS_ENV": "development",
-    }
+    env = environment(instance, LMS_ENV="development")
     lms = str(Path(sys.executable).parent / "lms")
     subprocess.run([lms, "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run([lms, "demo", "load"], env=env, check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [lms, "run", "--host", "127.0.0.1", "--port", str(port)],
@@ -137,19 +112,11 @@ def web_import_once(package: Path, instance: Path) -> dict[str, float]:
         stderr=subprocess.DEVNULL,
     )
     try:
+        wait_for(base)
         opener = build_opener(HTTPCookieProcessor(CookieJar()))
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                opener.open(f"{base}/healthz").read()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("the portal did not start") from None
-                time.sleep(0.2)
-        token = _csrf(opener, f"{base}/sign-in")
+        token = csrf_token(opener, f"{base}/sign-in")
         opener.open(f"{base}/sign-in", urlencode({**STAFF, "csrf_token": token}).encode()).read()
-        token = _csrf(opener, f"{base}/staff/packages")
+        token = csrf_token(opener, f"{base}/staff/packages")
         baseline = _peak_rss_mb(server.pid)
         start = time.perf_counter()
         with package.open("rb") as body:

@@ -27,7 +27,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,28 +36,13 @@ import time
 import zipfile
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
-from urllib.request import build_opener
 
-MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
-<manifest identifier="bench.player" version="1"
-  xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
-  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
-  <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
-  <organizations default="ORG">
-    <organization identifier="ORG"><title>Player benchmark</title>
-      <item identifier="SCO" identifierref="RES"><title>The SCO</title>
-        <adlcp:masteryscore>80</adlcp:masteryscore></item>
-    </organization>
-  </organizations>
-  <resources>
-    <resource identifier="RES" type="webcontent" adlcp:scormtype="sco" href="index.html">
-      <file href="index.html"/>
-    </resource>
-  </resources>
-</manifest>
-"""
+from portal import CSRF, environment, free_port, scorm12_manifest, wait_for
+
+MANIFEST = scorm12_manifest(
+    "player", "Player benchmark", "SCO", "The SCO", "<adlcp:masteryscore>80</adlcp:masteryscore>"
+)
 PASSWORD = "bench-learner-password"  # noqa: S105 (the benchmark's throwaway learners)
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 SIGNING_IN = threading.Semaphore(4)
 SETTINGS = re.compile(r'<script type="application/json" id="scorm-settings">(.*?)</script>', re.S)
 # The two host names every process answers, as behind a load balancer: the portal's, and the
@@ -67,21 +51,13 @@ PORTAL_HOST = "lms.bench"
 CONTENT_HOST = "content.lms.bench"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _environment(instance: Path, database_url: str | None) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "LMS_INSTANCE_PATH": str(instance),
-        "LMS_LOG_LEVEL": "WARNING",
-        "LMS_ENV": "development",
-        "LMS_BASE_URL": f"http://{PORTAL_HOST}",
-        "LMS_CONTENT_BASE_URL": f"http://{CONTENT_HOST}",
-    }
+    env = environment(
+        instance,
+        LMS_ENV="development",
+        LMS_BASE_URL=f"http://{PORTAL_HOST}",
+        LMS_CONTENT_BASE_URL=f"http://{CONTENT_HOST}",
+    )
     if database_url:
         env["DATABASE_URL"] = database_url
     return env
@@ -90,7 +66,7 @@ def _environment(instance: Path, database_url: str | None) -> dict[str, str]:
 def prepare(instance: Path, database_url: str | None, learners: int) -> list[str]:
     """The course imported and published, and `learners` officers registered for it."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from lms import create_app, migrate
+    from lms import migrate
     from lms.accounts import agencies
     from lms.accounts.interfaces import Role
     from lms.accounts.services import add_person
@@ -103,10 +79,7 @@ def prepare(instance: Path, database_url: str | None, learners: int) -> list[str
     with zipfile.ZipFile(package, "w") as archive:
         archive.writestr("imsmanifest.xml", MANIFEST)
         archive.writestr("index.html", "<p>The SCO</p>")
-    config: dict[str, object] = {"LMS_INSTANCE_PATH": instance, "LMS_ENV": "development"}
-    if database_url:
-        config["DATABASE_URL"] = database_url
-    app = create_app(config)
+    app = _app(instance, database_url)
     emails = []
     with app.app_context():
         migrate.upgrade()
@@ -134,18 +107,6 @@ def prepare(instance: Path, database_url: str | None, learners: int) -> list[str
             emails.append(email)
         db.engine.dispose()
     return emails
-
-
-def _wait_for(base: str) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            build_opener().open(f"{base}/healthz").read()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise SystemExit("the portal did not start") from None
-            time.sleep(0.2)
 
 
 def _stop(servers: list[subprocess.Popen[bytes]]) -> None:
@@ -392,7 +353,7 @@ def main() -> None:
         lms = str(Path(sys.executable).parent / "lms")
         bases = []
         for _ in range(args.processes):
-            port = _free_port()
+            port = free_port()
             servers.append(
                 subprocess.Popen(
                     [lms, "run", "--host", "127.0.0.1", "--port", str(port)],
@@ -403,7 +364,7 @@ def main() -> None:
             )
             bases.append(f"http://127.0.0.1:{port}")
         for base in bases:
-            _wait_for(base)
+            wait_for(base)
         start = threading.Barrier(args.learners)
         # Each learner stays with one process, as behind a load balancer.
         learners = [

@@ -209,12 +209,7 @@ def load() -> int:
             created += 1
         agencies[spec.agency_number] = agency
         for name in spec.sub_affiliations:
-            exists = db.session.scalar(
-                select(SubAffiliation.id).where(
-                    SubAffiliation.agency_id == agency.id, SubAffiliation.name == name
-                )
-            )
-            if exists is None:
+            if _sub_affiliation(agency, name) is None:
                 db.session.add(SubAffiliation(agency=agency, name=name))
                 created += 1
     db.session.flush()
@@ -235,12 +230,7 @@ def load() -> int:
             person.post_id = account.post_id
             person.post_id_linked_at = utcnow()
         if account.sub_affiliation and agency is not None:
-            person.sub_affiliation = db.session.scalar(
-                select(SubAffiliation).where(
-                    SubAffiliation.agency_id == agency.id,
-                    SubAffiliation.name == account.sub_affiliation,
-                )
-            )
+            person.sub_affiliation = _sub_affiliation(agency, account.sub_affiliation)
         created += 1
     db.session.commit()
 
@@ -272,3 +262,11 @@ def load() -> int:
         access_requests.submit(**PENDING_REQUEST)
         created += 1
     return created
+
+
+def _sub_affiliation(agency: Agency, name: str) -> SubAffiliation | None:
+    return db.session.scalar(
+        select(SubAffiliation).where(
+            SubAffiliation.agency_id == agency.id, SubAffiliation.name == name
+        )
+    )
