@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from lrs.spec import VERSIONS, validate_statement
@@ -20,46 +22,14 @@ BUDGET_MS_PER_STATEMENT = 0.5
 
 
 def typical_statement(index: int) -> dict[str, Any]:
-    """A statement as an LMS course sends it (result, context, timestamp, id), one learner of
-    300 as its actor."""
-    return {
-        "id": f"fd41c918-b88b-4b20-a0a5-{index:012x}",
-        "actor": {
-            "objectType": "Agent",
-            "name": "Ann",
-            "mbox": f"mailto:learner{index % 300}@example.com",
-        },
-        "verb": {
-            "id": "http://adlnet.gov/expapi/verbs/attempted",
-            "display": {"en-US": "attempted"},
-        },
-        "object": {
-            "objectType": "Activity",
-            "id": "http://example.com/activities/course-1",
-            "definition": {
-                "name": {"en-US": "Course 1"},
-                "description": {"en-US": "The first course"},
-                "type": "http://adlnet.gov/expapi/activities/course",
-            },
-        },
-        "result": {
-            "score": {"scaled": 0.85, "raw": 85, "min": 0, "max": 100},
-            "success": True,
-            "completion": True,
-            "duration": "PT1H12M5.5S",
-        },
-        "context": {
-            "registration": "ec531277-b57b-4c15-8d91-d292c5b2b8f7",
-            "contextActivities": {
-                "parent": [{"id": "http://example.com/activities/programme"}],
-                "category": [{"id": "https://w3id.org/xapi/cmi5/context/categories/cmi5"}],
-            },
-            "platform": "LMS",
-            "language": "en-US",
-            "extensions": {"http://example.com/extensions/session": "abc"},
-        },
-        "timestamp": "2024-05-01T10:15:30.123Z",
-    }
+    """The typical statement the tests hold valid (an LMS course's: result, context, timestamp,
+    id), with an id of its own and one learner of 300 as its actor."""
+    from tests.lrs.spec.helpers import typical_statement as typical
+
+    built = typical()
+    built["id"] = f"fd41c918-b88b-4b20-a0a5-{index:012x}"
+    built["actor"]["mbox"] = f"mailto:learner{index % 300}@example.com"
+    return built
 
 
 def best_ms_per_statement(statements: list[dict[str, Any]], version: str, rounds: int) -> float:
@@ -78,6 +48,7 @@ def main() -> None:
     parser.add_argument("--statements", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository, for tests/
 
     statements = [typical_statement(index) for index in range(args.statements)]
     figures: dict[str, Any] = {"statements": args.statements, "rounds": args.rounds}
