@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import secrets
 import threading
-import time
 
 import pytest
 
@@ -226,12 +225,22 @@ def test_without_an_id_get_lists_the_ids_with_etag_and_newest_last_modified(xapi
     assert listing.headers["Last-Modified"] == newest
 
 
+def a_moment_after_every_write_so_far() -> str:
+    """A `since` as a client sends it (milliseconds): later than every document written so far
+    and earlier than any written after this returns. The clock is read until such a moment has
+    passed (a millisecond at most), instead of sleeping."""
+    written = dt.datetime.now(dt.UTC)
+    while True:
+        now = dt.datetime.now(dt.UTC)
+        since = now.replace(microsecond=now.microsecond // 1000 * 1000)
+        if written < since < now:
+            return since.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def test_since_lists_only_documents_changed_after_it(xapi, resource):
     _, params, id_param = resource
     send(xapi, "POST", resource, {"v": 1}, params={**params, id_param: "old"})
-    time.sleep(0.01)
-    since = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    time.sleep(0.01)
+    since = a_moment_after_every_write_so_far()
     send(xapi, "POST", resource, {"v": 1}, params={**params, id_param: "new"})
     listing = fetch(xapi, resource, {**list_params(resource), "since": since})
     assert listing.json == ["new"]
@@ -289,7 +298,7 @@ def test_an_agent_is_known_by_its_identifier_not_by_its_name(xapi):
     assert found.json == {"v": 1}
 
 
-def test_two_writers_with_the_same_etag_cannot_both_replace_the_document(app, xapi):
+def test_two_writers_with_the_same_etag_cannot_both_replace_the_document(app, xapi, monkeypatch):
     state = RESOURCES["state"]
     send(xapi, "POST", state, {"v": 1})
     etag = fetch(xapi, state).headers["ETag"]
@@ -298,18 +307,28 @@ def test_two_writers_with_the_same_etag_cannot_both_replace_the_document(app, xa
         documents.STATE, activity_key(ACTIVITY), agent_key(json.loads(AGENT)) or ""
     )
     changed = threading.Event()
+    second_arrived = threading.Event()
+    opens_write = store.writing
+
+    def second_writer_opens(*args, **kwargs):
+        """The PUT below has come to its write transaction (the first is still open)."""
+        second_arrived.set()
+        return opens_write(*args, **kwargs)
 
     def first_writer() -> None:
         with app.app_context(), store.writing() as connection:
             check = documents.Preconditions(if_match=etag)
             documents.put(connection, scope, "bookmark", "application/json", b'{"v": 2}', check)
             changed.set()
-            time.sleep(0.3)  # the second writer arrives while this one has not committed
+            # Not committed until the second writer has come to its own write transaction.
+            second_arrived.wait(10)
 
     writer = threading.Thread(target=first_writer)
     writer.start()
     assert changed.wait(10)
+    monkeypatch.setattr(store, "writing", second_writer_opens)
     second = send(xapi, "PUT", state, {"v": 3}, **{"If-Match": etag})
     writer.join()
+    assert second_arrived.is_set()
     assert second.status_code == 412
     assert fetch(xapi, state).json == {"v": 2}
