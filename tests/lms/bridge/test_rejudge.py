@@ -9,12 +9,12 @@ import html
 import json
 import re
 import threading
-import time
 import uuid
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from sqlalchemy import event
 
 from lms.bridge import services as bridge
 from lms.catalog import services as catalog
@@ -214,12 +214,24 @@ def test_a_rule_changed_while_a_pass_is_running_is_judged_after_it(app, officer,
                 db.session.remove()
 
     staff = threading.Thread(target=staff_change)
+    change_writes = threading.Event()
+
+    def change_sends_a_write(connection, cursor, statement, *args) -> None:
+        if threading.current_thread() is staff and statement.lstrip().upper().startswith(
+            ("UPDATE", "INSERT", "DELETE")
+        ):
+            change_writes.set()
 
     def meanwhile() -> None:
         staff.start()
-        time.sleep(0.5)  # the change is now waiting for this pass
+        # The change's first write is on its way: the database holds it until this pass commits.
+        assert change_writes.wait(30), "the change never wrote"
 
-    bridge.run_pass(before_commit=meanwhile)
+    event.listen(db.engine, "before_cursor_execute", change_sends_a_write)
+    try:
+        bridge.run_pass(before_commit=meanwhile)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", change_sends_a_write)
     staff.join(30)
     assert not errors
     bridge.catch_up()
