@@ -5,8 +5,9 @@ hours), remove the entry a voided statement made, skip it (and why, so it is cou
 ignore it (not a completion at all). It reads nothing itself: who the actor is and what the
 activity is come from the lookups it is given, so the rules are a table of cases to test.
 
-docs/domain.md#credit-rules: `*` automatic courses post CPT on completion; `**` recorded courses go on the profile
-with 0 hours; `***` facilitated courses get CPT only from a roster (an `attended` statement);
+The credit rules (docs/domain.md#credit-rules): `*` automatic courses post CPT on completion;
+`**` recorded courses go on the profile with 0 hours; `***` facilitated courses get CPT only
+from a roster (an `attended` statement);
 resource-only courses record nothing; NPO staff earn no CPT. Once per course per cycle is not
 decided here but over all of a person's entries (`lms.bridge.services`), so that the order in
 which statements arrive cannot change a profile.
