@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,12 +13,12 @@ from playwright.sync_api import expect
 
 from lms.accounts.models import Person
 from lms.catalog import services as catalog
-from lms.catalog.interfaces import Audience, CreditRule, Delivery
 from lms.catalog.models import Course
 from lms.db import db
 from lms.packages.importer import import_package
 from lms.training.cycles import completion_date
 from tests.e2e.helpers import NewPage, sign_in
+from tests.factories import certify
 from tests.lms.player.tincan.packages import tincan_zip
 
 pytestmark = pytest.mark.e2e
@@ -35,22 +34,7 @@ def _certified_tin_can_course(live_app: Flask, tmp_path: Path) -> str:
             tincan_zip(tmp_path), live_app.extensions["content_store"], tmp_path / "work"
         )
         course = db.session.get(Course, result.course_id)
-        catalog.save_course(
-            catalog.CourseFields(
-                slug=course.slug,
-                title=course.title,
-                description="",
-                audience={Audience.PEACE_OFFICER, Audience.DISPATCHER},
-                delivery=Delivery.DISTANCE,
-                published=True,
-                certification_number="1850-49999",
-                cpt_hours=Decimal(3),
-                credit_rule=CreditRule.AUTOMATIC,
-                psp_category=None,
-                mandates=set(),
-            ),
-            course,
-        )
+        certify(course, number="1850-49999")
         person = db.session.query(Person).filter_by(email=DISPATCHER[0]).one()
         catalog.register(person, course.id)
         title = course.title

@@ -27,6 +27,7 @@ from lms.player.identity import actor, course_iri
 from lms.player.scorm import xapi
 from lms.player.scorm.cmi import Score
 from lms.training.models import CptEntry
+from tests import factories
 from tests.conftest import csrf_token, sign_in
 from tests.factories import PASSWORD, make_course, make_officer
 from tests.lms.bridge.helpers import completion, profile, void
@@ -111,22 +112,7 @@ def test_a_tin_can_course_passed_with_completion_true_earns_its_cpt(app, client,
 
 def certify(course: Course) -> None:
     """An imported course has no certification yet: POST staff give it one."""
-    catalog.save_course(
-        catalog.CourseFields(
-            slug=course.slug,
-            title=course.title,
-            description=course.description or "",
-            audience={Audience.PEACE_OFFICER},
-            delivery=Delivery.DISTANCE,
-            published=True,
-            certification_number="1850-40000",
-            cpt_hours=Decimal(3),
-            credit_rule=CreditRule.AUTOMATIC,
-            psp_category=None,
-            mandates=set(),
-        ),
-        course,
-    )
+    factories.certify(course, number="1850-40000", audience=frozenset({Audience.PEACE_OFFICER}))
 
 
 def _launch_params(page: str) -> dict[str, str]:

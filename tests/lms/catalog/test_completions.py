@@ -13,7 +13,7 @@ import pytest
 from lms.bridge import services as bridge
 from lms.catalog import completions
 from lms.catalog import services as catalog
-from lms.catalog.interfaces import Audience, Completion, CreditRule, Delivery
+from lms.catalog.interfaces import Completion, CreditRule
 from lms.catalog.models import Course
 from lms.db import db
 from lms.packages.importer import import_package
@@ -25,7 +25,7 @@ from lms.player.scorm.cmi import Score
 from lms.player.scorm.models import SequencingState
 from lms.training.cycles import completion_date
 from tests.conftest import sign_in
-from tests.factories import PASSWORD, make_officer
+from tests.factories import PASSWORD, certify, make_officer
 from tests.lms.player.cmi5.packages import AUSpec, cmi5_zip
 from tests.lms.player.scorm.conftest import PACKAGES, zip_package
 from tests.lms.player.tincan.packages import tincan_zip
@@ -55,23 +55,8 @@ def make_course(
         package(standard, folder), app.extensions["content_store"], folder / "work"
     )
     course = db.session.get(Course, imported.course_id)
-    return catalog.save_course(
-        catalog.CourseFields(
-            slug=course.slug,
-            title=course.title,
-            description="",
-            audience={Audience.PEACE_OFFICER, Audience.DISPATCHER},
-            delivery=Delivery.DISTANCE,
-            published=True,
-            certification_number="1850-21796",
-            cpt_hours=Decimal(0 if rule == CreditRule.RESOURCE else 3),
-            credit_rule=rule,
-            psp_category=None,
-            mandates=set(),
-            completion=completion,
-        ),
-        course,
-    )
+    hours = "0" if rule == CreditRule.RESOURCE else "3"
+    return certify(course, hours=hours, rule=rule, completion=completion)
 
 
 def now() -> dt.datetime:
