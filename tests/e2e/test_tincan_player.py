@@ -26,9 +26,9 @@ DISPATCHER = ("dispatcher@example.org", "dispatcher-demo-2026")
 ACTIVITY = "https://lms.example.org/tincan/radio-procedure"
 
 
-def test_a_learner_takes_a_tin_can_course_and_the_lrs_and_the_portal_record_it(
-    new_page: NewPage, live_app: Flask, tmp_path: Path
-) -> None:
+def _registered_dispatcher(live_app: Flask, tmp_path: Path) -> tuple[str, int, str]:
+    """The test course imported and published, and the demo dispatcher registered for it:
+    their POST-ID, the registration's id and its UUID."""
     with live_app.app_context():
         result = import_package(
             tincan_zip(tmp_path), live_app.extensions["content_store"], tmp_path / "work"
@@ -37,10 +37,16 @@ def test_a_learner_takes_a_tin_can_course_and_the_lrs_and_the_portal_record_it(
         course.published = True
         db.session.commit()
         person = db.session.query(Person).filter_by(email=DISPATCHER[0]).one()
-        post_id = person.post_id
         registration = catalog.register(person, course.id)
-        registration_id, registration_uuid = registration.id, registration.uuid
+        found = (person.post_id, registration.id, registration.uuid)
         db.session.remove()
+        return found
+
+
+def test_a_learner_takes_a_tin_can_course_and_the_lrs_and_the_portal_record_it(
+    new_page: NewPage, live_app: Flask, tmp_path: Path
+) -> None:
+    post_id, registration_id, registration_uuid = _registered_dispatcher(live_app, tmp_path)
 
     page = new_page()
     sign_in(page, *DISPATCHER)
@@ -81,16 +87,7 @@ def test_a_learner_takes_a_tin_can_course_and_the_lrs_and_the_portal_record_it(
 def test_save_and_exit_takes_the_learner_back_to_the_course_page(
     new_page: NewPage, live_app: Flask, tmp_path: Path
 ) -> None:
-    with live_app.app_context():
-        result = import_package(
-            tincan_zip(tmp_path), live_app.extensions["content_store"], tmp_path / "work"
-        )
-        course = db.session.get(Course, result.course_id)
-        course.published = True
-        db.session.commit()
-        person = db.session.query(Person).filter_by(email=DISPATCHER[0]).one()
-        catalog.register(person, course.id)
-        db.session.remove()
+    _registered_dispatcher(live_app, tmp_path)
 
     page = new_page()
     sign_in(page, *DISPATCHER)
