@@ -19,8 +19,8 @@ from lms.catalog.models import Course
 from lms.db import db
 from lms.packages.importer import import_package
 from lms.player.cmi5.models import LaunchSession, NodeStatus
+from tests.builders.cmi5 import AUSpec, cmi5_zip
 from tests.e2e.helpers import NewPage, sign_in
-from tests.lms.player.cmi5.packages import AUSpec, cmi5_zip
 
 pytestmark = pytest.mark.e2e
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Route, expect
 
+from tests.builders.manifests import cmi5
 from tests.e2e.helpers import IMPORT_TIMEOUT_MS, STAFF, NewPage, import_in_browser, sign_in
-from tests.lms.packages.manifests.builders import cmi5
 
 pytestmark = pytest.mark.e2e
 

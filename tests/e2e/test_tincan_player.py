@@ -17,8 +17,8 @@ from lms.catalog.models import Course
 from lms.db import db
 from lms.packages.importer import import_package
 from lms.player.cmi5.models import LaunchSession, NodeStatus
+from tests.builders.tincan import tincan_zip
 from tests.e2e.helpers import NewPage, sign_in
-from tests.lms.player.tincan.packages import tincan_zip
 
 pytestmark = pytest.mark.e2e
 

@@ -23,8 +23,8 @@ from lms.player.identity import actor, course_iri
 from lms.player.tincan import services as tincan
 from lms.training.models import CptEntry
 from lrs.errors import NotFound
+from tests.builders.tincan import tincan_zip
 from tests.factories import make_officer
-from tests.lms.player.tincan.packages import tincan_zip
 
 ACTIVITY = "https://lms.example.org/tincan/radio-procedure"  # the test package's activity
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"

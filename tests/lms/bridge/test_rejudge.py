@@ -28,10 +28,10 @@ from lms.player.scorm import xapi
 from lms.player.scorm.cmi import Score
 from lms.training.models import CptEntry
 from tests import factories
+from tests.builders.tincan import tincan_zip
 from tests.conftest import csrf_token, sign_in
 from tests.factories import PASSWORD, make_course, make_officer
 from tests.lms.bridge.helpers import completion, profile, void
-from tests.lms.player.tincan.packages import tincan_zip
 
 PASSED = "http://adlnet.gov/expapi/verbs/passed"
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"

@@ -17,10 +17,10 @@ from lms.db import db
 from lms.packages.content_store import LocalContentStore
 from lms.packages.importer import import_package
 from lms.packages.models import PackageVersion
+from tests.builders.manifests import cmi5
 from tests.conftest import csrf_token, sign_in
 from tests.factories import PASSWORD, make_post_staff
 from tests.lms.packages.helpers import send_raw, wait_for
-from tests.lms.packages.manifests.builders import cmi5
 
 NO_OP_WARNING = 'its AU has moveOn "NotApplicable"'
 

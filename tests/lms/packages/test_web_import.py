@@ -21,6 +21,7 @@ from lms.packages import imports
 from lms.packages.access import files_url
 from lms.packages.importer import import_package
 from lms.packages.models import PackageImport, PackageVersion
+from tests.builders.manifests import AICC_EXPORT
 from tests.conftest import csrf_token, sign_in
 from tests.factories import PASSWORD, make_administrator, make_agency, make_officer, make_post_staff
 from tests.lms.packages.helpers import (
@@ -31,7 +32,6 @@ from tests.lms.packages.helpers import (
     send_raw,
     wait_for,
 )
-from tests.lms.packages.manifests.builders import AICC_EXPORT
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ import pytest
 
 from lms.packages.manifests import ManifestError, ParsedPackage, detect_and_parse, parse_cmi5_xml
 from lms.packages.manifests.cmi5 import parse_cmi5_course
-from tests.lms.packages.manifests.builders import DATA, cmi5
+from tests.builders.manifests import DATA, cmi5
 
 COURSE_FILES = ["cmi5.xml", "welcome/index.html", "quiz/index.html"]
 

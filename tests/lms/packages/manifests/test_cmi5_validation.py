@@ -10,7 +10,7 @@ import pytest
 import lms.packages.manifests
 from lms.packages.manifests import ManifestError, parse_cmi5_xml
 from lms.packages.manifests.cmi5 import parse_cmi5_course
-from tests.lms.packages.manifests.builders import DATA, cmi5
+from tests.builders.manifests import DATA, cmi5
 
 PUBLIC = DATA / "cmi5_public"
 SCHEMA_FILE = Path(lms.packages.manifests.__file__).parent / "schemas/cmi5/CourseStructure.xsd"

@@ -11,7 +11,7 @@ from lms.packages.manifests import (
     MissingFilesError,
     detect_and_parse,
 )
-from tests.lms.packages.manifests.builders import (
+from tests.builders.manifests import (
     AICC_EXPORT,
     DATA,
     cmi5,

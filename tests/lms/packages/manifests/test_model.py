@@ -14,7 +14,7 @@ from lms.packages.manifests import (
     StoredPackageError,
     detect_and_parse,
 )
-from tests.lms.packages.manifests.builders import DATA
+from tests.builders.manifests import DATA
 
 PACKAGES = {
     "scorm12": (

@@ -21,7 +21,7 @@ from lms.packages.manifests.objective_ids import collapsed, objective_key
 from lms.packages.manifests.scorm import parse_scorm_manifest
 from lms.packages.models import PackageVersion
 from lms.player.scorm.settings import UNDEFINED_OBJECTIVE, activity_tree
-from tests.lms.packages.manifests.builders import SCORM_2004_NAMESPACES, scorm2004
+from tests.builders.manifests import SCORM_2004_NAMESPACES, scorm2004
 
 
 def adl_manifest(reference: str, objective_id: str = "obj_module_1") -> bytes:

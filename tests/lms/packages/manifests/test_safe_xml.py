@@ -10,7 +10,7 @@ import pytest
 from lms.packages.manifests import ManifestError, detect_and_parse, parse_cmi5_xml, safe_xml
 from lms.packages.manifests.detect import MANIFESTS
 from lms.packages.manifests.safe_xml import XINCLUDE_NAMESPACES, parse_document
-from tests.lms.packages.manifests.builders import DATA, write_package
+from tests.builders.manifests import DATA, write_package
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE manifest [

@@ -6,7 +6,7 @@ import pytest
 
 from lms.packages.manifests import ManifestError, ParsedPackage, detect_and_parse
 from lms.packages.manifests.scorm import parse_scorm_manifest
-from tests.lms.packages.manifests.builders import DATA, SCORM_12_NAMESPACES, scorm12
+from tests.builders.manifests import DATA, SCORM_12_NAMESPACES, scorm12
 
 SCORM12_FILES = [
     "imsmanifest.xml",

@@ -6,7 +6,7 @@ import pytest
 
 from lms.packages.manifests import ManifestError, ParsedPackage, detect_and_parse
 from lms.packages.manifests.scorm import parse_scorm_manifest, with_parameters
-from tests.lms.packages.manifests.builders import DATA, scorm2004
+from tests.builders.manifests import DATA, scorm2004
 
 THIRD_EDITION_FILES = [
     "imsmanifest.xml",

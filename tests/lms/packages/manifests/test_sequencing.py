@@ -6,7 +6,7 @@ import pytest
 
 from lms.packages.manifests import ManifestError, ParsedPackage
 from lms.packages.manifests.scorm import parse_scorm_manifest
-from tests.lms.packages.manifests.builders import DATA, scorm2004
+from tests.builders.manifests import DATA, scorm2004
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pytest
 
 from lms.packages.manifests import ManifestError, detect_and_parse
 from lms.packages.manifests.tincan import parse_tincan_xml
-from tests.lms.packages.manifests.builders import DATA
+from tests.builders.manifests import DATA
 
 
 def test_a_tincan_package_launches_its_first_activity_with_a_launch():

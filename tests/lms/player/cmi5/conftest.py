@@ -22,9 +22,9 @@ from lms.catalog.models import Course, Registration
 from lms.db import db
 from lms.packages.importer import import_package
 from lms.player.cmi5.models import LaunchSession, NodeStatus
+from tests.builders.cmi5 import AUSpec, cmi5_zip
 from tests.conftest import csrf_token, sign_in
 from tests.factories import PASSWORD, make_officer
-from tests.lms.player.cmi5.packages import AUSpec, cmi5_zip
 
 CMI5 = "https://w3id.org/xapi/cmi5/context/categories/cmi5"
 MOVEON = "https://w3id.org/xapi/cmi5/context/categories/moveon"

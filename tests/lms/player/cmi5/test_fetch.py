@@ -8,7 +8,7 @@ import threading
 from urllib.parse import urlsplit
 
 from lms.player.cmi5 import services
-from tests.lms.player.cmi5.packages import AUSpec
+from tests.builders.cmi5 import AUSpec
 from tests.lrs.conftest import statement
 
 

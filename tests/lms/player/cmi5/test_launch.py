@@ -8,6 +8,7 @@ import json
 import pytest
 
 from lms.catalog import services as catalog
+from tests.builders.cmi5 import AUSpec
 from tests.conftest import CONTENT_BASE_URL, csrf_token, sign_in
 from tests.factories import PASSWORD, make_officer
 from tests.lms.packages.helpers import imported
@@ -17,7 +18,6 @@ from tests.lms.player.cmi5.conftest import (
     statements_of,
     verbs,
 )
-from tests.lms.player.cmi5.packages import AUSpec
 
 EXTENSION = "https://w3id.org/xapi/cmi5/context/extensions/"
 QUIZ = AUSpec(

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 import threading
 
+from tests.builders.cmi5 import AUSpec
 from tests.lms.player.cmi5.conftest import CMI5, SESSION_ID, statements_of, verbs
-from tests.lms.player.cmi5.packages import AUSpec
 
 SATISFIED = "https://w3id.org/xapi/adl/verbs/satisfied"
 COMPLETED_AU = AUSpec(move_on="Completed")

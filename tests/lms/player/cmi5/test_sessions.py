@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from lms.db import db
 from lms.player.cmi5 import registrations, services
+from tests.builders.cmi5 import AUSpec
 from tests.lms.player.cmi5.conftest import CMI5, MOVEON, SESSION_ID, statements_of, verbs
-from tests.lms.player.cmi5.packages import AUSpec
 
 ABANDONED = "https://w3id.org/xapi/adl/verbs/abandoned"
 REASON = "https://w3id.org/xapi/cmi5/result/extensions/reason"

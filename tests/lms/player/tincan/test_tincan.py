@@ -18,9 +18,9 @@ from lms.db import db
 from lms.packages.importer import import_package
 from lms.player.cmi5.models import LaunchSession, NodeStatus
 from lms.player.tincan.services import launch_path
+from tests.builders.tincan import tincan_zip
 from tests.conftest import CONTENT_BASE_URL, csrf_token, sign_in
 from tests.factories import PASSWORD, make_officer
-from tests.lms.player.tincan.packages import tincan_zip
 
 ACTIVITY = "https://lms.example.org/tincan/radio-procedure"
 FRAME_SRC = re.compile(r'<iframe id="tincan-frame"[^>]*src="([^"]+)"')

@@ -1,4 +1,4 @@
-"""A small Tin Can course package for the player's tests, zipped from `course/`: plain JS
+"""A small Tin Can course package for the player's tests, zipped from `tincan_course/`: plain JS
 that reads the Tin Can launch parameters and speaks to the LRS with fetch, as TinCanJS does."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import uuid
 import zipfile
 from pathlib import Path
 
-COURSE_SOURCES = Path(__file__).parent / "course"
+COURSE_SOURCES = Path(__file__).parent / "tincan_course"
 
 
 def tincan_zip(folder: Path) -> Path:

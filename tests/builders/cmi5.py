@@ -1,4 +1,4 @@
-"""Small cmi5 course packages for the player's tests, zipped from the test AU in `au/`: plain
+"""Small cmi5 course packages for the player's tests, zipped from the test AU in `cmi5_au/`: plain
 JS that speaks to the LRS with fetch, as cmi5.js does."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-AU_SOURCES = Path(__file__).parent / "au"
+AU_SOURCES = Path(__file__).parent / "cmi5_au"
 
 
 @dataclass(frozen=True)
 class AUSpec:
-    """One AU of a test course: what the test AU does is its `plan` (see au/au.js)."""
+    """One AU of a test course: what the test AU does is its `plan` (see cmi5_au/au.js)."""
 
     title: str = "Radio check-in"
     move_on: str = "Completed"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-DATA = Path(__file__).parent / "data"
+# The example packages the manifest tests read, kept beside them.
+DATA = Path(__file__).parents[1] / "lms" / "packages" / "manifests" / "data"
 
 # An AICC course as authoring tools export it (AICC CMI001: .crs, .au, .des, .cst and .ort).
 AICC_EXPORT = {
