@@ -1,4 +1,5 @@
-"""An LRS credential and a client that speaks xAPI to the app's /xapi endpoint."""
+"""An LRS credential, a client that speaks xAPI to the app's /xapi endpoint, and each document
+resource in turn."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import json
 from typing import Any
 
 import pytest
+
+from tests.lrs.helpers import RESOURCES
 
 VERSIONS = ("1.0.3", "2.0.0")
 
@@ -41,6 +44,12 @@ def credential(app):
 def xapi(request, client, credential):
     created, secret = credential
     return XapiClient(client, created.key, secret, request.param)
+
+
+@pytest.fixture(params=list(RESOURCES))
+def resource(request):
+    """Each of the three document resources in turn: (path, parameters of one, id parameter)."""
+    return RESOURCES[request.param]
 
 
 def statement(**overrides: Any) -> dict[str, Any]:

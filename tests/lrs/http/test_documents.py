@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.lrs.conftest import XapiClient
-from tests.lrs.documents_helpers import (
+from tests.lrs.helpers import (
     ACTIVITY,
     ACTIVITY_PROFILE,
     AGENT,
@@ -23,13 +23,6 @@ from tests.lrs.documents_helpers import (
     list_params,
     send,
 )
-
-
-@pytest.fixture(params=list(RESOURCES))
-def resource(request):
-    """Each of the three document resources in turn: (path, parameters of one, id parameter)."""
-    return RESOURCES[request.param]
-
 
 # --- State: registrations ---------------------------------------------------------------------
 

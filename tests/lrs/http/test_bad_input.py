@@ -19,7 +19,7 @@ from sqlalchemy import event
 from lms.db import db
 from lrs.api import LearningRecordStore, ResourceRequest
 from tests.lrs.conftest import XapiClient, statement
-from tests.lrs.documents_helpers import CREATE, RESOURCES, STATE, fetch, send
+from tests.lrs.helpers import CREATE, RESOURCES, STATE, fetch, send
 
 EXTENSION = "https://lms.test/extensions/answers"
 MAX_DEPTH = 64

@@ -1,9 +1,16 @@
-"""What the document resource tests share: the three resources, their parameters, requests."""
+"""What the LRS tests share: two agents, and the three document resources with their
+parameters and requests."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+
+OFFICER = {
+    "objectType": "Agent",
+    "account": {"homePage": "https://lms.test", "name": "A12-345-678"},
+}
+DISPATCHER = {"objectType": "Agent", "mbox": "mailto:dispatch@example.org"}
 
 ACTIVITY = "https://lms.test/courses/vehicle-pursuit"
 AGENT = json.dumps(

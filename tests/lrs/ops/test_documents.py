@@ -11,7 +11,7 @@ import pytest
 
 from lrs.identifiers import activity_key, agent_key
 from lrs.ops import documents
-from tests.lrs.documents_helpers import (
+from tests.lrs.helpers import (
     ACTIVITY,
     AGENT,
     CREATE,
@@ -22,12 +22,6 @@ from tests.lrs.documents_helpers import (
     send,
     sha1,
 )
-
-
-@pytest.fixture(params=list(RESOURCES))
-def resource(request):
-    """Each of the three document resources in turn: (path, parameters of one, id parameter)."""
-    return RESOURCES[request.param]
 
 
 def test_a_document_comes_back_with_its_content_type_a_quoted_sha1_etag_and_last_modified(
