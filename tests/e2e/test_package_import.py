@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.builders.scorm import scorm12_zip
 from tests.e2e.helpers import IMPORT_TIMEOUT_MS, STAFF, NewPage, import_in_browser, sign_in
-from tests.lms.packages.helpers import scorm12_zip
 
 pytestmark = pytest.mark.e2e
 

@@ -27,6 +27,7 @@ from lms.db import db
 from lms.packages.access import files_url
 from lms.packages.importer import import_package
 from lms.packages.models import PackageImport
+from tests.builders.scorm import SCORM12
 from tests.builders.tincan import tincan_zip
 from tests.conftest import sign_in
 from tests.factories import (
@@ -39,7 +40,6 @@ from tests.factories import (
     make_sub_affiliation,
 )
 from tests.lms.player.cmi5.conftest import import_course as import_cmi5_course
-from tests.lms.player.scorm.conftest import SCORM12
 from tests.lms.player.scorm.conftest import import_course as import_scorm_course
 
 ROLES = (

@@ -25,10 +25,10 @@ from lms.player.scorm.cmi import Score
 from lms.player.scorm.models import SequencingState
 from lms.training.cycles import completion_date
 from tests.builders.cmi5 import AUSpec, cmi5_zip
+from tests.builders.scorm import PACKAGES, zip_package
 from tests.builders.tincan import tincan_zip
 from tests.conftest import sign_in
 from tests.factories import PASSWORD, certify, make_officer
-from tests.lms.player.scorm.conftest import PACKAGES, zip_package
 
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 

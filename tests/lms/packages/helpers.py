@@ -15,30 +15,11 @@ from lms.catalog.models import Course
 from lms.db import db
 from lms.packages.importer import import_package
 from lms.packages.models import PackageVersion
+from tests.builders.scorm import scorm12_zip
 from tests.conftest import csrf_token
 
 WAIT_SECONDS = 30
 DATA = Path(__file__).parent / "manifests" / "data"
-SCORM12_FILES = [
-    "law/index.html",
-    "law/graham.mp4",
-    "policy/policy.pdf",
-    "exam/exam.html",
-    "shared/apiwrapper.js",
-    "shared/style.css",
-]
-
-
-def scorm12_zip(tmp_path: Path, name: str = "uof.zip", nested: bool = False) -> Path:
-    manifest = (DATA / "scorm12" / "imsmanifest.xml").read_text()
-    referenced = set(re.findall(r'href="([^"?]+)', manifest)) | set(SCORM12_FILES)
-    top = "course/" if nested else ""
-    path = tmp_path / name
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{top}imsmanifest.xml", manifest)
-        for href in sorted(referenced):
-            archive.writestr(f"{top}{href}", f"content of {href}")
-    return path
 
 
 # Hostile packages: refused naming the rule, leaving nothing in the scratch folder, the content

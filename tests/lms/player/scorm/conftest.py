@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,22 +25,11 @@ from lms.player import launch, records
 from lms.player.scorm import sending
 from lms.player.scorm.models import ScoAttempt
 from lrs.ops.query import StatementQuery
+from tests.builders.scorm import PACKAGES, SCORM12, SCORM2004, zip_package
 from tests.conftest import CONTENT_BASE_URL
 from tests.factories import make_officer
 
-PACKAGES = Path(__file__).resolve().parents[3] / "e2e" / "packages"
 ADL = "http://adlnet.gov/expapi/verbs/"
-SCORM12 = "scorm12_use_of_force"
-SCORM2004 = "scorm2004_traffic_stops"
-
-
-def zip_package(source: Path, folder: Path) -> Path:
-    """A package's source folder as the zip a course author would upload."""
-    target = folder / f"{source.name}.zip"
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(source.iterdir()):
-            archive.write(path, path.name)
-    return target
 
 
 def import_course(app: Flask, name: str, folder: Path) -> Course:

@@ -7,7 +7,7 @@ from pathlib import Path
 from lms.packages.manifests.scorm import parse_scorm_manifest
 from lms.player.scorm import settings
 from tests.builders.manifests import scorm2004
-from tests.lms.player.scorm.conftest import PACKAGES, SCORM12, SCORM2004
+from tests.builders.scorm import PACKAGES, SCORM12, SCORM2004
 
 MANIFESTS = Path(__file__).resolve().parents[2] / "packages" / "manifests" / "data"
 
