@@ -10,11 +10,12 @@ from flask.sessions import NullSession
 
 from lms import create_app
 from lms.catalog import services as catalog
+from lms.catalog.models import Course
 from lms.config import ConfigurationError, Settings, content_base_url
+from lms.db import db
 from lms.packages.access import files_url
 from tests.conftest import CONTENT_BASE_URL, csrf_token, sign_in
-from tests.factories import PASSWORD, make_officer, make_post_staff
-from tests.lms.packages.helpers import imported
+from tests.factories import PASSWORD, make_officer, make_package_version, make_post_staff, publish
 
 PORTAL_PAGES = ["/", "/sign-in", "/dashboard", "/staff/lrs-credentials", "/xapi/about"]
 
@@ -100,8 +101,14 @@ def test_static_files_and_the_health_check_answer_on_both_hosts(app, client):
         assert client.get(base + "/static/js/scorm_player.js").status_code == 200
 
 
+def imported(tmp_path):
+    """The example SCORM 1.2 package imported and its course published."""
+    version = make_package_version(tmp_path, "scorm12")
+    return publish(db.session.get(Course, version.course_id)), version
+
+
 def test_the_portal_serves_no_content(app, client, tmp_path):
-    course, version = imported(app, tmp_path)
+    course, version = imported(tmp_path)
     staff = make_post_staff(email="staff@example.org")
     sign_in(client, "staff@example.org", PASSWORD)
     path = files_url(staff, version.id, "law/index.html").removeprefix(CONTENT_BASE_URL)
@@ -112,7 +119,7 @@ def test_the_portal_serves_no_content(app, client, tmp_path):
 def test_content_responses_keep_to_their_frames_send_no_referrer_and_no_cookie(
     app, client, tmp_path
 ):
-    course, version = imported(app, tmp_path)
+    course, version = imported(tmp_path)
     officer = make_officer(email="pat@example.org")
     catalog.register(officer, course.id)
     sign_in(client, "pat@example.org", PASSWORD)  # a portal session in the same browser

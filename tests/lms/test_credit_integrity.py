@@ -14,17 +14,18 @@ import pytest
 
 from lms.bridge import services as bridge
 from lms.catalog import services as catalog
-from lms.catalog.interfaces import Audience, CreditRule, Delivery
-from lms.catalog.models import Course, CourseCertification
 from lms.db import db
-from lms.packages.importer import import_package
-from lms.player import launch, records
+from lms.player import records
 from lms.player.identity import actor, course_iri
-from lms.player.tincan import services as tincan
 from lms.training.models import CptEntry
 from lrs.errors import NotFound
-from tests.builders.tincan import tincan_zip
-from tests.factories import make_officer
+from tests.factories import (
+    certify,
+    make_course,
+    make_imported_course,
+    make_launch_session,
+    make_officer,
+)
 
 ACTIVITY = "https://lms.example.org/tincan/radio-procedure"  # the test package's activity
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
@@ -32,47 +33,16 @@ ATTENDED = "http://adlnet.gov/expapi/verbs/attended"
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 
 
-def certified_course(number: str, title: str) -> Course:
-    return catalog.save_course(
-        catalog.CourseFields(
-            slug=f"course-{number}",
-            title=title,
-            description="",
-            audience={Audience.PEACE_OFFICER, Audience.DISPATCHER},
-            delivery=Delivery.DISTANCE,
-            published=True,
-            certification_number=number,
-            cpt_hours=Decimal(2),
-            credit_rule=CreditRule.AUTOMATIC,
-            psp_category=None,
-            mandates=set(),
-        )
-    )
-
-
 @pytest.fixture
 def radio(app, tmp_path):
     """A certified Tin Can course."""
-    result = import_package(tincan_zip(tmp_path), app.extensions["content_store"], tmp_path / "w")
-    course = db.session.get(Course, result.course_id)
-    course.published = True
-    db.session.add(
-        CourseCertification(
-            course_id=course.id,
-            certification_number="1850-40000",
-            cpt_hours=Decimal(1),
-            credit_rule=CreditRule.AUTOMATIC.value,
-            completion="completed",
-        )
-    )
-    db.session.commit()
-    return course
+    return certify(make_imported_course(tmp_path, "tincan"), number="1850-40000", hours="1")
 
 
 @pytest.fixture
 def pursuit(app):
     """A certified course the attacker never registered on."""
-    return certified_course("1850-21796", "Vehicle Pursuit Policy Update")
+    return make_course("1850-21796", title="Vehicle Pursuit Policy Update")
 
 
 class Launched:
@@ -80,11 +50,7 @@ class Launched:
 
     def __init__(self, client, person, registration) -> None:
         self.client, self.person, self.registration = client, person, registration
-        with client.application.test_request_context():
-            found = launch.launchable(person, registration.id)
-            started = tincan.launch(
-                found, "http://lms.test/xapi/", lambda path: f"http://lms.test/{path}", []
-            )
+        started = make_launch_session(person, registration)
         params = {k: v[0] for k, v in parse_qs(urlsplit(started.url).query).items()}
         self.auth = params["auth"]
         self.actor = json.loads(params["actor"])

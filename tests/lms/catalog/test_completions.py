@@ -16,7 +16,6 @@ from lms.catalog import services as catalog
 from lms.catalog.interfaces import Completion, CreditRule
 from lms.catalog.models import Course
 from lms.db import db
-from lms.packages.importer import import_package
 from lms.player import records
 from lms.player.cmi5.models import NodeStatus
 from lms.player.identity import actor, course_iri
@@ -24,22 +23,10 @@ from lms.player.scorm import xapi
 from lms.player.scorm.cmi import Score
 from lms.player.scorm.models import SequencingState
 from lms.training.cycles import completion_date
-from tests.builders.cmi5 import AUSpec, cmi5_zip
-from tests.builders.scorm import PACKAGES, zip_package
-from tests.builders.tincan import tincan_zip
 from tests.conftest import sign_in
-from tests.factories import PASSWORD, certify, make_officer
+from tests.factories import PASSWORD, certify, make_cpt_entry, make_imported_course, make_officer
 
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
-
-
-def package(standard: str, folder: Path) -> Path:
-    """One of the test suites' small packages of the standard, as its author would upload it."""
-    if standard == "tincan":
-        return tincan_zip(folder)
-    if standard == "cmi5":
-        return cmi5_zip(folder, [AUSpec()])
-    return zip_package(PACKAGES / "scorm2004_traffic_stops", folder)
 
 
 def make_course(
@@ -49,12 +36,8 @@ def make_course(
     rule: CreditRule = CreditRule.AUTOMATIC,
     completion: Completion = Completion.COMPLETED,
 ) -> Course:
-    """A package imported, then certified and published by POST staff."""
-    folder.mkdir(parents=True, exist_ok=True)
-    imported = import_package(
-        package(standard, folder), app.extensions["content_store"], folder / "work"
-    )
-    course = db.session.get(Course, imported.course_id)
+    """One of the test suites' small packages imported, then certified and published."""
+    course = make_imported_course(folder, standard)
     hours = "0" if rule == CreditRule.RESOURCE else "3"
     return certify(course, hours=hours, rule=rule, completion=completion)
 
@@ -65,17 +48,7 @@ def now() -> dt.datetime:
 
 def completed(person, course, when: dt.datetime, verb: str = COMPLETED) -> None:
     """A completion of the course, recorded as the portal, and the bridge's pass after it."""
-    records.record(
-        [
-            {
-                "actor": actor(person, records.base_url()),
-                "verb": {"id": verb},
-                "object": {"objectType": "Activity", "id": course_iri(course, records.base_url())},
-                "timestamp": when.isoformat(),
-            }
-        ]
-    )
-    bridge.catch_up()
+    make_cpt_entry(person, course, when, verb)
 
 
 def dashboard(client) -> tuple[str, str]:

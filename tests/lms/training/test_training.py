@@ -11,10 +11,8 @@ from decimal import Decimal
 import pytest
 
 from lms.accounts.interfaces import Role
-from lms.bridge import services as bridge
 from lms.catalog.interfaces import CreditRule, Mandate, PspCategory
 from lms.db import db
-from lms.player import records
 from lms.training import cycles, exports, mandates, services
 from lms.training.cycles import Cycle
 from lms.training.mandates import Standing
@@ -24,11 +22,11 @@ from tests.factories import (
     make_administrator,
     make_agency,
     make_course,
+    make_cpt_entry,
     make_officer,
     make_person,
     make_sub_affiliation,
 )
-from tests.lms.bridge.helpers import completion
 
 TODAY = dt.date(2026, 6, 15)
 
@@ -39,8 +37,7 @@ def fixed_today(monkeypatch):
 
 
 def complete(person, course, when: str) -> None:
-    records.record([completion(person, course, when)])
-    bridge.catch_up()
+    make_cpt_entry(person, course, when)
 
 
 # --- Cycles and mandates ------------------------------------------------------------------
