@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from lms import content_origin, errors, health, request_log
+from lms import content_origin, errors, health, request_log, unit_of_work
 from lms.config import (
     PROJECT_ROOT,
     Settings,
@@ -29,7 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     instance_path = config.pop("LMS_INSTANCE_PATH", None) or settings.instance_path
     instance_path.mkdir(parents=True, exist_ok=True)
 
-    app = Flask(
+    app = unit_of_work.Portal(
         "lms",
         instance_path=str(instance_path),
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -76,14 +76,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _mount_lrs(app)
     _start_bridge(app)
     _register_template_globals(app)
+    unit_of_work.init_app(app)  # last: its commit runs before the other after-request functions
     return app
 
 
 def _mount_lrs(app: Flask) -> None:
-    """The LRS answers under /xapi, on the app's database.
+    """The LRS answers under /xapi, on the app's database, and joins the unit of work of the
+    request, command or job it is called in (lms/unit_of_work.py), on the unit's connection.
 
-    On PostgreSQL it shares the app's engine. On SQLite it gets an engine of its own, because
-    it opens its transactions itself (BEGIN IMMEDIATE for writes), which the app's sessions,
+    What it opens on its own (its statement streams, and any use outside an application
+    context) is on the app's engine on PostgreSQL; on SQLite on an engine of its own, because
+    it opens those transactions itself (BEGIN IMMEDIATE for writes), which the app's sessions,
     left to pysqlite, must not inherit.
     """
     from sqlalchemy import create_engine
@@ -96,11 +99,15 @@ def _mount_lrs(app: Flask) -> None:
     reply = app.config["LRS_UNVERSIONED_REPLY"]
     if url.startswith("sqlite"):
         engine = prepare_engine(create_engine(url, **engine_options(url)))
-        store = LearningRecordStore(engine, app.config["LMS_BASE_URL"], unversioned_reply=reply)
+        source: Any = engine
     else:
-        store = LearningRecordStore(
-            lambda: db.engine, app.config["LMS_BASE_URL"], unversioned_reply=reply
-        )
+        source = lambda: db.engine  # noqa: E731
+    store = LearningRecordStore(
+        source,
+        app.config["LMS_BASE_URL"],
+        unversioned_reply=reply,
+        joined=unit_of_work.lrs_transaction,
+    )
     store.secret_key = app.config["SECRET_KEY"]  # signs its more links, the same in every process
     app.extensions["lrs"] = store
     from lms.player.cmi5.checks import attach as attach_player_checks

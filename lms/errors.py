@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from lms.db import db
+from lms.domain import DomainError, NotAllowed, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,15 @@ def error_response(status: int, message: str) -> tuple[ResponseReturnValue, int]
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+def status_of(error: DomainError) -> int:
+    """The one mapping of domain errors to HTTP statuses."""
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, NotAllowed):
+        return 403
+    return 422
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError) -> ResponseReturnValue:
@@ -59,10 +69,15 @@ def init_app(app: Flask) -> None:
         allow = error.get_response().headers.get("Allow")
         return body, code, ({"Allow": allow} if allow else {})
 
+    @app.errorhandler(DomainError)
+    def _domain_error(error: DomainError) -> ResponseReturnValue:
+        # What a view did not show beside a field or in a flash (lms.web.submit, lms.web.act).
+        return error_response(status_of(error), error.message)
+
     @app.errorhandler(IntegrityError)
     def _conflict(error: IntegrityError) -> ResponseReturnValue:
         # Services check uniqueness first; this is the race two simultaneous requests can run.
-        db.session.rollback()
+        # The unit of work was rolled back before this answer (lms/unit_of_work.py).
         field = _field_of(str(error.orig))
         return error_response(409, f"Another record already has this {field}; nothing was saved.")
 
@@ -82,7 +97,6 @@ def init_app(app: Flask) -> None:
     def _server_error(error: Exception) -> ResponseReturnValue:
         if not isinstance(error, InternalServerError):
             log.exception("unhandled error", exc_info=error)
-        db.session.rollback()
         return error_response(
             500, "The error was logged. Nothing you sent was half-saved; please try again."
         )

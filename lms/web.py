@@ -1,23 +1,27 @@
-"""What every area's views share: role checks, putting a service's error beside its field, and
-the larger body a view that takes uploads may receive."""
+"""What every area's views share: role checks, the one form-post pattern (`submit` for a form,
+`act` for a button), and the larger body a view that takes uploads may receive."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import Generic, ParamSpec, TypeVar
 
-from flask import Flask, abort, current_app, redirect, request, url_for
+from flask import Flask, abort, current_app, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from lms import unit_of_work
 from lms.accounts.interfaces import Role
 from lms.accounts.services import needs_post_id
-from lms.domain import DomainError
+from lms.domain import DomainError, NotAllowed, NotFound
 
 P = ParamSpec("P")
 R = TypeVar("R")
+# A form sent back to be corrected.
+INVALID = 422
 
 
 def role_required(*roles: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
@@ -55,6 +59,66 @@ def require_csrf() -> None:
 
     if not ConfirmForm().validate_on_submit():
         abort(400, "The form's security token (csrf_token) is missing or stale.")
+
+
+@dataclass(frozen=True)
+class Submitted(Generic[R]):
+    """What became of a form post: `done` with the service's `value`, or the form to show
+    again with `status` (200 not yet sent, 422 to correct, or the status given for the error)."""
+
+    done: bool
+    value: R | None = None
+    status: int = 200
+
+
+def submit(
+    form: FlaskForm,
+    action: Callable[[], R],
+    *,
+    statuses: Mapping[type[DomainError], int] | None = None,
+) -> Submitted[R]:
+    """The form post, for every form: if the form validates, call the service (`action`); if
+    the service refuses with a domain error, discard the unit of work's writes and show the
+    error beside the field it names (or above the form). A NotFound or NotAllowed is not the
+    form's to show: it goes on to the error page (404, 403).
+
+        sent = submit(form, lambda: services.save_course(fields, course))
+        if sent.done:
+            flash("Saved.", "success")
+            return redirect(url_for("catalog.course_list"))
+        return render_template("catalog/edit_course.html", form=form), sent.status
+    """
+    if not form.validate_on_submit():
+        return Submitted(False, status=INVALID if form.is_submitted() else 200)
+    try:
+        value = action()
+    except (NotFound, NotAllowed):
+        raise
+    except DomainError as error:
+        unit_of_work.discard()
+        place_error(form, error)
+        status = next((s for kind, s in (statuses or {}).items() if isinstance(error, kind)), None)
+        return Submitted(False, status=status or INVALID)
+    return Submitted(True, value)
+
+
+def act(action: Callable[[], R], *, back: str) -> R:
+    """A button that changes something: its CSRF token checked, the service called (`action`);
+    if the service refuses, its writes are discarded and the person is sent back to `back`
+    (303) with the reason flashed. NotFound and NotAllowed go on to the error page.
+
+        registration = act(lambda: services.register(current_user, course_id), back=catalog)
+        flash(f"You are registered for {registration.course.title}.", "success")
+    """
+    require_csrf()
+    try:
+        return action()
+    except (NotFound, NotAllowed):
+        raise
+    except DomainError as error:
+        flash(error.message, "error")
+        # An exception leaving the view: the unit of work is discarded (lms/unit_of_work.py).
+        abort(redirect(back, 303))
 
 
 def place_error(form: FlaskForm, error: DomainError) -> None:

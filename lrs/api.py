@@ -12,9 +12,9 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -70,6 +70,23 @@ class ResourceRequest:
     params: Mapping[str, str]
 
 
+class Transaction(Protocol):
+    """An application's transaction the LRS joins instead of opening its own (the LMS's unit of
+    work): what the LRS writes then commits with the application's rows, or not at all.
+
+    `writing` and `reading` each hold one LRS operation, in a SAVEPOINT of the transaction, so a
+    refused operation undoes only itself, as its own transaction would have; `writing` has the
+    database's write lock before it yields. `after_commit` runs a callback once the whole
+    transaction is committed (never if it is rolled back): listeners hear of statements then.
+    """
+
+    def writing(self) -> AbstractContextManager[Connection]: ...
+
+    def reading(self) -> AbstractContextManager[Connection]: ...
+
+    def after_commit(self, callback: Callable[[], None]) -> None: ...
+
+
 # Raise an lrs.errors.LRSError (Forbidden, say) to refuse the statements or the request.
 StatementCheck = Callable[[StatementWrite], None]
 RequestCheck = Callable[[ResourceRequest], None]
@@ -84,6 +101,10 @@ class LearningRecordStore:
     `secret_key` signs what the LRS hands out and must get back unchanged (the `more` links of
     statement queries). Every process of one deployment needs the same key; without one, each
     store makes its own random key, so its links are good only in the process that gave them.
+
+    `joined`, if given, returns the application's transaction that LRS operations join at that
+    moment (or None: the LRS opens its own). Streams (`read_from`, `read_about`) always read
+    what is committed, on a connection of their own.
     """
 
     def __init__(
@@ -93,8 +114,10 @@ class LearningRecordStore:
         *,
         unversioned_reply: str = "2.0.0",
         secret_key: str | bytes | None = None,
+        joined: Callable[[], Transaction | None] | None = None,
     ) -> None:
         self._engine_source = engine_source
+        self._joined = joined
         self.base_url = base_url.rstrip("/")
         # The X-Experience-API-Version sent back to a request that named no (valid) version.
         self.unversioned_reply = unversioned_reply
@@ -109,9 +132,18 @@ class LearningRecordStore:
         engine = source if isinstance(source, Engine) else source()
         return prepare_engine(engine)
 
+    def joined_transaction(self) -> Transaction | None:
+        return self._joined() if self._joined is not None else None
+
     @contextmanager
     def writing(self) -> Iterator[Connection]:
-        """A write transaction: statements are numbered in the order they commit."""
+        """A write transaction (or a write in the joined one): statements are numbered in the
+        order they commit."""
+        joined = self.joined_transaction()
+        if joined is not None:
+            with joined.writing() as connection:
+                yield connection
+            return
         with self.engine.connect() as connection:
             connection.execution_options(**WRITE)
             with connection.begin():
@@ -119,6 +151,11 @@ class LearningRecordStore:
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
+        joined = self.joined_transaction()
+        if joined is not None:
+            with joined.reading() as connection:
+                yield connection
+            return
         with self.engine.begin() as connection:
             yield connection
 
@@ -163,6 +200,7 @@ class LearningRecordStore:
             spec.check_storable(statements)
             statements = spec.validate_statements(statements, version)
         stored_seqs: list[int] = []
+        joined = self.joined_transaction()
         with self.writing() as connection:
             take_write_lock(connection)
             pending = [(statements, credential, version, attachments)]
@@ -187,7 +225,9 @@ class LearningRecordStore:
                 )
                 stored_seqs.extend(result.stored_seqs)
                 ids = result.ids if ids is None else ids
-        if stored_seqs:
+        if stored_seqs and joined is not None:
+            joined.after_commit(lambda: self.notify(stored_seqs))
+        elif stored_seqs:
             self.notify(stored_seqs)
         return ids or []
 

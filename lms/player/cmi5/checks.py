@@ -55,10 +55,16 @@ def attach(store: LearningRecordStore) -> None:
 
 @contextmanager
 def _orm(connection: Connection) -> Iterator[Session]:
-    """An ORM session on the LRS's transaction: it flushes there and never commits."""
-    with Session(bind=connection, autoflush=True, expire_on_commit=False) as orm:
+    """An ORM session on the LRS's transaction, in a SAVEPOINT of its own that it releases at
+    the end: what it writes commits with the statements, never before them."""
+    with Session(
+        bind=connection,
+        autoflush=True,
+        expire_on_commit=False,
+        join_transaction_mode="create_savepoint",
+    ) as orm:
         yield orm
-        orm.flush()
+        orm.commit()
 
 
 def check_statements(write: StatementWrite) -> None:
