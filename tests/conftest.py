@@ -19,7 +19,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from lms import create_app, migrate, models_registry
+from lms import migrate, models_registry
+from lms.app import create_app
 from lms.config import normalise_database_url
 from lms.db import db
 

@@ -6,7 +6,7 @@ import stat
 
 from flask import Flask
 
-from lms import create_app
+from lms.app import create_app
 from lms.config import SECRET_KEY_FILE, load_or_create_secret_key
 
 

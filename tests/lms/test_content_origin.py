@@ -8,7 +8,7 @@ import pytest
 from flask import Flask, request
 from flask.sessions import NullSession
 
-from lms import create_app
+from lms.app import create_app
 from lms.catalog import services as catalog
 from lms.catalog.models import Course
 from lms.config import ConfigurationError, Settings, content_base_url
