@@ -20,8 +20,7 @@ from typing import Any
 
 from lms.bridge import rules
 from lms.catalog.interfaces import CreditRule
-from lrs.api import LearningRecordStore
-from lrs.ops.query import StatementQuery
+from lrs.api import LearningRecordStore, StatementQuery
 
 AuthorityOf = Callable[[dict[str, Any]], rules.Authority]
 

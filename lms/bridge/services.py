@@ -1,5 +1,7 @@
 """Running the bridge: read the LRS in stored order from the cursor, apply the rules, and write
-the entries and the new cursor in one transaction.
+the entries and the new cursor in one unit of work (docs/architecture.md, "The transaction
+contract"): `run_pass` and `rejudge_course` write in the caller's unit and never commit; the
+bridge's job, `catch_up` (run by the background thread and `lms bridge`), makes each pass one.
 
 Exactly once: a pass first takes the cursor row for writing (a row lock on PostgreSQL, the
 database's write lock on SQLite), so two processes never read the same statements; what it
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -28,6 +30,7 @@ from flask import Flask, current_app
 from sqlalchemy import bindparam, delete, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
+from lms import unit_of_work
 from lms.bridge import one_finish, rules
 from lms.bridge.lookups import Lookups
 from lms.bridge.models import BridgeCursor
@@ -69,54 +72,43 @@ def _lock_cursor() -> BridgeCursor:
     return cursor
 
 
-def run_pass(
-    limit: int = PASS_STATEMENTS,
-    *,
-    lookups: Lookups | None = None,
-    before_commit: Callable[[], None] | None = None,
-) -> PassResult:
-    """Read up to `limit` qualifying statements after the cursor and commit what they make.
-    `before_commit` runs just before the commit (tests use it to stop a pass there)."""
+def run_pass(limit: int = PASS_STATEMENTS, *, lookups: Lookups | None = None) -> PassResult:
+    """Read up to `limit` qualifying statements after the cursor, and write what they make and
+    the cursor's new place in the caller's unit of work (`catch_up` makes each pass one): they
+    are committed together or not at all."""
     store = current_app.extensions["lrs"]
     lookups = lookups or Lookups(current_app.config["LMS_BASE_URL"])
     result = PassResult()
-    try:
-        cursor = _lock_cursor()
-        newest = store.newest_seq()
-        credits: list[Judged] = []
-        voided: list[rules.Void] = []
-        last = cursor.seq
-        for seq, statement in store.read_from(
-            cursor.seq, batch=min(limit, 1000), verbs=rules.VERBS, until=newest
-        ):
-            result.read += 1
-            last = seq
-            outcome = rules.judge(statement, lookups.person, lookups.activity, lookups.authority)
-            if isinstance(outcome, rules.Credit):
-                credits.append((seq, statement, outcome))
-            elif isinstance(outcome, rules.Void):
-                voided.append(outcome)
-            elif isinstance(outcome, rules.Skip):
-                result.skipped[outcome.reason] = result.skipped.get(outcome.reason, 0) + 1
-            if result.read >= limit:
-                break
-        else:
-            last = max(last, newest)  # nothing else qualifies up to `newest`
-        touched = _credit(credits, result, lookups) | _remove_entries(voided, result)
-        _credit_once_per_cycle(touched)
-        cursor.seq = last
-        cursor.entries_made += result.made
-        cursor.entries_removed += result.removed
-        cursor.skipped_unknown_person += result.skipped.get(rules.UNKNOWN_PERSON, 0)
-        cursor.skipped_uncertified += result.skipped.get(rules.UNCERTIFIED, 0)
-        cursor.skipped_unentitled += result.skipped.get(rules.UNENTITLED, 0)
-        result.cursor = last
-        if before_commit is not None:
-            before_commit()
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    cursor = _lock_cursor()
+    newest = store.newest_seq()
+    credits: list[Judged] = []
+    voided: list[rules.Void] = []
+    last = cursor.seq
+    for seq, statement in store.read_from(
+        cursor.seq, batch=min(limit, 1000), verbs=rules.VERBS, until=newest
+    ):
+        result.read += 1
+        last = seq
+        outcome = rules.judge(statement, lookups.person, lookups.activity, lookups.authority)
+        if isinstance(outcome, rules.Credit):
+            credits.append((seq, statement, outcome))
+        elif isinstance(outcome, rules.Void):
+            voided.append(outcome)
+        elif isinstance(outcome, rules.Skip):
+            result.skipped[outcome.reason] = result.skipped.get(outcome.reason, 0) + 1
+        if result.read >= limit:
+            break
+    else:
+        last = max(last, newest)  # nothing else qualifies up to `newest`
+    touched = _credit(credits, result, lookups) | _remove_entries(voided, result)
+    _credit_once_per_cycle(touched)
+    cursor.seq = last
+    cursor.entries_made += result.made
+    cursor.entries_removed += result.removed
+    cursor.skipped_unknown_person += result.skipped.get(rules.UNKNOWN_PERSON, 0)
+    cursor.skipped_uncertified += result.skipped.get(rules.UNCERTIFIED, 0)
+    cursor.skipped_unentitled += result.skipped.get(rules.UNENTITLED, 0)
+    result.cursor = last
     return result
 
 
@@ -271,7 +263,8 @@ def _credit_once_per_cycle(groups: set[Group]) -> None:
 def rejudge_course(course_id: int) -> PassResult:
     """Judge the course's stored statements again under its rule as it stands in this session
     (POST staff have just changed it), and add the entries the rule now gives, in the caller's
-    transaction: the caller commits the course and the entries together.
+    unit of work (catalog's course save, in its request): the course and the entries are
+    committed together or not at all.
 
     Under the cursor's lock, so that no pass judges the same statements meanwhile; every
     statement about the course is read, before and after the cursor, so that one a pass read
@@ -300,12 +293,17 @@ def rejudge_course(course_id: int) -> PassResult:
 
 
 def catch_up(limit: int = PASS_STATEMENTS) -> PassResult:
-    """Run passes until every statement stored so far has been read. Each pass looks courses
-    up afresh, so a rule POST staff change between two passes holds from the next one."""
+    """The bridge's job: run passes until every statement stored so far has been read, each
+    pass one unit of work (`unit_of_work.job`), committed before the next begins, so that no
+    pass holds the write lock for long. A pass that fails is rolled back whole and ends the job
+    (the cursor moves only with what a pass commits). Inside an open unit of work every pass is
+    part of it. Each pass looks courses up afresh, so a rule POST staff change between two
+    passes holds from the next one."""
     total = PassResult()
     base_url = current_app.config["LMS_BASE_URL"]
     while True:
-        done = run_pass(limit, lookups=Lookups(base_url))
+        with unit_of_work.job():
+            done = run_pass(limit, lookups=Lookups(base_url))
         total.read += done.read
         total.made += done.made
         total.removed += done.removed
@@ -358,7 +356,7 @@ class BackgroundBridge:
             self._wanted.clear()
             with self.app.app_context():
                 try:
-                    catch_up()
+                    catch_up()  # each pass its own unit of work
                 except Exception:
                     log.exception("the bridge pass failed; the next trigger tries again")
                 finally:

@@ -36,7 +36,7 @@ from lms.player.cmi5.structure import COURSE
 from lms.player.scorm.models import SequencingState
 from lms.training.cycles import completion_date
 from lms.training.models import CptEntry
-from lrs.ops.query import StatementQuery
+from lrs.api import StatementQuery
 
 SCORM_STANDARDS = ("scorm12", "scorm2004")
 TIN_CAN_ACTIVITY = "activity"  # the NodeStatus kind of a Tin Can package's launched activity

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from lms import unit_of_work
 from lms.bridge import services as bridge
 from lms.catalog.interfaces import CreditRule, Mandate
 from lms.db import db
@@ -96,15 +97,45 @@ def test_a_crash_before_the_commit_loses_nothing_and_repeats_nothing(app, office
     db.session.query(bridge.BridgeCursor).delete()
     db.session.commit()
 
-    def crash() -> None:
-        raise RuntimeError("the process died here")
-
-    with pytest.raises(RuntimeError):
-        bridge.run_pass(before_commit=crash)
+    with pytest.raises(RuntimeError), unit_of_work.job():
+        assert bridge.run_pass().made == 1
+        raise RuntimeError("the process died here, just before the pass's commit")
     assert db.session.query(CptEntry).count() == 0  # nothing half-written
+    assert bridge.cursor_state() is None  # the cursor did not move
     bridge.catch_up()
     bridge.catch_up()
     assert db.session.query(CptEntry).count() == 1
+
+
+def test_a_pass_failing_half_way_leaves_no_entry_and_the_cursor_where_it_was(
+    app, officer, pursuit, monkeypatch
+):
+    """The bridge's job (`catch_up`) is one unit of work per pass: a step failing after the
+    pass has added its entries rolls the whole pass back, and the next pass credits them."""
+    records.record([completion(officer, pursuit, "2026-03-04T10:00:00Z")])
+    app.extensions["bridge"].wait_idle(10)
+    db.session.query(CptEntry).delete()
+    db.session.query(bridge.BridgeCursor).delete()
+    db.session.commit()
+    with unit_of_work.job():
+        bridge._lock_cursor()  # the cursor row exists, at the start of the stream
+    made: list[int] = []
+
+    def fails_after_the_entries(groups) -> None:
+        made.append(db.session.query(CptEntry).count())
+        raise RuntimeError("the credit-once step failed")
+
+    monkeypatch.setattr(bridge, "_credit_once_per_cycle", fails_after_the_entries)
+    with pytest.raises(RuntimeError, match="credit-once"):
+        bridge.catch_up()
+    assert made == [1]  # the pass had written its entry when it failed
+    db.session.expire_all()
+    assert db.session.query(CptEntry).count() == 0
+    assert bridge.cursor_state().seq == 0
+    monkeypatch.undo()
+    assert bridge.catch_up().made == 1
+    assert profile(officer) == [("2026-03-04", pursuit.title, Decimal(2))]
+    assert bridge.cursor_state().seq > 0
 
 
 def _bridge_process(database_url: str, instance: str, rounds: int) -> None:

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import event
 
+from lms import unit_of_work
 from lms.bridge import services as bridge
 from lms.catalog import services as catalog
 from lms.catalog.interfaces import Audience, Completion, CreditRule, Delivery
@@ -40,25 +41,27 @@ FRAME_SRC = re.compile(r'<iframe id="tincan-frame"[^>]*src="([^"]+)"')
 
 
 def change_rule(course: Course, rule: CreditRule, completion: Completion) -> None:
-    """What POST staff do on the course's edit page: the same fields, another rule."""
+    """What POST staff do on the course's edit page (one unit of work): the same fields,
+    another rule."""
     certification = course.certification
-    catalog.save_course(
-        catalog.CourseFields(
-            slug=course.slug,
-            title=course.title,
-            description=course.description,
-            audience={Audience(code) for code in course.audience_codes.split()},
-            delivery=Delivery(course.delivery),
-            published=course.published,
-            certification_number=certification.certification_number,
-            cpt_hours=certification.cpt_hours,
-            credit_rule=rule,
-            psp_category=None,
-            mandates=set(),
-            completion=completion,
-        ),
-        course,
-    )
+    with unit_of_work.job():
+        catalog.save_course(
+            catalog.CourseFields(
+                slug=course.slug,
+                title=course.title,
+                description=course.description,
+                audience={Audience(code) for code in course.audience_codes.split()},
+                delivery=Delivery(course.delivery),
+                published=course.published,
+                certification_number=certification.certification_number,
+                cpt_hours=certification.cpt_hours,
+                credit_rule=rule,
+                psp_category=None,
+                mandates=set(),
+                completion=completion,
+            ),
+            course,
+        )
 
 
 def settled(app) -> None:
@@ -208,14 +211,13 @@ def test_a_rule_changed_while_a_pass_is_running_is_judged_after_it(app, officer,
         ):
             change_writes.set()
 
-    def meanwhile() -> None:
-        staff.start()
-        # The change's first write is on its way: the database holds it until this pass commits.
-        assert change_writes.wait(30), "the change never wrote"
-
     event.listen(db.engine, "before_cursor_execute", change_sends_a_write)
     try:
-        bridge.run_pass(before_commit=meanwhile)
+        with unit_of_work.job():  # the pass, stopped just before its commit
+            bridge.run_pass()
+            staff.start()
+            # The change's first write is on its way: the database holds it until this commits.
+            assert change_writes.wait(30), "the change never wrote"
     finally:
         event.remove(db.engine, "before_cursor_execute", change_sends_a_write)
     staff.join(30)
