@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup, run_command, with_appcontext
 
+from lms import unit_of_work
 from lms.app import create_app
 from lms.config import served_address
 
@@ -89,6 +90,7 @@ def serve(host: str, port: int | None, workers: int, threads: int, timeout: int)
     Server().run()
 
 
+# The migrations run DDL in transactions of their own (lms/migrate.py), not in a unit of work.
 @main.group()
 def db() -> None:
     """The database schema."""
@@ -133,11 +135,16 @@ def demo() -> None:
 
 @demo.command("load")
 @with_appcontext
+@unit_of_work.command
 def demo_load() -> None:
     """Load the demo agencies and people (idempotent) and print the accounts."""
     from lms import demo as demo_data
+    from lms.domain import DomainError
 
-    created = demo_data.load()
+    try:
+        created = demo_data.load()
+    except DomainError as error:  # the unit of work is rolled back: nothing of it is kept
+        raise click.ClickException(f"demo data not loaded: {error.message}") from None
     click.echo(f"demo data: {created} new records")
     click.echo("Demo accounts (e-mail / password / roles):")
     for account in demo_data.ACCOUNTS:
@@ -165,6 +172,7 @@ def credential() -> None:
     "all/read or all; repeat for several.",
 )
 @with_appcontext
+@unit_of_work.command
 def credential_create(name: str, scopes: tuple[str, ...]) -> None:
     """Create a credential and print it as one JSON object with `key` and `secret`."""
     import json
@@ -193,6 +201,7 @@ def credential_create(name: str, scopes: tuple[str, ...]) -> None:
 @credential.command("revoke")
 @click.argument("key")
 @with_appcontext
+@unit_of_work.command
 def credential_revoke(key: str) -> None:
     """Revoke a credential: its key and secret stop working at once."""
     from flask import current_app
@@ -214,6 +223,7 @@ def packages() -> None:
 @packages.command("import")
 @click.argument("package_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
+@unit_of_work.command
 def packages_import(package_file: Path) -> None:
     """Import PACKAGE_FILE (a zip, or a bare cmi5.xml); the last line printed is one JSON object
     with the course id, the package version and the standard."""
@@ -251,7 +261,7 @@ def packages_import(package_file: Path) -> None:
 @click.option(
     "--interval", default=1.0, show_default=True, help="Seconds between looks (--follow)."
 )
-@with_appcontext
+@with_appcontext  # not one unit of work: catch_up commits each pass as its own
 def bridge_command(follow: bool, interval: float) -> None:
     """Turn the statements stored since the last run into CPT entries; prints one JSON object
     with what it read, made, removed and skipped (with --follow: after the first look, and after
@@ -296,6 +306,7 @@ def cmi5() -> None:
     help="Abandon sessions whose AU has sent nothing for this long.",
 )
 @with_appcontext
+@unit_of_work.command
 def cmi5_abandon_stale(idle_minutes: int) -> None:
     """Record abandoned for sessions left open (cmi5 §9.3.6); run it from cron."""
     import datetime as dt
@@ -315,6 +326,7 @@ def cmi5_abandon_stale(idle_minutes: int) -> None:
     help="Tested Out, Equivalent AU, Equivalent Outside Activity or Administrative.",
 )
 @with_appcontext
+@unit_of_work.command
 def cmi5_waive(registration: str, au_id: str, reason: str) -> None:
     """Waive the AU AU_ID (its id in cmi5.xml) for the registration REGISTRATION (its UUID,
     the xAPI registration): it counts as met (cmi5 §9.3.7)."""

@@ -195,7 +195,8 @@ PENDING_REQUEST = {
 
 
 def load() -> int:
-    """Create whatever demo records are missing; returns how many were created."""
+    """Create whatever demo records are missing, in the caller's unit of work (`lms demo load`
+    is one); returns how many were created."""
     created = 0
     agencies: dict[str, Agency] = {}
     for spec in AGENCIES:
@@ -232,7 +233,7 @@ def load() -> int:
         if account.sub_affiliation and agency is not None:
             person.sub_affiliation = _sub_affiliation(agency, account.sub_affiliation)
         created += 1
-    db.session.commit()
+    db.session.flush()
 
     for spec in COURSES:
         if db.session.scalar(select(Course.id).where(Course.slug == spec.slug)) is None:

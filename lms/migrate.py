@@ -1,4 +1,7 @@
-"""Alembic, driven from the application: the schema is upgraded on the app's own engine."""
+"""Alembic, driven from the application: the schema is upgraded on the app's own engine.
+
+Each migration runs in a transaction of its own on the engine (DDL, outside the ORM session),
+not in a unit of work (lms/unit_of_work.py): `lms db upgrade` is not one."""
 
 from __future__ import annotations
 

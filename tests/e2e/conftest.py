@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Page, Response, sync_playwright
 from sqlalchemy import Table
 from werkzeug.serving import make_server
 
-from lms import demo, models_registry
+from lms import demo, models_registry, unit_of_work
 from lms.db import db
 from tests.conftest import make_test_app
 from tests.e2e.helpers import NewPage
@@ -105,7 +105,8 @@ def demo_rows(live_app: Flask) -> list[tuple[Table, list[dict[str, Any]]]]:
     """
     _empty_tables(live_app)
     with live_app.app_context():
-        demo.load()
+        with unit_of_work.job():
+            demo.load()
         db.session.remove()
         with db.engine.connect() as connection:
             rows = [

@@ -1,10 +1,17 @@
-"""The portal's command line (lms/cli.py): the LRS credential commands."""
+"""The portal's command line (lms/cli.py): the LRS credential commands; a command is one unit
+of work."""
 
 from __future__ import annotations
 
 import json
 
 from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from lms.accounts.models import AccessRequest, Agency, Person
+from lms.catalog.models import Course
+from lms.db import db
+from lms.domain import DomainError
 
 
 def test_cli_creates_a_credential_as_json(app, tmp_path, monkeypatch):
@@ -35,3 +42,28 @@ def test_cli_revokes_a_credential_and_refuses_an_unknown_key(app, tmp_path, monk
     assert store.authenticate(live.key, secret) is None
     again = CliRunner().invoke(main, ["lrs", "credential", "revoke", live.key])
     assert again.exit_code != 0 and f"no active credential with key {live.key}" in again.output
+
+
+def test_a_command_failing_half_way_exits_with_its_message_and_writes_nothing(app, monkeypatch):
+    """A CLI command is one unit of work (lms/unit_of_work.py): `lms demo load` refused after
+    it has added its agencies, people and courses leaves none of them."""
+    from lms import demo
+    from lms.cli import main
+
+    def refused(**fields) -> None:
+        assert db.session.scalar(select(func.count()).select_from(Person)) > 0  # written so far
+        raise DomainError("the access request was refused")
+
+    monkeypatch.setattr(demo.access_requests, "submit", refused)
+    result = app.test_cli_runner().invoke(main, ["demo", "load"])
+    assert result.exit_code != 0
+    assert "demo data not loaded: the access request was refused" in result.output
+    db.session.remove()
+    for model in (Agency, Person, Course, AccessRequest):
+        assert db.session.scalar(select(func.count()).select_from(model)) == 0, model
+
+    monkeypatch.undo()
+    loaded = app.test_cli_runner().invoke(main, ["demo", "load"])
+    assert loaded.exit_code == 0, loaded.output
+    db.session.remove()
+    assert db.session.scalar(select(func.count()).select_from(Person)) == len(demo.ACCOUNTS)
