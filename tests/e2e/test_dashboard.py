@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import expect
 
+from lms import unit_of_work
 from lms.accounts.models import Person
 from lms.catalog import services as catalog
 from lms.catalog.models import Course
@@ -30,14 +31,15 @@ def _certified_tin_can_course(live_app: Flask, tmp_path: Path) -> str:
     """The Tin Can test course, certified by POST staff for 3 CPT hours, registered for by the
     demo dispatcher; returns its title."""
     with live_app.app_context():
-        result = import_package(
-            tincan_zip(tmp_path), live_app.extensions["content_store"], tmp_path / "work"
-        )
-        course = db.session.get(Course, result.course_id)
-        certify(course, number="1850-49999")
-        person = db.session.query(Person).filter_by(email=DISPATCHER[0]).one()
-        catalog.register(person, course.id)
-        title = course.title
+        with unit_of_work.job():
+            result = import_package(
+                tincan_zip(tmp_path), live_app.extensions["content_store"], tmp_path / "work"
+            )
+            course = db.session.get(Course, result.course_id)
+            certify(course, number="1850-49999")
+            person = db.session.query(Person).filter_by(email=DISPATCHER[0]).one()
+            catalog.register(person, course.id)
+            title = course.title
         db.session.remove()
     return title
 
