@@ -89,9 +89,10 @@ def test_a_tin_can_course_passed_with_completion_true_earns_its_cpt(app, client,
     course = db.session.get(Course, result.course_id)
     course.published = True
     db.session.commit()
-    officer = make_officer(email="pat@example.org")
-    certify(course)
-    registration = catalog.register(officer, course.id)
+    with unit_of_work.job():
+        officer = make_officer(email="pat@example.org")
+        certify(course)
+        registration = catalog.register(officer, course.id)
     sign_in(client, "pat@example.org", PASSWORD)
     page = f"/tincan/registrations/{registration.id}"
     launched = client.post(f"{page}/launch", data={"csrf_token": csrf_token(client, page)})
