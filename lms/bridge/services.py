@@ -22,7 +22,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import unit_of_work
 from lms.bridge import one_finish, rules
+from lms.bridge.interfaces import PassResult
 from lms.bridge.lookups import Lookups
 from lms.bridge.models import BridgeCursor
 from lms.db import db, utcnow
@@ -41,15 +41,6 @@ from lms.training.models import CptEntry
 log = logging.getLogger(__name__)
 CURSOR = "cpt"
 PASS_STATEMENTS = 2000  # per transaction: short enough not to hold the write lock for long
-
-
-@dataclass
-class PassResult:
-    read: int = 0
-    made: int = 0
-    removed: int = 0
-    skipped: dict[str, int] = field(default_factory=dict)
-    cursor: int = 0
 
 
 def _lock_cursor() -> BridgeCursor:
