@@ -17,6 +17,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from lms import unit_of_work
 from lms.accounts import agencies
 from lms.accounts.interfaces import Role
 from lms.accounts.models import Agency, Person, SubAffiliation
@@ -26,8 +27,8 @@ from lms.catalog import services as catalog
 from lms.catalog.interfaces import Audience, Completion, CreditRule, Delivery
 from lms.catalog.models import Course, Registration
 from lms.db import db, utcnow
-from lms.packages.importer import import_package
 from lms.packages.models import PackageVersion
+from lms.packages.importer import import_package
 from lms.player import launch, records
 from lms.player.identity import actor, course_iri
 from lms.player.tincan import services as tincan
@@ -94,7 +95,9 @@ def make_post_staff(**kwargs: object) -> Person:
 def make_sub_affiliation(
     agency: Agency, name: str, parent: SubAffiliation | None = None
 ) -> SubAffiliation:
-    return agencies.create_sub_affiliation(agency, name, parent.id if parent else None)
+    sub = agencies.create_sub_affiliation(agency, name, parent.id if parent else None)
+    db.session.commit()
+    return sub
 
 
 def make_course(
@@ -188,8 +191,8 @@ def publish(course: Course) -> Course:
 def make_registration(person: Person, course: Course) -> Registration:
     """The person registered on the course, through the catalog's service (pinned to the
     course's newest package version, and announced to the registration hooks)."""
-    registration = catalog.register(person, course.id)
-    db.session.commit()
+    with unit_of_work.job():  # the hooks (cmi5) record through the LRS in the same unit
+        registration = catalog.register(person, course.id)
     return registration
 
 

@@ -33,7 +33,7 @@ def submit(
         status=PENDING,
     )
     db.session.add(request)
-    db.session.commit()
+    db.session.flush()
     return request
 
 
@@ -61,8 +61,7 @@ def _decide(request: AccessRequest, decided_by: Person, status: str, note: str |
         .where(AccessRequest.id == request.id, AccessRequest.status == PENDING)
         .values(status=status, decided_at=utcnow(), decided_by_id=decided_by.id, decision_note=note)
     )
-    if claimed.rowcount != 1:
-        db.session.rollback()
+    if claimed.rowcount != 1:  # the error discards the unit's writes (lms/unit_of_work.py)
         raise AccessRequestAlreadyDecided()
 
 
@@ -72,33 +71,28 @@ def approve(request_id: int, decided_by: Person, note: str | None = None) -> tup
     Returns the new agency and the invitation token for the one-time link.
     """
     request = get_request(request_id)
-    try:
-        _decide(request, decided_by, APPROVED, note)
-        agency = create_agency(
-            name=request.organisation_name,
-            agency_number=next_non_post_agency_number(),
-            in_post_program=False,
-        )
-        administrator = add_person(
-            email=request.contact_email,
-            first_name=request.contact_first_name,
-            last_name=request.contact_last_name,
-            roles={Role.LP_ADMINISTRATOR},
-            agency=agency,
-        )
-        token = invitations.invite(administrator)
-        db.session.refresh(request)
-        request.agency = agency
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    _decide(request, decided_by, APPROVED, note)
+    agency = create_agency(
+        name=request.organisation_name,
+        agency_number=next_non_post_agency_number(),
+        in_post_program=False,
+    )
+    administrator = add_person(
+        email=request.contact_email,
+        first_name=request.contact_first_name,
+        last_name=request.contact_last_name,
+        roles={Role.LP_ADMINISTRATOR},
+        agency=agency,
+    )
+    token = invitations.invite(administrator)
+    db.session.refresh(request)
+    request.agency = agency
+    db.session.flush()
     return agency, token
 
 
 def deny(request_id: int, decided_by: Person, note: str | None = None) -> AccessRequest:
     request = get_request(request_id)
     _decide(request, decided_by, DENIED, note)
-    db.session.commit()
     db.session.refresh(request)
     return request

@@ -5,7 +5,7 @@ An LP administrator reaches only their own agency (any other answers 404); POST 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -19,22 +19,17 @@ from lms.accounts.forms import (
     RolesForm,
     SubAffiliationForm,
 )
-from lms.accounts.interfaces import AccountsError, NotFound, Role
+from lms.accounts.interfaces import Role
 from lms.accounts.models import Agency, Person, SubAffiliation
-from lms.db import db
-from lms.web import place_error, role_required
+from lms.web import role_required, submit
 
 bp = Blueprint("admin", __name__, url_prefix="/agencies")
 
 ADMINISTRATORS = (Role.LP_ADMINISTRATOR, Role.POST_STAFF)
-INVALID = 422
 
 
 def _agency(agency_id: int) -> Agency:
-    try:
-        return agencies.agency_for(current_user, agency_id)
-    except NotFound as error:
-        abort(404, error.message)
+    return agencies.agency_for(current_user, agency_id)  # NotFound answers 404
 
 
 def _tree_choices(agency: Agency, *, top_label: str, exclude_id: int | None = None) -> list:
@@ -80,25 +75,24 @@ def agency_overview(agency_id: int) -> ResponseReturnValue:
 def add_npo(agency_id: int) -> ResponseReturnValue:
     agency = _agency(agency_id)
     form = NpoForm()
-    if form.validate_on_submit():
-        try:
-            person, token = agencies.add_npo(
-                agency,
-                email=form.email.data,
-                first_name=form.first_name.data,
-                last_name=form.last_name.data,
-            )
-        except AccountsError as error:
-            db.session.rollback()
-            place_error(form, error)
-        else:
-            link = url_for("accounts.accept_invitation", token=token, _external=True)
-            flash(
-                f"{person.full_name} was added. Send them this one-time link to set a password.",
-                "success",
-            )
-            return _overview(agency, invitation_link=link)
-    return _overview(agency, INVALID, npo_form=form)
+    sent = submit(
+        form,
+        lambda: agencies.add_npo(
+            agency,
+            email=form.email.data,
+            first_name=form.first_name.data,
+            last_name=form.last_name.data,
+        ),
+    )
+    if sent.done:
+        person, token = sent.value
+        link = url_for("accounts.accept_invitation", token=token, _external=True)
+        flash(
+            f"{person.full_name} was added. Send them this one-time link to set a password.",
+            "success",
+        )
+        return _overview(agency, invitation_link=link)
+    return _overview(agency, sent.status, npo_form=form)
 
 
 @bp.post("/<int:agency_id>/sub-affiliations")
@@ -107,23 +101,13 @@ def create_sub_affiliation(agency_id: int) -> ResponseReturnValue:
     agency = _agency(agency_id)
     form = SubAffiliationForm()
     form.parent_id.choices = _tree_choices(agency, top_label="(top level)")
-    if form.validate_on_submit():
-        try:
-            sub = agencies.create_sub_affiliation(agency, form.name.data, form.parent_id.data)
-        except AccountsError as error:
-            db.session.rollback()
-            place_error(form, error)
-        else:
-            flash(f"Sub-affiliation “{sub.name}” created.", "success")
-            return redirect(url_for("admin.agency_overview", agency_id=agency.id))
-    return _overview(agency, INVALID, sub_form=form)
-
-
-def _sub_affiliation(agency: Agency, sub_id: int) -> SubAffiliation:
-    try:
-        return agencies.sub_affiliation_of(agency, sub_id, "sub_affiliation_id")
-    except NotFound:
-        abort(404, "No such sub-affiliation in this agency.")
+    sent = submit(
+        form, lambda: agencies.create_sub_affiliation(agency, form.name.data, form.parent_id.data)
+    )
+    if sent.done:
+        flash(f"Sub-affiliation “{sent.value.name}” created.", "success")
+        return redirect(url_for("admin.agency_overview", agency_id=agency.id))
+    return _overview(agency, sent.status, sub_form=form)
 
 
 def _sub_affiliation_page(
@@ -151,51 +135,34 @@ def _sub_affiliation_page(
 @role_required(*ADMINISTRATORS)
 def sub_affiliation_page(agency_id: int, sub_id: int) -> ResponseReturnValue:
     agency = _agency(agency_id)
-    return _sub_affiliation_page(agency, _sub_affiliation(agency, sub_id))
+    return _sub_affiliation_page(agency, agencies.get_sub_affiliation(agency, sub_id))
 
 
 @bp.post("/<int:agency_id>/sub-affiliations/<int:sub_id>/rename")
 @role_required(*ADMINISTRATORS)
 def rename_sub_affiliation(agency_id: int, sub_id: int) -> ResponseReturnValue:
     agency = _agency(agency_id)
-    sub = _sub_affiliation(agency, sub_id)
+    sub = agencies.get_sub_affiliation(agency, sub_id)
     form = RenameSubAffiliationForm()
-    if form.validate_on_submit():
-        try:
-            agencies.rename_sub_affiliation(agency, sub.id, form.name.data)
-        except AccountsError as error:
-            db.session.rollback()
-            place_error(form, error)
-        else:
-            flash(f"Sub-affiliation renamed to “{sub.name}”.", "success")
-            return redirect(url_for("admin.agency_overview", agency_id=agency.id))
-    return _sub_affiliation_page(agency, sub, INVALID, rename_form=form)
+    sent = submit(form, lambda: agencies.rename_sub_affiliation(agency, sub.id, form.name.data))
+    if sent.done:
+        flash(f"Sub-affiliation renamed to “{sub.name}”.", "success")
+        return redirect(url_for("admin.agency_overview", agency_id=agency.id))
+    return _sub_affiliation_page(agency, sub, sent.status, rename_form=form)
 
 
 @bp.post("/<int:agency_id>/sub-affiliations/<int:sub_id>/move")
 @role_required(*ADMINISTRATORS)
 def move_sub_affiliation(agency_id: int, sub_id: int) -> ResponseReturnValue:
     agency = _agency(agency_id)
-    sub = _sub_affiliation(agency, sub_id)
+    sub = agencies.get_sub_affiliation(agency, sub_id)
     form = MoveSubAffiliationForm()
     form.parent_id.choices = _tree_choices(agency, top_label="(top level)", exclude_id=sub.id)
-    if form.validate_on_submit():
-        try:
-            agencies.move_sub_affiliation(agency, sub.id, form.parent_id.data)
-        except AccountsError as error:
-            db.session.rollback()
-            place_error(form, error)
-        else:
-            flash(f"Sub-affiliation “{sub.name}” moved.", "success")
-            return redirect(url_for("admin.agency_overview", agency_id=agency.id))
-    return _sub_affiliation_page(agency, sub, INVALID, move_form=form)
-
-
-def _person(agency: Agency, person_id: int) -> Person:
-    try:
-        return agencies.person_of(agency, person_id)
-    except NotFound:
-        abort(404, "No such person in this agency.")
+    sent = submit(form, lambda: agencies.move_sub_affiliation(agency, sub.id, form.parent_id.data))
+    if sent.done:
+        flash(f"Sub-affiliation “{sub.name}” moved.", "success")
+        return redirect(url_for("admin.agency_overview", agency_id=agency.id))
+    return _sub_affiliation_page(agency, sub, sent.status, move_form=form)
 
 
 def _roles_form(person: Person, formdata: object = None) -> RolesForm:
@@ -231,7 +198,7 @@ def _person_page(
 @role_required(*ADMINISTRATORS)
 def person_page(agency_id: int, person_id: int) -> ResponseReturnValue:
     agency = _agency(agency_id)
-    return _person_page(agency, _person(agency, person_id))
+    return _person_page(agency, agencies.person_of(agency, person_id))
 
 
 @bp.post("/<int:agency_id>/people/<int:person_id>")
@@ -239,37 +206,34 @@ def person_page(agency_id: int, person_id: int) -> ResponseReturnValue:
 def move_person(agency_id: int, person_id: int) -> ResponseReturnValue:
     """Move a learner into another sub-affiliation of the agency, or out of all of them."""
     agency = _agency(agency_id)
-    person = _person(agency, person_id)
+    person = agencies.person_of(agency, person_id)
     form = MoveLearnerForm()
     form.sub_affiliation_id.choices = _tree_choices(agency, top_label="(none)")
-    if form.validate_on_submit():
-        try:
-            agencies.move_learner(agency, person.id, form.sub_affiliation_id.data)
-        except AccountsError as error:
-            db.session.rollback()
-            place_error(form, error)
-        else:
-            flash(f"{person.full_name} moved.", "success")
-            return redirect(url_for("admin.agency_overview", agency_id=agency.id))
-    return _person_page(agency, person, INVALID, move_form=form)
+    sent = submit(
+        form, lambda: agencies.move_learner(agency, person.id, form.sub_affiliation_id.data)
+    )
+    if sent.done:
+        flash(f"{person.full_name} moved.", "success")
+        return redirect(url_for("admin.agency_overview", agency_id=agency.id))
+    return _person_page(agency, person, sent.status, move_form=form)
 
 
 @bp.post("/<int:agency_id>/people/<int:person_id>/roles")
 @role_required(*ADMINISTRATORS)
 def set_roles(agency_id: int, person_id: int) -> ResponseReturnValue:
     agency = _agency(agency_id)
-    person = _person(agency, person_id)
+    person = agencies.person_of(agency, person_id)
     form = _roles_form(person, formdata=request.form)
-    if form.validate_on_submit():
-        try:
-            agencies.set_roles(current_user, agency, person.id, {Role(r) for r in form.roles.data})
-        except AccountsError as error:
-            db.session.rollback()
-            place_error(form, error)
-        else:
-            flash(f"Roles of {person.full_name} saved.", "success")
-            return redirect(url_for("admin.person_page", agency_id=agency.id, person_id=person.id))
-    return _person_page(agency, person, INVALID, roles_form=form)
+    sent = submit(
+        form,
+        lambda: agencies.set_roles(
+            current_user, agency, person.id, {Role(r) for r in form.roles.data}
+        ),
+    )
+    if sent.done:
+        flash(f"Roles of {person.full_name} saved.", "success")
+        return redirect(url_for("admin.person_page", agency_id=agency.id, person_id=person.id))
+    return _person_page(agency, person, sent.status, roles_form=form)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -277,19 +241,16 @@ def set_roles(agency_id: int, person_id: int) -> ResponseReturnValue:
 def new_agency() -> ResponseReturnValue:
     """POST staff add an agency of the POST program (or another) by hand."""
     form = AgencyForm()
-    if form.validate_on_submit():
-        try:
-            agency = agencies.create_agency(
-                name=form.name.data,
-                agency_number=form.agency_number.data,
-                in_post_program=form.in_post_program.data,
-            )
-            db.session.commit()
-        except AccountsError as error:
-            db.session.rollback()
-            place_error(form, error)
-        else:
-            flash(f"Agency {agency.name} ({agency.agency_number}) created.", "success")
-            return redirect(url_for("admin.agency_overview", agency_id=agency.id))
-    status = INVALID if form.is_submitted() else 200
-    return render_template("admin/new_agency.html", form=form), status
+    sent = submit(
+        form,
+        lambda: agencies.create_agency(
+            name=form.name.data,
+            agency_number=form.agency_number.data,
+            in_post_program=form.in_post_program.data,
+        ),
+    )
+    if sent.done:
+        agency = sent.value
+        flash(f"Agency {agency.name} ({agency.agency_number}) created.", "success")
+        return redirect(url_for("admin.agency_overview", agency_id=agency.id))
+    return render_template("admin/new_agency.html", form=form), sent.status

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from lms.accounts import invitations
 from lms.accounts.interfaces import (
     AgencyNumberTaken,
+    NotAChoice,
     NotFound,
     Role,
     RoleNotAssignable,
@@ -37,7 +38,7 @@ def agency_for(actor: Person, agency_id: int) -> Agency:
 
 
 def create_agency(*, name: str, agency_number: str, in_post_program: bool) -> Agency:
-    """Add an agency (not committed)."""
+    """Add an agency."""
     agency_number = agency_number.strip().upper()
     taken = db.session.scalar(select(Agency.id).where(Agency.agency_number == agency_number))
     if taken is not None:
@@ -76,10 +77,19 @@ def person_of(agency: Agency, person_id: int) -> Person:
     return person
 
 
-def sub_affiliation_of(agency: Agency, sub_affiliation_id: int, field: str) -> SubAffiliation:
+def get_sub_affiliation(agency: Agency, sub_affiliation_id: int) -> SubAffiliation:
+    """The agency's sub-affiliation a page's address names; NotFound if it is not the agency's."""
     sub = db.session.get(SubAffiliation, sub_affiliation_id)
     if sub is None or sub.agency_id != agency.id:
-        raise NotFound("Choose a sub-affiliation of this agency.", field)
+        raise NotFound("No such sub-affiliation in this agency.", "sub_affiliation_id")
+    return sub
+
+
+def sub_affiliation_of(agency: Agency, sub_affiliation_id: int, field: str) -> SubAffiliation:
+    """The agency's sub-affiliation a form's `field` chose; NotAChoice if it is not the agency's."""
+    sub = db.session.get(SubAffiliation, sub_affiliation_id)
+    if sub is None or sub.agency_id != agency.id:
+        raise NotAChoice("Choose a sub-affiliation of this agency.", field)
     return sub
 
 
@@ -123,16 +133,16 @@ def create_sub_affiliation(agency: Agency, name: str, parent_id: int | None) -> 
     _ensure_name_free(agency, parent_id, name, None)
     sub = SubAffiliation(agency=agency, parent=parent, name=name)
     db.session.add(sub)
-    db.session.commit()
+    db.session.flush()
     return sub
 
 
 def rename_sub_affiliation(agency: Agency, sub_affiliation_id: int, name: str) -> SubAffiliation:
-    sub = sub_affiliation_of(agency, sub_affiliation_id, "sub_affiliation_id")
+    sub = get_sub_affiliation(agency, sub_affiliation_id)
     name = name.strip()
     _ensure_name_free(agency, sub.parent_id, name, sub.id)
     sub.name = name
-    db.session.commit()
+    db.session.flush()
     return sub
 
 
@@ -140,7 +150,7 @@ def move_sub_affiliation(
     agency: Agency, sub_affiliation_id: int, new_parent_id: int | None
 ) -> SubAffiliation:
     """Move a sub-affiliation (with everything under it) under another one, or to the top."""
-    sub = sub_affiliation_of(agency, sub_affiliation_id, "sub_affiliation_id")
+    sub = get_sub_affiliation(agency, sub_affiliation_id)
     parent = sub_affiliation_of(agency, new_parent_id, "parent_id") if new_parent_id else None
     ancestor = parent
     while ancestor is not None:
@@ -151,7 +161,7 @@ def move_sub_affiliation(
         ancestor = ancestor.parent
     _ensure_name_free(agency, new_parent_id, sub.name, sub.id)
     sub.parent = parent
-    db.session.commit()
+    db.session.flush()
     return sub
 
 
@@ -164,7 +174,7 @@ def move_learner(agency: Agency, person_id: int, sub_affiliation_id: int | None)
         else None
     )
     person.sub_affiliation = sub
-    db.session.commit()
+    db.session.flush()
     return person
 
 
@@ -174,7 +184,7 @@ def add_npo(agency: Agency, *, email: str, first_name: str, last_name: str) -> t
         email=email, first_name=first_name, last_name=last_name, roles={Role.NPO}, agency=agency
     )
     token = invitations.invite(person)
-    db.session.commit()
+    db.session.flush()
     return person, token
 
 
@@ -206,5 +216,5 @@ def set_roles(actor: Person, agency: Agency, person_id: int, chosen: set[Role]) 
     person.role_grants = [g for g in person.role_grants if Role(g.role) in wanted] + [
         RoleGrant(role=str(role)) for role in sorted(wanted - person.roles)
     ]
-    db.session.commit()
+    db.session.flush()
     return person

@@ -1,10 +1,17 @@
-"""The accounts area's contract: roles and the named errors its services raise."""
+"""The accounts area's contract: roles, what a sign-in comes to, and the named errors its
+services raise."""
 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from lms import domain
 from lms.domain import DomainError
+
+if TYPE_CHECKING:
+    from lms.accounts.models import Person
 
 
 class Role(enum.StrEnum):
@@ -92,5 +99,29 @@ class AccessRequestAlreadyDecided(AccountsError):
         super().__init__("This access request has already been decided.")
 
 
-class NotFound(AccountsError):
-    """The thing does not exist, or the person acting may not know that it does."""
+class NotFound(AccountsError, domain.NotFound):
+    """What the page's address names does not exist, or the person acting may not know that it
+    does (answered 404)."""
+
+
+class CredentialRefused(AccountsError):
+    """The LRS refused to issue a credential (its name or scopes)."""
+
+
+class CredentialNotFound(NotFound):
+    """No active LRS credential has this key (answered 404)."""
+
+
+class NotAChoice(AccountsError):
+    """A form names something that is not there to choose (an agency, a sub-affiliation of
+    another agency): shown beside the field, the form to correct."""
+
+
+@dataclass(frozen=True)
+class SignInAttempt:
+    """What a password check that was not throttled came to: the person, or the refusal to
+    show. A wrong password is returned, not raised: the attempt it counted must be kept, and an
+    error raised out of a service discards the unit of work's writes (lms/unit_of_work.py)."""
+
+    person: Person | None = None
+    refusal: InvalidSignIn | None = None

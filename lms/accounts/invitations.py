@@ -22,7 +22,7 @@ def _digest(token: str) -> str:
 
 
 def invite(person: Person, *, now: dt.datetime | None = None) -> str:
-    """Create an invitation for the person (not committed) and return its secret token.
+    """Create an invitation for the person and return its secret token.
 
     Only the token's digest is stored: the link cannot be rebuilt from the database.
     """
@@ -58,11 +58,9 @@ def accept(token: str, password: str) -> Person:
         .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
         .values(used_at=utcnow())
     )
-    if spent.rowcount != 1:
-        db.session.rollback()
+    if spent.rowcount != 1:  # the error discards the unit's writes (lms/unit_of_work.py)
         raise InvitationInvalid()
     person = invitation.person
     person.password_hash = passwords.hash_password(password)
     end_sessions(person)  # a password set is a password change: earlier sessions end
-    db.session.commit()
     return person

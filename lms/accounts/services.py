@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from flask import current_app
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
@@ -13,17 +14,22 @@ from lms.accounts import passwords
 from lms.accounts.interfaces import (
     SELF_CHOSEN_ROLES,
     AccountsError,
+    CredentialNotFound,
+    CredentialRefused,
     EmailAlreadyUsed,
     InvalidPostId,
     InvalidSignIn,
-    NotFound,
+    NotAChoice,
     PostIdAlreadyLinked,
     PostIdNotLinked,
     Role,
+    SignInAttempt,
     TooManyFailedSignIns,
 )
 from lms.accounts.models import Agency, Person, RoleGrant, SignInThrottle
 from lms.db import db, utcnow
+from lrs.api import Credential
+from lrs.errors import LRSError, NoSuchCredential
 
 # Sign-in throttling: after FREE_FAILURES failed attempts on an address, each further attempt
 # waits twice as long as the one before, from 30 seconds up to 15 minutes.
@@ -64,36 +70,37 @@ def person_for_session(session_id: str) -> Person | None:
 
 def end_sessions(person: Person) -> None:
     """End every session of the person issued until now, on every device, remember-me cookies
-    included (not committed). Counted in the database, so no raise is lost to another."""
+    included. Counted in the database, so no raise is lost to another."""
     person.session_version = Person.session_version + 1  # type: ignore[assignment]
+    db.session.flush()  # the new version is read back when next asked for (get_id)
 
 
 def sign_out(person: Person) -> None:
     """Signing out ends all of the person's sessions, not only the one signing out: a copy of
     the cookie taken earlier, or a session left open elsewhere, stops working too."""
     end_sessions(person)
-    db.session.commit()
 
 
 def change_password(
     person: Person, current_password: str, new_password: str, *, now: dt.datetime | None = None
-) -> Person:
+) -> SignInAttempt:
     """Set a new password for a signed-in person who knows the current one.
 
-    The current password is checked like a sign-in, throttled on the same count. Every earlier
-    session of the person ends (someone who changes their password because it leaked expects
-    the intruder to be out); the caller signs the person in afresh in the session they used."""
+    The current password is checked like a sign-in, throttled on the same count, and a wrong
+    one is returned as the attempt's refusal, like `sign_in`'s. Every earlier session of the
+    person ends (someone who changes their password because it leaked expects the intruder to
+    be out); the caller signs the person in afresh in the session they used."""
     problem = passwords.password_problem(new_password)
     if problem:
         raise AccountsError(problem, "password")
-    try:
-        person = authenticate(person.email, current_password, now=now)
-    except InvalidSignIn:
-        raise InvalidSignIn("The current password is wrong.", "current_password") from None
-    person.password_hash = passwords.hash_password(new_password)
-    end_sessions(person)
-    db.session.commit()
-    return person
+    attempt = sign_in(person.email, current_password, now=now)
+    if attempt.person is None:
+        return SignInAttempt(
+            refusal=InvalidSignIn("The current password is wrong.", "current_password")
+        )
+    attempt.person.password_hash = passwords.hash_password(new_password)
+    end_sessions(attempt.person)
+    return attempt
 
 
 def add_person(
@@ -105,7 +112,7 @@ def add_person(
     agency: Agency | None,
     password: str | None = None,
 ) -> Person:
-    """Add a person (not yet committed). Without a password the person is invited, not active."""
+    """Add a person. Without a password the person is invited, not active."""
     email = normalise_email(email)
     if db.session.scalar(select(Person.id).where(Person.email == email)) is not None:
         raise EmailAlreadyUsed()
@@ -130,7 +137,7 @@ def sign_up(
         raise InvalidSignIn("Choose peace officer or dispatcher.", "role")
     agency = db.session.get(Agency, agency_id)
     if agency is None or not agency.in_post_program:
-        raise NotFound("Choose an agency from the list.", "agency_id")
+        raise NotAChoice("Choose an agency from the list.", "agency_id")
     person = add_person(
         email=email,
         first_name=first_name,
@@ -139,16 +146,28 @@ def sign_up(
         agency=agency,
         password=password,
     )
-    db.session.commit()
     return person
 
 
-def authenticate(email: str, password: str, *, now: dt.datetime | None = None) -> Person:
-    """The person with these credentials, or InvalidSignIn / TooManyFailedSignIns.
+def sign_in(email: str, password: str, *, now: dt.datetime | None = None) -> SignInAttempt:
+    """Check the credentials: the person, or a wrong password's refusal, returned and not
+    raised, for the attempt it counted must be kept (the transaction contract: an error raised
+    out of a service discards the unit's writes, docs/architecture.md). TooManyFailedSignIns is
+    raised: a refused attempt counts for nothing, so there is nothing to keep."""
+    try:
+        return SignInAttempt(person=authenticate(email, password, now=now))
+    except InvalidSignIn as refusal:
+        return SignInAttempt(refusal=refusal)
 
-    The attempt is counted, and committed, before the password is checked: simultaneous
-    attempts on one address each count, and those beyond the free ones are throttled without
-    their password being checked. The right password clears the count."""
+
+def authenticate(email: str, password: str, *, now: dt.datetime | None = None) -> Person:
+    """The person with these credentials, or InvalidSignIn / TooManyFailedSignIns. A caller
+    that shows InvalidSignIn keeps the unit's writes (`sign_in` does): the attempt is counted.
+
+    The attempt is counted before the password is checked, its row locked until the unit of
+    work ends: simultaneous attempts on one address take turns, each counted, and those beyond
+    the free ones are throttled without their password being checked. The right password
+    clears the count."""
     now = now or utcnow()
     email = normalise_email(email)
     _reserve_attempt(email, now)
@@ -160,7 +179,7 @@ def authenticate(email: str, password: str, *, now: dt.datetime | None = None) -
     db.session.execute(delete(SignInThrottle).where(SignInThrottle.email == email))
     if passwords.needs_rehash(person.password_hash or ""):
         person.password_hash = passwords.hash_password(password)
-    db.session.commit()
+    db.session.flush()
     return person
 
 
@@ -168,9 +187,10 @@ def _reserve_attempt(email: str, now: dt.datetime) -> None:
     """Count one attempt on the address, or refuse it with TooManyFailedSignIns.
 
     The row is written first (an insert that does nothing if it exists), then read locked: on
-    PostgreSQL the row lock, on SQLite the one writer's lock, make simultaneous attempts take
-    turns, each seeing every attempt counted before it. A refused attempt counts for nothing,
-    so a person who waits as long as they were told is let in."""
+    PostgreSQL the row lock, on SQLite the one writer's lock, held until the unit of work ends,
+    make simultaneous attempts take turns, each seeing every attempt counted before it. A
+    refused attempt counts for nothing (the error discards the unit, the row written here
+    with it), so a person who waits as long as they were told is let in."""
     db.session.execute(
         _insert_unless_present(SignInThrottle.__table__).values(
             email=email, failures=0, last_failure_at=now
@@ -188,14 +208,12 @@ def _reserve_attempt(email: str, now: dt.datetime) -> None:
         wait = min(FIRST_DELAY * 2**doublings, LONGEST_DELAY)
         remaining = last_failure_at + wait - now
         if remaining > dt.timedelta(0):
-            db.session.rollback()
             raise TooManyFailedSignIns(int(remaining.total_seconds()) + 1)
     db.session.execute(
         update(SignInThrottle)
         .where(SignInThrottle.email == email)
         .values(failures=failures + 1, last_failure_at=now)
     )
-    db.session.commit()
 
 
 def _insert_unless_present(table: Table) -> Insert:
@@ -223,7 +241,7 @@ def link_post_id(person: Person, raw_post_id: str) -> Person:
         )
     person.post_id = post_id
     person.post_id_linked_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return person
 
 
@@ -236,3 +254,20 @@ def require_post_id(person: Person) -> None:
     """Course registration is closed to an officer or dispatcher until their POST-ID is linked."""
     if needs_post_id(person):
         raise PostIdNotLinked()
+
+
+def issue_lrs_credential(name: str, scopes: list[str]) -> tuple[Credential, str]:
+    """A key and secret for the LRS (POST staff): the credential and its secret, shown once.
+    The LRS's refusal becomes the area's error, so that the form shows it beside the form."""
+    try:
+        return current_app.extensions["lrs"].create_credential(name, scopes)
+    except LRSError as error:
+        raise CredentialRefused(error.message) from error
+
+
+def revoke_lrs_credential(key: str) -> None:
+    """End the active LRS credential with this key at once; CredentialNotFound if none has it."""
+    try:
+        current_app.extensions["lrs"].revoke_credential(key)
+    except NoSuchCredential as error:
+        raise CredentialNotFound(error.message) from error

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from lms.accounts import access_requests
+from lms.accounts import access_requests, services
 from lms.accounts.forms import CredentialForm, DecisionForm
-from lms.accounts.interfaces import AccountsError, NotFound, Role
+from lms.accounts.interfaces import AccountsError, Role
 from lms.accounts.models import AccessRequest
-from lms.db import db
-from lms.web import require_csrf, role_required
+from lms.web import act, role_required, submit
 from lrs.api import CREDENTIAL_SCOPES
-from lrs.errors import LRSError, NoSuchCredential
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
-
-INVALID = 422
-
-
-def _request(request_id: int) -> AccessRequest:
-    try:
-        return access_requests.get_request(request_id)
-    except NotFound as error:
-        abort(404, error.message)
+# A request decided meanwhile, or a contact who has an account: the decision conflicts.
+CONFLICT = {AccountsError: 409}
 
 
 def _request_page(
@@ -32,14 +23,12 @@ def _request_page(
     status: int = 200,
     form: DecisionForm | None = None,
     invitation_link: str | None = None,
-    problem: str | None = None,
 ) -> ResponseReturnValue:
     return render_template(
         "staff/access_request.html",
         access_request=access_request,
         form=form or DecisionForm(formdata=None),
         invitation_link=invitation_link,
-        problem=problem,
     ), status
 
 
@@ -52,42 +41,43 @@ def access_request_list() -> ResponseReturnValue:
 @bp.get("/access-requests/<int:request_id>")
 @role_required(Role.POST_STAFF)
 def access_request_page(request_id: int) -> ResponseReturnValue:
-    return _request_page(_request(request_id))
+    return _request_page(access_requests.get_request(request_id))
 
 
 @bp.post("/access-requests/<int:request_id>/approve")
 @role_required(Role.POST_STAFF)
 def approve(request_id: int) -> ResponseReturnValue:
-    access_request = _request(request_id)
+    access_request = access_requests.get_request(request_id)
     form = DecisionForm()
-    if not form.validate_on_submit():
-        return _request_page(access_request, INVALID, form)
-    try:
-        agency, token = access_requests.approve(access_request.id, current_user, form.note.data)
-    except AccountsError as error:
-        db.session.rollback()
-        return _request_page(_request(request_id), 409, form, problem=error.message)
+    sent = submit(
+        form,
+        lambda: access_requests.approve(access_request.id, current_user, form.note.data),
+        statuses=CONFLICT,
+    )
+    if not sent.done:
+        return _request_page(access_request, sent.status, form)
+    agency, token = sent.value
     link = url_for("accounts.accept_invitation", token=token, _external=True)
     flash(
         f"Approved: {agency.name} ({agency.agency_number}) was created. Send its first LP "
         "administrator the one-time link below; it is shown only now.",
         "success",
     )
-    return _request_page(_request(request_id), invitation_link=link)
+    return _request_page(access_request, invitation_link=link)
 
 
 @bp.post("/access-requests/<int:request_id>/deny")
 @role_required(Role.POST_STAFF)
 def deny(request_id: int) -> ResponseReturnValue:
-    access_request = _request(request_id)
+    access_request = access_requests.get_request(request_id)
     form = DecisionForm()
-    if not form.validate_on_submit():
-        return _request_page(access_request, INVALID, form)
-    try:
-        access_requests.deny(access_request.id, current_user, form.note.data)
-    except AccountsError as error:
-        db.session.rollback()
-        return _request_page(_request(request_id), 409, form, problem=error.message)
+    sent = submit(
+        form,
+        lambda: access_requests.deny(access_request.id, current_user, form.note.data),
+        statuses=CONFLICT,
+    )
+    if not sent.done:
+        return _request_page(access_request, sent.status, form)
     flash(f"Denied the request from {access_request.organisation_name}.", "success")
     return redirect(url_for("staff.access_request_list"))
 
@@ -121,15 +111,12 @@ def credential_list() -> ResponseReturnValue:
 def create_credential() -> ResponseReturnValue:
     """A key and secret for the LRS; the secret is shown this once and never again."""
     form = _credential_form()
-    if not form.validate_on_submit():
-        return _credentials_page(form, INVALID)
-    try:
-        credential, secret = current_app.extensions["lrs"].create_credential(
-            form.name.data, list(form.scopes.data)
-        )
-    except LRSError as error:
-        form.form_errors.append(error.message)
-        return _credentials_page(form, INVALID)
+    sent = submit(
+        form, lambda: services.issue_lrs_credential(form.name.data, list(form.scopes.data))
+    )
+    if not sent.done:
+        return _credentials_page(form, sent.status)
+    credential, secret = sent.value
     created = {"name": credential.name, "key": credential.key, "secret": secret}
     return _credentials_page(_credential_form(), created=created)
 
@@ -137,10 +124,6 @@ def create_credential() -> ResponseReturnValue:
 @bp.post("/lrs-credentials/<key>/revoke")
 @role_required(Role.POST_STAFF)
 def revoke_credential(key: str) -> ResponseReturnValue:
-    require_csrf()
-    try:
-        current_app.extensions["lrs"].revoke_credential(key)
-    except NoSuchCredential as error:
-        abort(404, error.message)
+    act(lambda: services.revoke_lrs_credential(key), back=url_for("staff.credential_list"))
     flash(f"Credential {key} revoked: it stops working at once.", "success")
     return redirect(url_for("staff.credential_list"))

@@ -21,14 +21,13 @@ from lms.accounts.forms import (
     SignInForm,
     SignUpForm,
 )
-from lms.accounts.interfaces import AccountsError, InvitationInvalid, Role, TooManyFailedSignIns
+from lms.accounts.interfaces import InvitationInvalid, Role, SignInAttempt, TooManyFailedSignIns
 from lms.accounts.models import Agency
 from lms.db import db
-from lms.web import place_error, post_id_required
+from lms.web import INVALID, place_error, post_id_required, submit
 
 bp = Blueprint("accounts", __name__)
-
-INVALID = 422
+THROTTLED = {TooManyFailedSignIns: 429}
 
 
 # A path on this site: a slash not followed by another, then printable ASCII but the
@@ -63,47 +62,46 @@ def sign_up() -> ResponseReturnValue:
             select(Agency).where(Agency.in_post_program.is_(True)).order_by(Agency.name)
         )
     ]
-    if form.validate_on_submit():
-        try:
-            person = services.sign_up(
-                email=form.email.data,
-                first_name=form.first_name.data,
-                last_name=form.last_name.data,
-                password=form.password.data,
-                agency_id=form.agency_id.data,
-                role=Role(form.role.data),
-            )
-        except AccountsError as error:
-            db.session.rollback()
-            place_error(form, error)
-        else:
-            login_user(person)
-            flash("Your account is ready. Link your POST-ID to start training.", "success")
-            return redirect(url_for("accounts.link_post_id"))
-    status = INVALID if form.is_submitted() else 200
-    return render_template("accounts/sign_up.html", form=form), status
+    sent = submit(
+        form,
+        lambda: services.sign_up(
+            email=form.email.data,
+            first_name=form.first_name.data,
+            last_name=form.last_name.data,
+            password=form.password.data,
+            agency_id=form.agency_id.data,
+            role=Role(form.role.data),
+        ),
+    )
+    if sent.done:
+        login_user(sent.value)
+        flash("Your account is ready. Link your POST-ID to start training.", "success")
+        return redirect(url_for("accounts.link_post_id"))
+    return render_template("accounts/sign_up.html", form=form), sent.status
+
+
+def _refused(form: SignInForm | ChangePasswordForm, attempt: SignInAttempt) -> int:
+    """A wrong password: shown beside its field without discarding the unit of work, which
+    keeps the failed attempt counted (services.sign_in returns the refusal, not raises it)."""
+    assert attempt.refusal is not None
+    place_error(form, attempt.refusal)
+    return INVALID
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in() -> ResponseReturnValue:
     form = SignInForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            person = services.authenticate(form.email.data, form.password.data)
-        except TooManyFailedSignIns as error:
-            place_error(form, error)
-            status = 429
-        except AccountsError as error:
-            place_error(form, error)
-            status = INVALID
-        else:
-            login_user(person)
-            if services.needs_post_id(person):
-                return redirect(url_for("accounts.link_post_id"))
-            return redirect(_safe_next(request.args.get("next")))
-    elif form.is_submitted():
-        status = INVALID
+    sent = submit(
+        form, lambda: services.sign_in(form.email.data, form.password.data), statuses=THROTTLED
+    )
+    status = sent.status
+    if sent.done and sent.value.person is not None:
+        login_user(sent.value.person)
+        if services.needs_post_id(sent.value.person):
+            return redirect(url_for("accounts.link_post_id"))
+        return redirect(_safe_next(request.args.get("next")))
+    if sent.done:
+        status = _refused(form, sent.value)
     headers = {"Retry-After": "60"} if status == 429 else {}
     return render_template("accounts/sign_in.html", form=form), status, headers
 
@@ -123,17 +121,11 @@ def link_post_id() -> ResponseReturnValue:
     if current_user.post_id is not None:
         return redirect(url_for("accounts.dashboard"))
     form = PostIdForm()
-    if form.validate_on_submit():
-        try:
-            services.link_post_id(current_user, form.post_id.data)
-        except AccountsError as error:
-            db.session.rollback()
-            place_error(form, error)
-        else:
-            flash(f"Your POST-ID {current_user.post_id} is linked.", "success")
-            return redirect(url_for("accounts.dashboard"))
-    status = INVALID if form.is_submitted() else 200
-    return render_template("accounts/post_id.html", form=form), status
+    sent = submit(form, lambda: services.link_post_id(current_user, form.post_id.data))
+    if sent.done:
+        flash(f"Your POST-ID {current_user.post_id} is linked.", "success")
+        return redirect(url_for("accounts.dashboard"))
+    return render_template("accounts/post_id.html", form=form), sent.status
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -141,25 +133,20 @@ def link_post_id() -> ResponseReturnValue:
 def change_password() -> ResponseReturnValue:
     """The person's other sessions end with the change; this one goes on, signed in afresh."""
     form = ChangePasswordForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            person = services.change_password(
-                current_user, form.current_password.data, form.password.data
-            )
-        except TooManyFailedSignIns as error:
-            place_error(form, error)
-            status = 429
-        except AccountsError as error:
-            db.session.rollback()
-            place_error(form, error)
-            status = INVALID
-        else:
-            login_user(person)
-            flash("Your password is changed. You are signed out everywhere else.", "success")
-            return redirect(url_for("accounts.dashboard"))
-    elif form.is_submitted():
-        status = INVALID
+    sent = submit(
+        form,
+        lambda: services.change_password(
+            current_user, form.current_password.data, form.password.data
+        ),
+        statuses=THROTTLED,
+    )
+    status = sent.status
+    if sent.done and sent.value.person is not None:
+        login_user(sent.value.person)
+        flash("Your password is changed. You are signed out everywhere else.", "success")
+        return redirect(url_for("accounts.dashboard"))
+    if sent.done:
+        status = _refused(form, sent.value)
     return render_template("accounts/change_password.html", form=form), status
 
 
@@ -192,33 +179,30 @@ def accept_invitation(token: str) -> ResponseReturnValue:
     except InvitationInvalid as error:
         return render_template("accounts/invitation_invalid.html", message=error.message), 404
     form = AcceptInvitationForm()
-    if form.validate_on_submit():
-        try:
-            person = invitations.accept(token, form.password.data)
-        except AccountsError as error:
-            place_error(form, error)
-        else:
-            login_user(person)
-            flash("Your password is set and you are signed in.", "success")
-            return redirect(url_for("accounts.dashboard"))
-    status = INVALID if form.is_submitted() else 200
+    sent = submit(form, lambda: invitations.accept(token, form.password.data))
+    if sent.done:
+        login_user(sent.value)
+        flash("Your password is set and you are signed in.", "success")
+        return redirect(url_for("accounts.dashboard"))
     return render_template(
         "accounts/accept_invitation.html", form=form, person=invitation.person
-    ), status
+    ), sent.status
 
 
 @bp.route("/request-access", methods=["GET", "POST"])
 def request_access() -> ResponseReturnValue:
     form = AccessRequestForm()
-    if form.validate_on_submit():
-        access_requests.submit(
+    sent = submit(
+        form,
+        lambda: access_requests.submit(
             organisation_name=form.organisation_name.data,
             contact_first_name=form.contact_first_name.data,
             contact_last_name=form.contact_last_name.data,
             contact_email=form.contact_email.data,
             contact_phone=form.contact_phone.data,
             reason=form.reason.data,
-        )
+        ),
+    )
+    if sent.done:
         return render_template("accounts/access_requested.html")
-    status = INVALID if form.is_submitted() else 200
-    return render_template("accounts/request_access.html", form=form), status
+    return render_template("accounts/request_access.html", form=form), sent.status

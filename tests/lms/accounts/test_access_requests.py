@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from lms import unit_of_work
 from lms.accounts import access_requests, invitations
 from lms.accounts.interfaces import (
     AccessRequestAlreadyDecided,
@@ -69,7 +70,8 @@ def test_approval_that_fails_changes_nothing(app):
     staff = make_post_staff()
     make_person(Role.PEACE_OFFICER, agency=make_agency(), email="riley@example.net")
     request = access_requests.submit(**REQUEST)
-    with pytest.raises(EmailAlreadyUsed):
+    db.session.commit()
+    with pytest.raises(EmailAlreadyUsed), unit_of_work.job():
         access_requests.approve(request.id, staff)
     db.session.refresh(request)
     assert request.status == "pending"

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from lms.accounts import agencies, invitations
-from lms.accounts.interfaces import NotFound, Role, RoleNotAssignable, SubAffiliationConflict
+from lms.accounts.interfaces import (
+    NotAChoice,
+    NotFound,
+    Role,
+    RoleNotAssignable,
+    SubAffiliationConflict,
+)
 from lms.db import db
 from tests.factories import (
     make_administrator,
@@ -61,7 +67,7 @@ def test_sibling_sub_affiliations_need_different_names(app):
 def test_a_parent_must_belong_to_the_same_agency(app):
     agency, other = make_agency(), make_agency()
     foreign = make_sub_affiliation(other, "Theirs")
-    with pytest.raises(NotFound) as raised:
+    with pytest.raises(NotAChoice) as raised:
         agencies.create_sub_affiliation(agency, "Ours", foreign.id)
     assert raised.value.field == "parent_id"
 
@@ -118,7 +124,7 @@ def test_learners_of_another_agency_cannot_be_moved(app):
         agencies.move_learner(agency, stranger.id, patrol.id)
     theirs = make_sub_affiliation(other, "Theirs")
     own = make_officer(agency)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotAChoice):
         agencies.move_learner(agency, own.id, theirs.id)
 
 

@@ -11,7 +11,7 @@ from lms.accounts.interfaces import (
     EmailAlreadyUsed,
     InvalidPostId,
     InvalidSignIn,
-    NotFound,
+    NotAChoice,
     PostIdAlreadyLinked,
     PostIdNotLinked,
     Role,
@@ -64,7 +64,7 @@ def test_sign_up_refuses_roles_granted_by_others(app):
 
 def test_sign_up_is_only_for_agencies_in_the_post_program(app):
     outside = make_agency(in_post_program=False)
-    with pytest.raises(NotFound) as raised:
+    with pytest.raises(NotAChoice) as raised:
         sign_up(outside.id)
     assert raised.value.field == "agency_id"
 

@@ -93,6 +93,7 @@ def test_changing_the_password_ends_the_other_sessions_and_keeps_this_one(app, c
     assert not _signed_in(other_browser)
     assert not _signed_in(_client_with(app, "session", copied))
     assert not _signed_in(_client_with(app, "remember_token", remember))
+    db.session.expire_all()  # what the requests committed, read afresh
     with pytest.raises(InvalidSignIn):
         services.authenticate("pat@example.org", PASSWORD)
     assert services.authenticate("pat@example.org", NEW_PASSWORD).id == person.id

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from lms import unit_of_work
 from lms.accounts import access_requests
 from lms.accounts.interfaces import Role
 from lms.accounts.models import AccessRequest, Agency, Person
@@ -26,7 +27,8 @@ REQUEST = {
 @pytest.fixture
 def pending(app):
     make_post_staff(email="staff@example.org")
-    return access_requests.submit(**REQUEST)
+    with unit_of_work.job():
+        return access_requests.submit(**REQUEST)
 
 
 def test_staff_see_pending_requests(client, pending):
