@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 from lms.accounts.interfaces import Role
-from lms.domain import DomainError
+from lms.domain import DomainError, NotFound
 
 
 class Audience(enum.StrEnum):
@@ -103,8 +103,8 @@ class CatalogError(DomainError):
     """A rule of the catalog was broken."""
 
 
-class CourseNotFound(CatalogError):
-    pass
+class CourseNotFound(CatalogError, NotFound):
+    """No such course or registration, or not the person's own (answered 404)."""
 
 
 class NotEligible(CatalogError):

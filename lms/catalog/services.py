@@ -39,8 +39,9 @@ _registration_hooks: list[RegistrationHook] = []
 
 
 def add_registration_hook(hook: RegistrationHook) -> None:
-    """Another area's work on a new registration, run after it is committed, in the order the
-    hooks were added (as lms.player.launch.add_launch_rule and the LRS's on_committed)."""
+    """Another area's work on a new registration, run in the registration's unit of work (so
+    committed with it, or not at all), in the order the hooks were added (as
+    lms.player.launch.add_launch_rule and the LRS's on_committed)."""
     if hook not in _registration_hooks:
         _registration_hooks.append(hook)
 
@@ -119,7 +120,7 @@ def register(person: Person, course_id: int) -> Registration:
         package_version_id=latest_package_version_id(course.id),
     )
     db.session.add(registration)
-    db.session.commit()
+    db.session.flush()
     _registered(registration)
     return registration
 
@@ -159,7 +160,7 @@ def drop(person: Person, registration_id: int) -> Registration:
         raise CatalogError("Only an active course can be dropped.", "registration_id")
     registration.status = DROPPED
     registration.ended_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return registration
 
 
@@ -224,7 +225,7 @@ def save_course(fields: CourseFields, course: Course | None = None) -> Course:
     if course.id is not None and rule_before != (fields.credit_rule.value, fields.completion.value):
         db.session.flush()
         bridge.rejudge_course(course.id)
-    db.session.commit()
+    db.session.flush()
     return course
 
 

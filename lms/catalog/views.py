@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -14,22 +14,18 @@ from lms.catalog import services
 from lms.catalog.forms import CourseForm, SearchForm
 from lms.catalog.interfaces import (
     Audience,
-    CatalogError,
     Completion,
-    CourseNotFound,
     CreditRule,
     Delivery,
     Mandate,
     PspCategory,
 )
 from lms.catalog.models import Course
-from lms.db import db
 from lms.packages.importer import latest_version, versions_of
 from lms.packages.staff_warnings import check_warnings_read, course_warnings
-from lms.web import place_error, post_id_required, require_csrf, role_required
+from lms.web import act, post_id_required, role_required, submit
 
 bp = Blueprint("catalog", __name__)
-INVALID = 422
 
 
 @bp.get("/courses")
@@ -56,15 +52,10 @@ def course_catalog() -> ResponseReturnValue:
 @bp.post("/courses/<int:course_id>/register")
 @post_id_required
 def register(course_id: int) -> ResponseReturnValue:
-    require_csrf()
-    try:
-        registration = services.register(current_user, course_id)
-    except CourseNotFound:
-        abort(404, "No such course.")
-    except CatalogError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("catalog.course_catalog")), 303
+    registration = act(
+        lambda: services.register(current_user, course_id),
+        back=url_for("catalog.course_catalog"),
+    )
     flash(f"You are registered for {registration.course.title}.", "success")
     return redirect(url_for("accounts.dashboard"))
 
@@ -72,14 +63,9 @@ def register(course_id: int) -> ResponseReturnValue:
 @bp.post("/registrations/<int:registration_id>/drop")
 @post_id_required
 def drop(registration_id: int) -> ResponseReturnValue:
-    require_csrf()
-    try:
-        registration = services.drop(current_user, registration_id)
-    except CourseNotFound:
-        abort(404, "No such registration.")
-    except CatalogError as error:
-        flash(error.message, "error")
-        return redirect(url_for("accounts.dashboard"))
+    registration = act(
+        lambda: services.drop(current_user, registration_id), back=url_for("accounts.dashboard")
+    )
     flash(f"You dropped {registration.course.title}.", "success")
     return redirect(url_for("accounts.dashboard"))
 
@@ -138,24 +124,17 @@ def course_list() -> ResponseReturnValue:
 @bp.route("/staff/courses/<int:course_id>", methods=["GET", "POST"])
 @role_required(Role.POST_STAFF)
 def edit_course(course_id: int | None = None) -> ResponseReturnValue:
-    course = None
-    if course_id is not None:
-        try:
-            course = services.get_course(course_id)
-        except CourseNotFound:
-            abort(404, "No such course.")
+    course = services.get_course(course_id) if course_id is not None else None
     form = _form_for(course)
-    if form.validate_on_submit():
-        try:
-            check_warnings_read(course, bool(form.published.data), request.form)
-            saved = services.save_course(_fields(form), course)
-        except CatalogError as error:
-            db.session.rollback()
-            place_error(form, error)
-        else:
-            flash(f"Course “{saved.title}” saved.", "success")
-            return redirect(url_for("catalog.course_list"))
-    status = INVALID if form.is_submitted() else 200
+
+    def save() -> Course:
+        check_warnings_read(course, bool(form.published.data), request.form)
+        return services.save_course(_fields(form), course)
+
+    sent = submit(form, save)
+    if sent.done:
+        flash(f"Course “{sent.value.title}” saved.", "success")
+        return redirect(url_for("catalog.course_list"))
     return render_template(
         "catalog/edit_course.html",
         form=form,
@@ -163,4 +142,4 @@ def edit_course(course_id: int | None = None) -> ResponseReturnValue:
         versions=versions_of(course.id) if course else [],
         learners=services.learners_by_package_version(course.id) if course else {},
         warnings=course_warnings(course),
-    ), status
+    ), sent.status

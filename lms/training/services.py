@@ -19,16 +19,12 @@ from lms.accounts.interfaces import Role
 from lms.accounts.models import Agency, Person, SubAffiliation
 from lms.catalog.interfaces import Mandate, PspCategory
 from lms.db import db
-from lms.domain import DomainError
 from lms.training import mandates as mandate_rules
 from lms.training.cycles import CPT_HOURS_REQUIRED, PSP_HOURS_REQUIRED, Cycle, cycle_of
+from lms.training.interfaces import NoSuchAgency
 from lms.training.models import CptEntry
 
 OFFICER_MANDATES = tuple(Mandate)
-
-
-class NoSuchAgency(DomainError):
-    """The agency does not exist, or the person may not see its compliance."""
 
 
 def format_hours(hours: Decimal | int) -> str:

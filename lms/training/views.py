@@ -70,13 +70,6 @@ def profile_export(kind: str) -> ResponseReturnValue:
     return _download(rows, kind, "training-profile")
 
 
-def _agency(agency_id: int) -> Agency:
-    try:
-        return services.agency_for_compliance(current_user, agency_id)
-    except services.NoSuchAgency as error:
-        abort(404, error.message)
-
-
 def _filtered(agency: Agency) -> tuple[list[services.ComplianceRow], dict[str, object]]:
     """The compliance rows the query string asks for: sub_affiliation, show, sort, order."""
     sub_id = request.args.get("sub_affiliation", type=int)
@@ -111,7 +104,7 @@ def _filtered(agency: Agency) -> tuple[list[services.ComplianceRow], dict[str, o
 @bp.get("/agencies/<int:agency_id>/compliance")
 @role_required(*MANAGERS)
 def agency_compliance(agency_id: int) -> ResponseReturnValue:
-    agency = _agency(agency_id)
+    agency = services.agency_for_compliance(current_user, agency_id)
     rows, chosen = _filtered(agency)
     cycle = cycle_of(today())
     tree = agencies.sub_affiliation_tree(agency)
@@ -134,7 +127,7 @@ def agency_compliance(agency_id: int) -> ResponseReturnValue:
 @bp.get("/agencies/<int:agency_id>/compliance.csv")
 @role_required(*MANAGERS)
 def agency_compliance_export(agency_id: int) -> ResponseReturnValue:
-    agency = _agency(agency_id)
+    agency = services.agency_for_compliance(current_user, agency_id)
     rows, _ = _filtered(agency)
     table = [
         {
@@ -160,7 +153,7 @@ def agency_compliance_export(agency_id: int) -> ResponseReturnValue:
 @bp.get("/agencies/<int:agency_id>/entries.<any(csv, json):kind>")
 @role_required(*MANAGERS)
 def agency_entries_export(agency_id: int, kind: str) -> ResponseReturnValue:
-    agency = _agency(agency_id)
+    agency = services.agency_for_compliance(current_user, agency_id)
     people = {p.id: p for p in agencies.people_of(agency)}
     entries = services.entries_of(people)
     rows = [exports.row(e, people[pid]) for pid, listed in entries.items() for e in listed]

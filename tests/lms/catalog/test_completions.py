@@ -24,7 +24,14 @@ from lms.player.scorm.cmi import Score
 from lms.player.scorm.models import SequencingState
 from lms.training.cycles import completion_date
 from tests.conftest import sign_in
-from tests.factories import PASSWORD, certify, make_cpt_entry, make_imported_course, make_officer
+from tests.factories import (
+    PASSWORD,
+    certify,
+    make_cpt_entry,
+    make_imported_course,
+    make_officer,
+    make_registration,
+)
 
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 
@@ -68,7 +75,7 @@ def officer(app, client):
 
 def test_a_credited_course_moves_to_completed_with_its_date_and_cpt(app, client, tmp_path, officer):
     course = make_course(app, tmp_path, "tincan")
-    registration = catalog.register(officer, course.id)
+    registration = make_registration(officer, course)
     moment = now()
     completed(officer, course, moment)
     active, done = dashboard(client)
@@ -82,7 +89,7 @@ def test_a_credited_course_moves_to_completed_with_its_date_and_cpt(app, client,
 
 def test_a_voided_completion_moves_the_course_back_to_active(app, client, tmp_path, officer):
     course = make_course(app, tmp_path, "tincan")
-    catalog.register(officer, course.id)
+    make_registration(officer, course)
     completed(officer, course, now())
     (entry_statement,) = [
         s for _, s in app.extensions["lrs"].read_from(0) if s["verb"]["id"] == COMPLETED
@@ -103,26 +110,28 @@ def test_a_voided_completion_moves_the_course_back_to_active(app, client, tmp_pa
 
 def test_a_completion_from_before_the_registration_does_not_complete_it(app, tmp_path, officer):
     course = make_course(app, tmp_path, "tincan")
-    first = catalog.register(officer, course.id)
+    first = make_registration(officer, course)
     completed(officer, course, now())
     catalog.drop(officer, first.id)
-    again = catalog.register(officer, course.id)
+    db.session.commit()
+    again = make_registration(officer, course)
     assert completions.completion_of(again) is None
 
 
 def test_a_repeat_in_the_cycle_shows_the_hours_it_is_credited(app, tmp_path, officer):
     course = make_course(app, tmp_path, "tincan")
-    first = catalog.register(officer, course.id)
+    first = make_registration(officer, course)
     completed(officer, course, now())
     catalog.drop(officer, first.id)
-    again = catalog.register(officer, course.id)
+    db.session.commit()
+    again = make_registration(officer, course)
     completed(officer, course, now())
     assert completions.completion_of(again).cpt_hours == Decimal(0)  # once per cycle
 
 
 def test_a_roster_course_is_not_completed_online(app, tmp_path, officer):
     course = make_course(app, tmp_path, "tincan", rule=CreditRule.ROSTER)
-    registration = catalog.register(officer, course.id)
+    registration = make_registration(officer, course)
     completed(officer, course, now())
     assert completions.completion_of(registration) is None
 
@@ -165,7 +174,7 @@ def test_a_scorm_course_without_cpt_is_completed_by_its_rolled_up_status(
     app, tmp_path, officer, completion, success, completed_by, days_after
 ):
     course = make_course(app, tmp_path, "scorm2004", CreditRule.RESOURCE, completed_by)
-    registration = catalog.register(officer, course.id)
+    registration = make_registration(officer, course)
     _scorm_course_status(registration, course, officer, completion, success)
     found = completions.completion_of(registration)
     if days_after is None:
@@ -180,7 +189,7 @@ def test_a_cmi5_course_without_cpt_is_completed_when_the_registration_is_satisfi
     app, tmp_path, officer
 ):
     course = make_course(app, tmp_path, "cmi5", CreditRule.RESOURCE)
-    registration = catalog.register(officer, course.id)
+    registration = make_registration(officer, course)
     moment = dt.datetime(2026, 2, 3, 20, tzinfo=dt.UTC)
     db.session.add(
         NodeStatus(registration_id=registration.id, node_id="au-1", kind="au", satisfied_at=moment)
@@ -210,7 +219,7 @@ def test_a_tin_can_course_without_cpt_is_completed_by_its_activity(
     app, tmp_path, officer, completed_by, passed, done
 ):
     course = make_course(app, tmp_path, "tincan", CreditRule.RESOURCE, completed_by)
-    registration = catalog.register(officer, course.id)
+    registration = make_registration(officer, course)
     moment = dt.datetime(2026, 2, 3, 20, tzinfo=dt.UTC)
     db.session.add(
         NodeStatus(
