@@ -73,7 +73,7 @@ def prepare(instance: Path, database_url: str | None, learners: int) -> list[str
     from lms.catalog import services as catalog
     from lms.catalog.models import Course
     from lms.db import db, utcnow
-    from lms.packages.importer import import_package
+    from lms.packages.services import import_package
 
     package = instance / "bench.zip"
     with zipfile.ZipFile(package, "w") as archive:

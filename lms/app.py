@@ -167,7 +167,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_template_globals(app: Flask) -> None:
     from lms.accounts.interfaces import Role
-    from lms.packages.imports import human_size
+    from lms.packages.upload_queue import human_size
     from lms.training.services import format_hours
 
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -232,7 +232,8 @@ def packages_import(package_file: Path) -> None:
     from flask import current_app
 
     from lms.packages.content_store import content_store_from_config
-    from lms.packages.importer import PackageRejected, import_package
+    from lms.packages.interfaces import PackageRejected
+    from lms.packages.services import import_package
 
     instance = Path(current_app.instance_path)
     store = content_store_from_config(current_app.config, instance)

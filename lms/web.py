@@ -155,7 +155,7 @@ def init_upload_limits(app: Flask) -> None:
         request.max_content_length = limit
         if request.content_length is not None and request.content_length > limit:
             from lms.errors import error_response
-            from lms.packages.imports import human_size
+            from lms.packages.upload_queue import human_size
 
             return error_response(
                 413,

@@ -28,7 +28,7 @@ from lms.catalog.interfaces import Audience, Completion, CreditRule, Delivery
 from lms.catalog.models import Course, Registration
 from lms.db import db, utcnow
 from lms.packages.models import PackageVersion
-from lms.packages.importer import import_package
+from lms.packages.services import import_package
 from lms.player import launch, records
 from lms.player.identity import actor, course_iri
 from lms.player.tincan import services as tincan

@@ -21,7 +21,7 @@ from lms.catalog.interfaces import (
     PspCategory,
 )
 from lms.catalog.models import Course
-from lms.packages.importer import latest_version, versions_of
+from lms.packages.services import latest_version, versions_of
 from lms.packages.staff_warnings import check_warnings_read, course_warnings
 from lms.web import act, post_id_required, role_required, submit
 

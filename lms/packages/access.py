@@ -1,10 +1,11 @@
-"""Who may open a package version's files, and the signed tokens that carry it to the content
-origin.
+"""The signed tokens that carry a person to a package version's files on the content origin.
+Whether that person may still fetch them is lms.player.launch's to say (`may_fetch_content`,
+asked by the /content view, lms.packages.views), not this module's.
 
 The content origin has no session (lms.content_origin): a file URL carries a token signed over
 (person, version), `/content/<token>/<version>/<path>`. The token is a path segment, so the
-package's own relative URLs keep it. Each request checks the signature, its age, that the
-token was made for this version, and that the person may still open the version.
+package's own relative URLs keep it. Each request checks the signature, its age, and that the
+token was made for this version.
 """
 
 from __future__ import annotations
@@ -14,13 +15,12 @@ from urllib.parse import quote
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
 
 from lms import content_origin
 from lms.accounts.models import Person
 from lms.accounts.services import get_person
-from lms.catalog.models import Registration
 from lms.db import db
+from lms.packages.interfaces import FileTokenRefused
 from lms.packages.models import PackageVersion
 
 FILE_TOKEN_SALT = "lms.packages.files"  # noqa: S105 (a namespace, not a secret)
@@ -28,25 +28,6 @@ FILE_TOKEN_SALT = "lms.packages.files"  # noqa: S105 (a namespace, not a secret)
 FILE_TOKEN_MAX_AGE = dt.timedelta(hours=24)
 # Characters a launch path keeps as they are: the path's own structure and its query.
 PATH_SAFE = "/?&=#%;:@+,~"
-
-
-class FileTokenRefused(Exception):
-    """The file URL's token is forged, expired, made for another version, or its person may
-    no longer open the version."""
-
-
-def may_open(person: Person, version: PackageVersion) -> bool:
-    """POST staff, and learners whose registration is on this version of the course."""
-    if person.is_post_staff:
-        return True
-    found = db.session.scalar(
-        select(Registration.id).where(
-            Registration.person_id == person.id,
-            Registration.package_version_id == version.id,
-            Registration.status.in_(("active", "completed")),
-        )
-    )
-    return found is not None
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -64,18 +45,19 @@ def files_url(person: Person, version_id: int, path: str = "") -> str:
     return f"{content_origin.base_url()}/content/{token}/{version_id}/{quote(path, safe=PATH_SAFE)}"
 
 
-def opening(token: str, version_id: int) -> PackageVersion:
-    """The version, if the token was made for it and its person may still open it."""
+def opening(token: str, version_id: int) -> tuple[Person, PackageVersion]:
+    """The token's person and the version, if the token is good and was made for the version;
+    FileTokenRefused if not."""
     try:
         person_id, token_version = _serializer().loads(
             token, max_age=int(FILE_TOKEN_MAX_AGE.total_seconds())
         )
     except (SignatureExpired, BadSignature, ValueError, TypeError):
-        raise FileTokenRefused(token) from None
+        raise FileTokenRefused() from None
     if token_version != version_id or not isinstance(person_id, int):
-        raise FileTokenRefused(token)
+        raise FileTokenRefused()
     person = get_person(person_id)
     version = db.session.get(PackageVersion, version_id)
-    if person is None or version is None or not may_open(person, version):
-        raise FileTokenRefused(token)
-    return version
+    if person is None or version is None:
+        raise FileTokenRefused()
+    return person, version

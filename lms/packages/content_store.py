@@ -26,6 +26,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from lms.packages.folder_removal import remove_folder
+from lms.packages.interfaces import ContentNotFound, ContentStoreError
 
 CHUNK_SIZE = 64 * 1024
 MULTIPART_THRESHOLD = 8 * 1024 * 1024
@@ -57,14 +58,6 @@ CONTENT_TYPES = {
 }
 
 Progress = Callable[[int], None]
-
-
-class ContentStoreError(Exception):
-    """The store could not do what was asked; the message names the key."""
-
-
-class ContentNotFound(ContentStoreError):
-    """No file is stored under the key."""
 
 
 @dataclass(frozen=True)

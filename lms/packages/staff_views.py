@@ -12,7 +12,6 @@ from urllib.parse import unquote
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     jsonify,
     redirect,
@@ -27,14 +26,25 @@ from lms.accounts.interfaces import Role
 from lms.catalog.models import Course
 from lms.db import db
 from lms.errors import wants_json
-from lms.packages import imports
-from lms.packages.imports import ImportNotFound, UploadRefused
+from lms.packages import upload_queue
+from lms.packages.interfaces import (
+    NoRoomForUpload,
+    UploadLengthUnknown,
+    UploadRefused,
+    UploadTooLarge,
+)
 from lms.packages.models import PackageImport, PackageVersion
 from lms.packages.staff_warnings import version_warnings
 from lms.web import accepts_upload, role_required
 
 bp = Blueprint("imports", __name__, url_prefix="/staff/packages")
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+# The status each refusal of an upload is answered with (400 for the others).
+REFUSAL_STATUSES: dict[type[UploadRefused], int] = {
+    UploadTooLarge: 413,
+    UploadLengthUnknown: 411,
+    NoRoomForUpload: 507,
+}
 
 
 @bp.get("")
@@ -42,7 +52,7 @@ FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 def import_page(problem: str | None = None, status: int = 200) -> ResponseReturnValue:
     return render_template(
         "packages/import.html",
-        recent=imports.recent_imports(),
+        recent=upload_queue.recent_imports(),
         limit=current_app.config["LMS_MAX_PACKAGE_UPLOAD_BYTES"],
         problem=problem,
     ), status
@@ -52,19 +62,17 @@ def import_page(problem: str | None = None, status: int = 200) -> ResponseReturn
 @role_required(Role.POST_STAFF)
 @accepts_upload("LMS_MAX_PACKAGE_UPLOAD_BYTES")
 def upload() -> ResponseReturnValue:
-    try:
-        stream, file_name, declared = _uploaded_file()
-        job = imports.receive_upload(
-            stream,
-            file_name=file_name,
-            declared_length=declared,
-            person=current_user,
-            folder=imports.upload_folder(current_app.instance_path),
-            limit=current_app.config["LMS_MAX_PACKAGE_UPLOAD_BYTES"],
-        )
-    except UploadRefused as error:
-        return _refused(error)
-    imports.start_worker(current_app._get_current_object())  # type: ignore[attr-defined]
+    # A refused upload leaves the view as UploadRefused: answered by `_refused`, below.
+    stream, file_name, declared = _uploaded_file()
+    job = upload_queue.receive_upload(
+        stream,
+        file_name=file_name,
+        declared_length=declared,
+        person=current_user,
+        folder=upload_queue.upload_folder(current_app.instance_path),
+        limit=current_app.config["LMS_MAX_PACKAGE_UPLOAD_BYTES"],
+    )
+    upload_queue.start_worker_after_commit(current_app._get_current_object())  # type: ignore[attr-defined]
     page = url_for("imports.import_status_page", import_id=job.id)
     if wants_json():
         return jsonify(_status(job)), 202, {"Location": page}
@@ -83,15 +91,19 @@ def _uploaded_file() -> tuple[IO[bytes], str, int | None]:
             )
         return part.stream, part.filename, None
     if request.content_length is None:
-        raise UploadRefused("Send the package with a Content-Length header.", status=411)
+        raise UploadLengthUnknown("Send the package with a Content-Length header.")
     return request.stream, unquote(request.headers.get("X-File-Name", "")), request.content_length
 
 
+@bp.errorhandler(UploadRefused)
 def _refused(error: UploadRefused) -> ResponseReturnValue:
+    """The one place an upload's refusal becomes a response (the unit of work was discarded as
+    the error left the view, lms/unit_of_work.py)."""
+    status = next((s for kind, s in REFUSAL_STATUSES.items() if isinstance(error, kind)), 400)
     if wants_json():
         body = {"error": "Upload refused", "field": error.field, "message": error.message}
-        return jsonify(body), error.status
-    return import_page(error.message, error.status)
+        return jsonify(body), status
+    return import_page(error.message, status)
 
 
 @bp.get("/imports/<int:import_id>")
@@ -108,16 +120,13 @@ def import_status(import_id: int) -> ResponseReturnValue:
 
 
 def _job(import_id: int) -> PackageImport:
-    try:
-        job = imports.get_import(import_id)
-    except ImportNotFound as error:
-        abort(404, error.message)
+    job = upload_queue.get_import(import_id)  # ImportNotFound: 404 (lms/errors.py)
     if (
-        imports.is_stalled(job)
-        and imports.upload_folder(current_app.instance_path).joinpath(job.upload_name).exists()
+        upload_queue.is_stalled(job)
+        and upload_queue.upload_folder(current_app.instance_path).joinpath(job.upload_name).exists()
     ):
         # Nobody is working on it (its worker stopped, or never started): this process will.
-        imports.start_worker(current_app._get_current_object())  # type: ignore[attr-defined]
+        upload_queue.start_worker(current_app._get_current_object())  # type: ignore[attr-defined]
     return job
 
 

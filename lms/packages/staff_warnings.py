@@ -11,18 +11,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from lms.catalog.interfaces import CatalogError
 from lms.catalog.models import Course
-from lms.packages.importer import latest_version
+from lms.packages.interfaces import WarningsNotRead
 from lms.packages.manifests import ParsedPackage, StoredPackageError
 from lms.packages.models import PackageVersion
+from lms.packages.services import latest_version
 
 # The checkbox of the course form, outside the form class: it exists only beside warnings.
 ACKNOWLEDGEMENT = "warnings_read"
-
-
-class WarningsNotRead(CatalogError):
-    """A course with package warnings was to be published without its warnings read."""
 
 
 def version_warnings(version: PackageVersion | None) -> tuple[str, ...]:

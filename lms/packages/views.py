@@ -1,20 +1,23 @@
 """Serving a package version's files, on the content origin, to the people who may launch it.
 
 One URL per package version and person (`/content/<token>/<version>/<path>`, the token made by
-lms.packages.access); MIME types, ETag, Last-Modified and single byte ranges (video seeking);
-a path can never leave the version's folder.
+lms.packages.access; who may fetch the files is lms.player.launch's to say); MIME types, ETag,
+Last-Modified and single byte ranges (video seeking); a path can never leave the version's
+folder.
 """
 
 from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, current_app, request
 from flask.typing import ResponseReturnValue
 
 from lms.content_origin import content_only
-from lms.packages.access import FileTokenRefused, opening
-from lms.packages.content_store import ContentNotFound
+from lms.packages import services
+from lms.packages.access import opening
+from lms.packages.interfaces import FileTokenRefused
+from lms.player.launch import may_fetch_content
 
 bp = Blueprint("packages", __name__)
 SINGLE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -46,16 +49,13 @@ def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
 @bp.get("/content/<token>/<int:version_id>/<path:path>")
 @content_only
 def package_file(token: str, version_id: int, path: str) -> ResponseReturnValue:
-    try:
-        version = opening(token, version_id)
-    except FileTokenRefused:
-        abort(404, "No such course file.")
+    # A refused token or a missing file is a not-found error: 404 (lms/errors.py).
+    person, version = opening(token, version_id)
+    if not may_fetch_content(person, version):  # the player's to say, as for a launch
+        raise FileTokenRefused()
     store = current_app.extensions["content_store"]
-    key = version.content_prefix + path
-    try:
-        stored = store.stat(key)
-    except (ContentNotFound, ValueError):
-        abort(404, f"The package has no file {path}.")
+    found = services.package_file(store, version, path)
+    key, stored = found.key, found.stored
     headers = {
         "ETag": stored.etag,
         "Last-Modified": stored.last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT"),

@@ -2,7 +2,8 @@
 
 Every player view (SCORM, cmi5, Tin Can) asks `launchable(person, registration_id)` before it
 launches anything or accepts runtime data. A later rule (an agency's customization of a course
-not yet published, for one) joins with `add_launch_rule`.
+not yet published, for one) joins with `add_launch_rule`. The content origin asks
+`may_fetch_content(person, version)` before it serves a package version's file.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from sqlalchemy import select
 
 from lms.accounts.models import Person
 from lms.catalog import services as catalog
@@ -66,6 +69,22 @@ def launch_refusal(person: Person, registration: Registration) -> str | None:
         if reason:
             return reason
     return None
+
+
+def may_fetch_content(person: Person, version: PackageVersion) -> bool:
+    """Whether the person may fetch the files of a package version (lms.packages.access checks
+    it on every /content request): POST staff, who look at what they import, and a learner
+    whose registration is pinned to that version and still open (LAUNCHABLE_STATUSES)."""
+    if person.is_post_staff:
+        return True
+    found = db.session.scalar(
+        select(Registration.id).where(
+            Registration.person_id == person.id,
+            Registration.package_version_id == version.id,
+            Registration.status.in_(LAUNCHABLE_STATUSES),
+        )
+    )
+    return found is not None
 
 
 def registration_of(person: Person, registration_id: int) -> Registration:

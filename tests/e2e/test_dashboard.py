@@ -16,7 +16,7 @@ from lms.accounts.models import Person
 from lms.catalog import services as catalog
 from lms.catalog.models import Course
 from lms.db import db
-from lms.packages.importer import import_package
+from lms.packages.services import import_package
 from lms.training.cycles import completion_date
 from tests.builders.tincan import tincan_zip
 from tests.e2e.helpers import NewPage, sign_in

@@ -25,8 +25,8 @@ from lms.catalog import services as catalog
 from lms.catalog.models import Course
 from lms.db import db
 from lms.packages.access import files_url
-from lms.packages.importer import import_package
 from lms.packages.models import PackageImport
+from lms.packages.services import import_package
 from tests.builders.scorm import SCORM12
 from tests.builders.tincan import tincan_zip
 from tests.conftest import sign_in

@@ -22,7 +22,7 @@ from lms.catalog import services as catalog
 from lms.catalog.interfaces import Audience, Completion, CreditRule, Delivery
 from lms.catalog.models import Course
 from lms.db import db
-from lms.packages.importer import import_package
+from lms.packages.services import import_package
 from lms.player import records
 from lms.player.identity import actor, course_iri
 from lms.player.scorm import xapi

@@ -20,7 +20,7 @@ from lms.accounts.models import Person
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, Registration
 from lms.db import db
-from lms.packages.importer import import_package
+from lms.packages.services import import_package
 from lms.player import launch, records
 from lms.player.scorm import sending
 from lms.player.scorm.models import ScoAttempt

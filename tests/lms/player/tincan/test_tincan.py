@@ -15,7 +15,7 @@ import pytest
 from lms.catalog import services as catalog
 from lms.catalog.models import Course
 from lms.db import db
-from lms.packages.importer import import_package
+from lms.packages.services import import_package
 from lms.player.cmi5.models import LaunchSession, NodeStatus
 from lms.player.tincan.services import launch_path
 from tests.builders.tincan import tincan_zip

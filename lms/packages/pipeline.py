@@ -1,6 +1,10 @@
-"""Importing a course package: unzip safely, parse the manifest, store the files, record the
-version. A package whose manifest identifier is already known becomes that course's next
-version; otherwise a new, unpublished course is made for it."""
+"""The import pipeline: unzip safely, parse the manifest, store the files, record the version.
+A package whose manifest identifier is already known becomes that course's next version;
+otherwise a new, unpublished course is made for it.
+
+The pipeline writes in the caller's unit of work and never commits (docs/architecture.md, "The
+transaction contract"): the CLI command, the upload queue's job or the test that runs it
+commits, or rolls back. Callers reach it through lms.packages.services.import_package."""
 
 from __future__ import annotations
 
@@ -9,17 +13,17 @@ import re
 import tempfile
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from lms import unit_of_work
 from lms.catalog.models import Course
 from lms.db import db
-from lms.domain import DomainError
 from lms.packages.content_store import ContentStore
 from lms.packages.folder_removal import remove_folder
+from lms.packages.interfaces import ImportResult, PackageRejected
 from lms.packages.manifests import ManifestError, ParsedPackage, detect_and_parse, parse_cmi5_xml
 from lms.packages.models import PackageVersion
 from lms.packages.safezip import Limits, UnsafeArchive, extract
@@ -27,33 +31,6 @@ from lms.packages.safezip import Limits, UnsafeArchive, extract
 Progress = Callable[[str, int, int], None]
 CMI5_XML_LIMIT = 16 * 1024 * 1024
 RECORD_ATTEMPTS = 5
-
-
-class PackageRejected(DomainError):
-    """The package cannot be imported; the message names the file or entry and the rule."""
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    course_id: int
-    version: int
-    standard: str
-    edition: str | None
-    title: str
-    file_count: int
-    # What POST staff should read before publishing (ParsedPackage.warnings).
-    warnings: tuple[str, ...] = ()
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "course_id": self.course_id,
-            "version": self.version,
-            "standard": self.standard,
-            "edition": self.edition,
-            "title": self.title,
-            "files": self.file_count,
-            "warnings": list(self.warnings),
-        }
 
 
 def _slug(title: str) -> str:
@@ -80,9 +57,10 @@ def import_package(
 
     The files go under `content_prefix` (a folder of this import's own, new by default) before
     the database is touched, so that no transaction stays open while gigabytes are copied; the
-    version is then recorded in one short transaction; `on_recorded` runs inside it, so what it
-    writes is committed with the version or not at all. Errors name the package by `file_name`
-    (the uploader's name for it), or by the file's own name."""
+    version is then recorded (added and flushed, in the caller's unit of work, which commits
+    it); `on_recorded` runs after it, in the same unit, so what it writes is committed with the
+    version or not at all. If recording fails, the stored files are deleted again. Errors name
+    the package by `file_name` (the uploader's name for it), or by the file's own name."""
     limits = limits or Limits.from_environment()
     prefix = content_prefix or f"packages/{uuid.uuid4().hex}/"
     work_folder.mkdir(parents=True, exist_ok=True)
@@ -144,19 +122,19 @@ def _record_version(
 
     Two imports of one course at once, in two processes, may pick the same version number, or
     both make the course of a new identifier; the unique constraints refuse the second, and it
-    tries again and becomes the next version."""
+    tries again and becomes the next version. Each try is a SAVEPOINT of the caller's unit of
+    work, so a refused try undoes only itself; on SQLite it takes the writer's lock before it
+    reads (one writer at a time: a try that read, then wrote after another's commit, would be
+    refused), as the LRS's writes in a unit do (lms/unit_of_work.py)."""
     attempt = 1
     while True:
         try:
-            return _try_record_version(parsed, prefix, file_count, total, on_recorded)
+            with unit_of_work.JoinedTransaction().writing():
+                return _try_record_version(parsed, prefix, file_count, total, on_recorded)
         except IntegrityError:
-            db.session.rollback()
             if attempt == RECORD_ATTEMPTS:
                 raise
             attempt += 1
-        except BaseException:
-            db.session.rollback()
-            raise
 
 
 def _try_record_version(
@@ -166,26 +144,49 @@ def _try_record_version(
     total: int,
     on_recorded: Callable[[PackageVersion], None] | None,
 ) -> ImportResult:
+    course_id = _course_for(parsed)
+    version = _add_version(parsed, course_id, prefix, file_count, total)
+    if on_recorded is not None:
+        on_recorded(version)
+    return ImportResult(
+        course_id,
+        version.version,
+        parsed.standard,
+        parsed.edition,
+        parsed.title,
+        file_count,
+        parsed.warnings,
+    )
+
+
+def _course_for(parsed: ParsedPackage) -> int:
+    """The course whose package has the parsed identifier; a new, unpublished one for a new
+    identifier."""
     earlier = db.session.scalar(
         select(PackageVersion)
         .where(PackageVersion.identifier == parsed.identifier[:500])
         .order_by(PackageVersion.version.desc())
         .limit(1)
     )
-    if earlier is None:
-        course = Course(
-            slug=_slug(parsed.title),
-            title=parsed.title[:200],
-            description="",
-            audience_codes="peace_officer dispatcher npo",
-            delivery="distance",
-            published=False,
-        )
-        db.session.add(course)
-        db.session.flush()
-        course_id = course.id
-    else:
-        course_id = earlier.course_id
+    if earlier is not None:
+        return earlier.course_id
+    course = Course(
+        slug=_slug(parsed.title),
+        title=parsed.title[:200],
+        description="",
+        audience_codes="peace_officer dispatcher npo",
+        delivery="distance",
+        published=False,
+    )
+    db.session.add(course)
+    db.session.flush()
+    return course.id
+
+
+def _add_version(
+    parsed: ParsedPackage, course_id: int, prefix: str, file_count: int, total: int
+) -> PackageVersion:
+    """The course's next package version, for the parsed package stored under `prefix`."""
     version = 1 + (
         db.session.scalar(
             select(func.max(PackageVersion.version)).where(PackageVersion.course_id == course_id)
@@ -207,34 +208,4 @@ def _try_record_version(
     )
     db.session.add(recorded)
     db.session.flush()
-    if on_recorded is not None:
-        on_recorded(recorded)
-    db.session.commit()
-    return ImportResult(
-        course_id,
-        version,
-        parsed.standard,
-        parsed.edition,
-        parsed.title,
-        file_count,
-        parsed.warnings,
-    )
-
-
-def versions_of(course_id: int) -> list[PackageVersion]:
-    return list(
-        db.session.scalars(
-            select(PackageVersion)
-            .where(PackageVersion.course_id == course_id)
-            .order_by(PackageVersion.version.desc())
-        )
-    )
-
-
-def latest_version(course_id: int) -> PackageVersion | None:
-    return db.session.scalar(
-        select(PackageVersion)
-        .where(PackageVersion.course_id == course_id)
-        .order_by(PackageVersion.version.desc())
-        .limit(1)
-    )
+    return recorded

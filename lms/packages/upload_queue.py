@@ -1,10 +1,16 @@
-"""Imports from the web: the upload streamed to disk, the import run off the request thread.
+"""The web upload queue: the upload streamed to disk, the import run off the request thread.
 
 An upload becomes a `PackageImport` row, and a worker thread of the process that received it
-runs the import, writing its progress to the row: every process can then say how it is going.
-The version is recorded and the import marked done in one transaction. A worker that stops
-(the process killed, the machine restarted) leaves a row whose heartbeat goes stale; the next
-worker that looks takes it over, clears what the stopped one stored, and starts it again.
+runs the import (lms.packages.pipeline), writing its progress to the row: every process can then
+say how it is going. A worker that stops (the process killed, the machine restarted) leaves a
+row whose heartbeat goes stale; the next worker that looks takes it over, clears what the
+stopped one stored, and starts it again.
+
+The worker's units of work (docs/architecture.md, "The transaction contract"), each one
+`unit_of_work.job()`: claiming an import (so that its "running" shows before the long work
+starts); the import itself, whose version is recorded and the import marked done in that one
+unit, both or neither; marking it failed, saying why. Its progress is written beside them, on a
+connection of its own (`_heartbeat`).
 """
 
 from __future__ import annotations
@@ -25,11 +31,19 @@ from typing import IO
 from flask import Flask
 from sqlalchemy import ColumnElement, and_, or_, select, update
 
+from lms import unit_of_work
 from lms.accounts.models import Person
 from lms.db import db, utcnow
-from lms.domain import DomainError
-from lms.packages.importer import PackageRejected, import_package
+from lms.packages.interfaces import (
+    ImportNotFound,
+    ImportTakenOver,
+    NoRoomForUpload,
+    PackageRejected,
+    UploadRefused,
+    UploadTooLarge,
+)
 from lms.packages.models import PackageImport, PackageVersion, attempt_content_prefix
+from lms.packages.pipeline import import_package
 
 log = logging.getLogger(__name__)
 
@@ -42,18 +56,6 @@ MAX_ATTEMPTS = 3
 # Room the disk must keep beside an upload: the unpacked copy needs about as much again.
 FREE_SPACE_FACTOR = 2
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-
-
-class UploadRefused(DomainError):
-    """The upload was not accepted; nothing was kept. `status` is the HTTP status to answer."""
-
-    def __init__(self, message: str, field: str | None = "package", status: int = 400) -> None:
-        super().__init__(message, field)
-        self.status = status
-
-
-class ImportNotFound(DomainError):
-    """No import has that id."""
 
 
 def upload_folder(instance_path: str | Path) -> Path:
@@ -87,7 +89,8 @@ def receive_upload(
     folder: Path,
     limit: int,
 ) -> PackageImport:
-    """Copy the upload to `folder` in chunks (never all of it in memory) and queue its import.
+    """Copy the upload to `folder` in chunks (never all of it in memory) and queue its import
+    (the row added to the unit of work; `start_worker_after_commit` has it run once committed).
 
     `declared_length` is the request's Content-Length for a raw upload (the copy must match
     it), None when the size is only known at the end (a form's file part)."""
@@ -95,18 +98,16 @@ def receive_upload(
 
     name = checked_file_name(file_name)
     if declared_length is not None and declared_length > limit:
-        raise UploadRefused(
+        raise UploadTooLarge(
             f"{name} is {human_size(declared_length)}; "
-            f"the largest package accepted is {human_size(limit)}.",
-            status=413,
+            f"the largest package accepted is {human_size(limit)}."
         )
     folder.mkdir(parents=True, exist_ok=True)
     needed = (declared_length or 0) * FREE_SPACE_FACTOR
     if needed and shutil.disk_usage(folder).free < needed:
-        raise UploadRefused(
+        raise NoRoomForUpload(
             f"The server has too little free disk space to import {name} "
-            f"({human_size(declared_length or 0)}); nothing was kept.",
-            status=507,
+            f"({human_size(declared_length or 0)}); nothing was kept."
         )
     token = uuid.uuid4().hex
     suffix = PurePosixPath(name).suffix.lower()
@@ -117,9 +118,8 @@ def receive_upload(
             while chunk := stream.read(UPLOAD_CHUNK_BYTES):
                 received += len(chunk)
                 if received > limit:
-                    raise UploadRefused(
-                        f"{name} is larger than {human_size(limit)}, the largest package accepted.",
-                        status=413,
+                    raise UploadTooLarge(
+                        f"{name} is larger than {human_size(limit)}, the largest package accepted."
                     )
                 target.write(chunk)
         if declared_length is not None and received != declared_length:
@@ -149,9 +149,8 @@ def receive_upload(
     )
     db.session.add(job)
     try:
-        db.session.commit()
+        db.session.flush()
     except BaseException:
-        db.session.rollback()
         (folder / f"{token}{suffix}").unlink(missing_ok=True)
         raise
     return job
@@ -185,6 +184,13 @@ def is_stalled(job: PackageImport, now: dt.datetime | None = None) -> bool:
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="package-import")
 # One run waiting to start is enough: it will see every import queued before it starts.
 _waiting = threading.Semaphore(1)
+
+
+def start_worker_after_commit(app: Flask) -> None:
+    """Start the worker once the current unit of work is committed (the queued import is then
+    there for it to see); not at all if the unit is rolled back."""
+    # The unit of work's after-commit list, the one the LRS's listeners use (lms/unit_of_work.py).
+    unit_of_work.JoinedTransaction().after_commit(lambda: start_worker(app))
 
 
 def start_worker(app: Flask) -> None:
@@ -244,38 +250,39 @@ class Claim:
 def _claim_next(folder: Path) -> Claim | None:
     """Take one waiting import, atomically: of several workers, exactly one gets it."""
     now = utcnow()
-    candidates = db.session.execute(
-        select(PackageImport.id, PackageImport.upload_name)
-        .where(_stalled_condition(now))
-        .order_by(PackageImport.id)
-        .limit(20)
-    ).all()
-    db.session.rollback()
+    with unit_of_work.job():
+        candidates = db.session.execute(
+            select(PackageImport.id, PackageImport.upload_name)
+            .where(_stalled_condition(now))
+            .order_by(PackageImport.id)
+            .limit(20)
+        ).all()
     for import_id, upload_name in candidates:
         if not (folder / upload_name).exists():
             continue  # uploaded to another machine: its worker runs it
-        claimed = db.session.execute(
-            update(PackageImport)
-            .where(PackageImport.id == import_id, _stalled_condition(now))
-            .values(
-                status=RUNNING,
-                heartbeat_at=now,
-                attempts=PackageImport.attempts + 1,
-                stage="starting",
-                done_bytes=0,
-                total_bytes=0,
+        # A unit of its own: the import shows as running before its long work starts.
+        with unit_of_work.job():
+            claimed = db.session.execute(
+                update(PackageImport)
+                .where(PackageImport.id == import_id, _stalled_condition(now))
+                .values(
+                    status=RUNNING,
+                    heartbeat_at=now,
+                    attempts=PackageImport.attempts + 1,
+                    stage="starting",
+                    done_bytes=0,
+                    total_bytes=0,
+                )
             )
-        )
-        db.session.commit()
-        if claimed.rowcount == 1:
-            job = db.session.get(PackageImport, import_id)
-            if job is not None:
-                return Claim(job.id, job.attempts, job.file_name, job.upload_name, job.token)
+            job = db.session.get(PackageImport, import_id) if claimed.rowcount == 1 else None
+            claim = (
+                Claim(job.id, job.attempts, job.file_name, job.upload_name, job.token)
+                if job is not None
+                else None
+            )
+        if claim is not None:
+            return claim
     return None
-
-
-class ImportTakenOver(Exception):
-    """Another worker took this import over (this one was silent too long): stop."""
 
 
 def _owned(job_id: int, attempt: int) -> ColumnElement[bool]:
@@ -288,7 +295,12 @@ def _owned(job_id: int, attempt: int) -> ColumnElement[bool]:
 
 def _heartbeat(job_id: int, attempt: int) -> Callable[[str, int, int], None]:
     """The import's progress callback: writes the stage and bytes to the row, at most every
-    HEARTBEAT_SECONDS, on a connection of its own (the import's session stays untouched)."""
+    HEARTBEAT_SECONDS, on a connection of its own, each report committed at once.
+
+    Not a `unit_of_work.job()`, on purpose: the progress must be visible to the polling page
+    while the import's own unit is still open (its version not yet recorded), and S3 transfers
+    report from threads of their own, which have no app context (nor session) to open a unit
+    in. It writes nothing but the progress of the row this attempt owns."""
     last = 0.0
     lock = threading.Lock()  # S3 transfers report from threads of their own,
     engine = db.engine  # which have no app context to find the engine in
@@ -341,16 +353,17 @@ def _run(app: Flask, job: Claim) -> None:
                 f"{job.file_name}: the import stopped {MAX_ATTEMPTS} times before it finished; "
                 "nothing was recorded. Check the server's log, then send the package again."
             )
-        db.session.rollback()
-        import_package(
-            upload,
-            store,
-            work_folder(app.instance_path),
-            progress=_heartbeat(job_id, attempt),
-            content_prefix=job.content_prefix(),
-            on_recorded=mark_done,
-            file_name=job.file_name,
-        )
+        # One unit: the version recorded and the import marked done, both or neither.
+        with unit_of_work.job():
+            import_package(
+                upload,
+                store,
+                work_folder(app.instance_path),
+                progress=_heartbeat(job_id, attempt),
+                content_prefix=job.content_prefix(),
+                on_recorded=mark_done,
+                file_name=job.file_name,
+            )
     except ImportTakenOver:
         log.warning("package import %s was taken over by another worker", job_id)
         return  # the other worker owns the upload and the stored files now
@@ -358,6 +371,8 @@ def _run(app: Flask, job: Claim) -> None:
         owner = _fail(job_id, attempt, error.message)
     except Exception as error:
         log.exception("package import %s failed", job_id)
+        # Stored, then not committed (the unit's commit failed): the files go too.
+        store.delete_prefix(job.content_prefix())
         owner = _fail(
             job_id,
             attempt,
@@ -371,14 +386,14 @@ def _run(app: Flask, job: Claim) -> None:
 
 
 def _fail(job_id: int, attempt: int, message: str) -> bool:
-    """Mark the import failed; False if it was no longer this attempt's to mark."""
-    db.session.rollback()
-    failed = db.session.execute(
-        update(PackageImport)
-        .where(_owned(job_id, attempt))
-        .values(status=FAILED, message=message, finished_at=utcnow())
-    )
-    db.session.commit()
+    """Mark the import failed, saying why (a unit of its own, after the import's was rolled
+    back); False if it was no longer this attempt's to mark."""
+    with unit_of_work.job():
+        failed = db.session.execute(
+            update(PackageImport)
+            .where(_owned(job_id, attempt))
+            .values(status=FAILED, message=message, finished_at=utcnow())
+        )
     return failed.rowcount == 1
 
 
