@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 
 from lms.catalog.models import Course
 from lms.db import db
-from lms.packages.importer import import_package
 from lms.packages.models import PackageVersion
+from lms.packages.services import import_package
 from tests.builders.scorm import scorm12_zip
 from tests.conftest import csrf_token
 

@@ -12,17 +12,24 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
+from lms import unit_of_work
 from lms.catalog.models import Course
 from lms.db import db
 from lms.packages.content_store import LocalContentStore
-from lms.packages.importer import import_package
 from lms.packages.models import PackageVersion
+from lms.packages.services import import_package
 from tests.builders.manifests import cmi5
 from tests.conftest import csrf_token, sign_in
 from tests.factories import PASSWORD, make_post_staff
 from tests.lms.packages.helpers import send_raw, wait_for
 
 NO_OP_WARNING = 'its AU has moveOn "NotApplicable"'
+
+
+def committed_import(package: Path, store: LocalContentStore, work: Path):
+    """The import, committed (the pipeline writes in its caller's unit; the test is that)."""
+    with unit_of_work.job():
+        return import_package(package, store, work)
 
 
 def cmi5_zip(tmp_path: Path, move_on: str | None = None, name: str = "course.zip") -> Path:
@@ -63,7 +70,7 @@ def course_form(client: FlaskClient, course: Course, **changes: str) -> dict[str
 
 
 def test_the_import_result_carries_the_warning_and_the_version_stores_it(app, tmp_path, store):
-    result = import_package(cmi5_zip(tmp_path), store, tmp_path / "work")
+    result = committed_import(cmi5_zip(tmp_path), store, tmp_path / "work")
     [warning] = result.as_json()["warnings"]
     assert NO_OP_WARNING in warning
     version = db.session.query(PackageVersion).one()
@@ -71,7 +78,7 @@ def test_the_import_result_carries_the_warning_and_the_version_stores_it(app, tm
 
 
 def test_a_course_that_asks_something_of_the_learner_imports_without_warnings(app, tmp_path, store):
-    result = import_package(cmi5_zip(tmp_path, "Completed"), store, tmp_path / "work")
+    result = committed_import(cmi5_zip(tmp_path, "Completed"), store, tmp_path / "work")
     assert result.as_json()["warnings"] == []
 
 
@@ -97,7 +104,7 @@ def test_an_import_without_warnings_shows_no_warning_box(app, staff_client, tmp_
 def test_the_course_page_shows_the_warning_beside_the_published_box(
     app, staff_client, tmp_path, store
 ):
-    result = import_package(cmi5_zip(tmp_path), store, tmp_path / "work")
+    result = committed_import(cmi5_zip(tmp_path), store, tmp_path / "work")
     page = html.unescape(
         staff_client.get(f"/staff/courses/{result.course_id}").get_data(as_text=True)
     )
@@ -108,7 +115,7 @@ def test_the_course_page_shows_the_warning_beside_the_published_box(
 
 
 def test_publishing_a_flagged_course_needs_the_warnings_read(app, staff_client, tmp_path, store):
-    result = import_package(cmi5_zip(tmp_path), store, tmp_path / "work")
+    result = committed_import(cmi5_zip(tmp_path), store, tmp_path / "work")
     course = db.session.get(Course, result.course_id)
     refused = staff_client.post(
         f"/staff/courses/{course.id}", data=course_form(staff_client, course, published="y")
@@ -130,7 +137,7 @@ def test_publishing_a_flagged_course_needs_the_warnings_read(app, staff_client, 
 
 
 def test_saving_a_flagged_course_unpublished_asks_nothing(app, staff_client, tmp_path, store):
-    result = import_package(cmi5_zip(tmp_path), store, tmp_path / "work")
+    result = committed_import(cmi5_zip(tmp_path), store, tmp_path / "work")
     course = db.session.get(Course, result.course_id)
     response = staff_client.post(
         f"/staff/courses/{course.id}",
@@ -142,7 +149,7 @@ def test_saving_a_flagged_course_unpublished_asks_nothing(app, staff_client, tmp
 def test_a_course_already_published_keeps_showing_the_warning_without_asking_again(
     app, staff_client, tmp_path, store
 ):
-    result = import_package(cmi5_zip(tmp_path), store, tmp_path / "work")
+    result = committed_import(cmi5_zip(tmp_path), store, tmp_path / "work")
     course = db.session.get(Course, result.course_id)
     course.published = True
     db.session.commit()
@@ -155,7 +162,7 @@ def test_a_course_already_published_keeps_showing_the_warning_without_asking_aga
 
 
 def test_a_version_stored_before_warnings_existed_shows_none(app, staff_client, tmp_path, store):
-    result = import_package(cmi5_zip(tmp_path), store, tmp_path / "work")
+    result = committed_import(cmi5_zip(tmp_path), store, tmp_path / "work")
     version = db.session.query(PackageVersion).one()
     stored = json.loads(version.parsed)
     del stored["warnings"]

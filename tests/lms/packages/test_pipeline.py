@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from lms.catalog.models import Course
 from lms.db import db
 from lms.packages.content_store import LocalContentStore
-from lms.packages.importer import PackageRejected, import_package, versions_of
+from lms.packages.interfaces import PackageRejected
 from lms.packages.models import PackageVersion
+from lms.packages.services import import_package, versions_of
 from tests.lms.packages.helpers import (
     DATA,
     HOSTILE_PACKAGES,
@@ -99,6 +100,29 @@ def test_cli_import_prints_one_json_object_last(app, tmp_path, monkeypatch):
     bad.write_text("hello")
     rejected = CliRunner().invoke(main, ["packages", "import", str(bad)])
     assert rejected.exit_code != 0 and "rejected" in rejected.output
+
+
+def test_a_cli_import_failing_half_way_leaves_no_course_and_no_version(app, tmp_path, monkeypatch):
+    """The command's unit of work (issue 12): the import fails after writing the course and
+    the version; the command fails and nothing of either is kept."""
+    from lms.cli import main
+    from lms.packages import pipeline
+
+    recorded = pipeline._add_version
+
+    def add_then_fail(*args, **kwargs):
+        recorded(*args, **kwargs)
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(pipeline, "_add_version", add_then_fail)
+    monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path / "instance"))
+    result = CliRunner().invoke(main, ["packages", "import", str(scorm12_zip(tmp_path))])
+
+    assert result.exit_code != 0 and isinstance(result.exception, RuntimeError)
+    db.session.expire_all()
+    assert db.session.query(Course).count() == 0
+    assert db.session.query(PackageVersion).count() == 0
 
 
 @pytest.mark.parametrize("package", HOSTILE_PACKAGES)

@@ -14,13 +14,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from lms import unit_of_work
 from lms.accounts.models import Person
 from lms.catalog.models import Course, Registration
 from lms.db import db, utcnow
-from lms.packages import imports
+from lms.packages import upload_queue
 from lms.packages.access import files_url
-from lms.packages.importer import import_package
 from lms.packages.models import PackageImport, PackageVersion
+from lms.packages.services import import_package
 from tests.builders.manifests import AICC_EXPORT
 from tests.conftest import csrf_token, sign_in
 from tests.factories import PASSWORD, make_administrator, make_agency, make_officer, make_post_staff
@@ -38,7 +39,7 @@ from tests.lms.packages.helpers import (
 def _worker_idle_after_each_test():
     """The worker thread must be done before the tables are emptied under it."""
     yield
-    imports._executor.submit(lambda: None).result(timeout=WAIT_SECONDS)
+    upload_queue._executor.submit(lambda: None).result(timeout=WAIT_SECONDS)
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def staff_client(app: Flask) -> FlaskClient:
 
 
 def uploads(app: Flask) -> list[Path]:
-    folder = imports.upload_folder(app.instance_path)
+    folder = upload_queue.upload_folder(app.instance_path)
     return sorted(folder.iterdir()) if folder.exists() else []
 
 
@@ -246,7 +247,7 @@ def test_an_unknown_import_is_404(staff_client):
 
 def _queued_job(app: Flask, package: Path, **fields) -> PackageImport:
     staff = make_post_staff()
-    folder = imports.upload_folder(app.instance_path)
+    folder = upload_queue.upload_folder(app.instance_path)
     folder.mkdir(parents=True, exist_ok=True)
     job = PackageImport(
         requested_by_id=staff.id, file_name=package.name, size=package.stat().st_size, **fields
@@ -264,7 +265,7 @@ def test_an_import_whose_worker_stopped_is_taken_over_and_its_leftovers_cleared(
     app, staff_client, tmp_path
 ):
     store = app.extensions["content_store"]
-    stopped_at = utcnow() - imports.STALE_AFTER - dt.timedelta(seconds=1)
+    stopped_at = utcnow() - upload_queue.STALE_AFTER - dt.timedelta(seconds=1)
     job = _queued_job(
         app, scorm12_zip(tmp_path), status="running", attempts=1, heartbeat_at=stopped_at
     )
@@ -288,19 +289,19 @@ def test_a_running_import_with_a_fresh_heartbeat_is_left_to_its_worker(app, staf
     assert staff_client.get(f"/staff/packages/imports/{job.id}/status").get_json()["status"] == (
         "running"
     )
-    imports._executor.submit(lambda: None).result(timeout=WAIT_SECONDS)
+    upload_queue._executor.submit(lambda: None).result(timeout=WAIT_SECONDS)
     db.session.expire_all()
     assert db.session.get(PackageImport, job.id).attempts == 1
     assert db.session.query(PackageVersion).count() == 0
 
 
 def test_an_import_that_keeps_stopping_is_given_up_with_a_reason(app, staff_client, tmp_path):
-    stopped_at = utcnow() - imports.STALE_AFTER - dt.timedelta(seconds=1)
+    stopped_at = utcnow() - upload_queue.STALE_AFTER - dt.timedelta(seconds=1)
     job = _queued_job(
         app,
         scorm12_zip(tmp_path),
         status="running",
-        attempts=imports.MAX_ATTEMPTS,
+        attempts=upload_queue.MAX_ATTEMPTS,
         heartbeat_at=stopped_at,
     )
     status = wait_for(staff_client, job.id)
@@ -311,12 +312,12 @@ def test_an_import_that_keeps_stopping_is_given_up_with_a_reason(app, staff_clie
 def test_a_worker_taken_over_records_nothing(app, tmp_path):
     """A worker silent so long that another took its import over must not record it too."""
     job = _queued_job(app, scorm12_zip(tmp_path), status="queued")
-    claimed = imports._claim_next(imports.upload_folder(app.instance_path))
+    claimed = upload_queue._claim_next(upload_queue.upload_folder(app.instance_path))
     assert claimed is not None and (claimed.import_id, claimed.attempt) == (job.id, 1)
     # Another process takes it over meanwhile: the attempt count moves on.
     db.session.query(PackageImport).filter_by(id=job.id).update({"attempts": 2})
     db.session.commit()
-    imports._run(app, claimed)
+    upload_queue._run(app, claimed)
     db.session.expire_all()
     assert db.session.query(PackageVersion).count() == 0
     assert db.session.get(PackageImport, job.id).status == "running", "left to the new owner"
@@ -332,7 +333,8 @@ def test_two_imports_of_a_new_package_at_once_make_one_course_with_two_versions(
         with app.app_context():
             try:
                 start.wait()
-                results.append(import_package(package, store, tmp_path / "work"))
+                with unit_of_work.job():  # the import is its caller's to commit
+                    results.append(import_package(package, store, tmp_path / "work"))
             except Exception as error:  # reported below
                 errors.append(error)
             finally:
@@ -369,7 +371,7 @@ def test_an_upload_the_disk_has_no_room_for_is_refused(app, staff_client, tmp_pa
     package = scorm12_zip(tmp_path)
     real = shutil.disk_usage
     monkeypatch.setattr(
-        imports.shutil,
+        upload_queue.shutil,
         "disk_usage",
         lambda path: real(path)._replace(free=package.stat().st_size),
     )
@@ -434,3 +436,35 @@ def test_an_aicc_package_fails_as_unsupported_saying_what_to_do(app, staff_clien
     page = staff_client.get(status["page_url"]).get_data(as_text=True)
     assert "AICC packages are not supported" in page
     assert db.session.query(Course).count() == 0
+
+
+def test_an_import_failing_half_way_leaves_no_course_and_no_version(
+    app, staff_client, tmp_path, monkeypatch
+):
+    """The background job's unit of work (issue 12): the worker's import fails after it has
+    written the new course and the version; nothing of either is kept, nor the stored files,
+    and the import is marked failed, saying why."""
+    from lms.packages import pipeline
+
+    recorded = pipeline._add_version
+    written = []
+
+    def add_then_fail(*args, **kwargs):
+        version = recorded(*args, **kwargs)  # the course and the version are flushed
+        written.append((version.content_prefix, version.launch))
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(pipeline, "_add_version", add_then_fail)
+    status = wait_for(staff_client, send_raw(staff_client, scorm12_zip(tmp_path)).get_json()["id"])
+
+    assert written, "the step ran after the course and version were written"
+    assert status["status"] == "failed"
+    assert "RuntimeError: the disk went away" in status["message"]
+    assert "nothing was recorded" in status["message"]
+    db.session.expire_all()
+    assert db.session.query(Course).count() == 0
+    assert db.session.query(PackageVersion).count() == 0
+    job = db.session.get(PackageImport, status["id"])
+    assert job.package_version_id is None and job.finished_at is not None
+    prefix, launch = written[0]
+    assert not app.extensions["content_store"].exists(prefix + launch.split("?")[0])

@@ -15,11 +15,11 @@ import pytest
 
 from lms.db import db
 from lms.packages.content_store import LocalContentStore
-from lms.packages.importer import import_package
 from lms.packages.manifests import ParsedPackage
 from lms.packages.manifests.objective_ids import collapsed, objective_key
 from lms.packages.manifests.scorm import parse_scorm_manifest
 from lms.packages.models import PackageVersion
+from lms.packages.services import import_package
 from lms.player.scorm.settings import UNDEFINED_OBJECTIVE, activity_tree
 from tests.builders.manifests import SCORM_2004_NAMESPACES, scorm2004
 
