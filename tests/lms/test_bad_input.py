@@ -36,6 +36,7 @@ def staff_client(client):
         contact_phone="1",
         reason="r",
     )
+    db.session.commit()  # the test's own unit of work: the requests below read it
     sign_in(client, "staff@example.org", PASSWORD)
     client.ids = {"agency": agency.id, "person": officer.id, "sub": sub.id, "request": request.id}
     return client
