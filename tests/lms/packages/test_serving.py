@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urljoin
 
+from lms import unit_of_work
 from lms.catalog import services as catalog
 from lms.packages import access
 from lms.packages.access import file_token, files_url
@@ -16,10 +17,16 @@ from tests.lms.packages.helpers import imported
 CONTENT = b"content of law/index.html"
 
 
+def register(person, course_id):
+    """The registration, committed (the test is its own unit of work)."""
+    with unit_of_work.job():
+        return catalog.register(person, course_id)
+
+
 def test_a_registered_learner_gets_the_file_with_type_etag_and_ranges(app, client, tmp_path):
     course, version = imported(app, tmp_path)
     officer = make_officer(email="pat@example.org")
-    catalog.register(officer, course.id)
+    register(officer, course.id)
     url = files_url(officer, version.id, "law/index.html")
     assert url.startswith(f"{CONTENT_BASE_URL}/content/")
     whole = client.get(url)  # no session: the token is the key
@@ -39,7 +46,7 @@ def test_a_registered_learner_gets_the_file_with_type_etag_and_ranges(app, clien
 def test_relative_urls_inside_the_package_keep_the_token(app, client, tmp_path):
     course, version = imported(app, tmp_path)
     officer = make_officer(email="pat@example.org")
-    catalog.register(officer, course.id)
+    register(officer, course.id)
     page = files_url(officer, version.id, "law/index.html")
     # What a browser does with <a href="../imsmanifest.xml"> on that page.
     assert client.get(urljoin(page, "../imsmanifest.xml")).status_code == 200
@@ -48,7 +55,7 @@ def test_relative_urls_inside_the_package_keep_the_token(app, client, tmp_path):
 def test_no_way_out_of_the_package_folder(app, client, tmp_path):
     course, version = imported(app, tmp_path)
     officer = make_officer(email="pat@example.org")
-    catalog.register(officer, course.id)
+    register(officer, course.id)
     folder = files_url(officer, version.id)
     for path in (
         "../2/imsmanifest.xml",
@@ -70,7 +77,7 @@ def test_only_those_who_may_launch_it_get_it(app, client, tmp_path):
 def test_a_forged_or_missing_token_is_404(app, client, tmp_path):
     course, version = imported(app, tmp_path)
     officer = make_officer(email="pat@example.org")
-    catalog.register(officer, course.id)
+    register(officer, course.id)
     token = file_token(officer, version.id)
     for forged in (token[:-2] + "xx", "x", token.split(".")[0]):
         response = client.get(f"{CONTENT_BASE_URL}/content/{forged}/{version.id}/law/index.html")
@@ -80,7 +87,7 @@ def test_a_forged_or_missing_token_is_404(app, client, tmp_path):
 def test_an_expired_token_is_404(app, client, tmp_path, monkeypatch):
     course, version = imported(app, tmp_path)
     officer = make_officer(email="pat@example.org")
-    catalog.register(officer, course.id)
+    register(officer, course.id)
     url = files_url(officer, version.id, "law/index.html")
     assert dt.timedelta(hours=24) == access.FILE_TOKEN_MAX_AGE
     monkeypatch.setattr(access, "FILE_TOKEN_MAX_AGE", dt.timedelta(seconds=-1))
@@ -100,10 +107,11 @@ def test_a_token_opens_its_own_version_only(app, client, tmp_path):
 def test_a_dropped_registration_closes_the_files(app, client, tmp_path):
     course, version = imported(app, tmp_path)
     officer = make_officer(email="pat@example.org")
-    registration = catalog.register(officer, course.id)
+    registration = register(officer, course.id)
     url = files_url(officer, version.id, "law/index.html")
     assert client.get(url).status_code == 200
-    catalog.drop(officer, registration.id)
+    with unit_of_work.job():
+        catalog.drop(officer, registration.id)
     assert client.get(url).status_code == 404
 
 
@@ -120,10 +128,10 @@ def test_the_portal_never_serves_package_files(app, client, tmp_path):
 def test_a_new_version_leaves_learners_in_progress_on_theirs(app, client, tmp_path):
     course, first = imported(app, tmp_path)
     early = make_officer(email="early@example.org")
-    catalog.register(early, course.id)
+    register(early, course.id)
     _, second = imported(app, tmp_path, "v2.zip")
     assert second.version == 2 and second.course_id == course.id
     late = make_officer(email="late@example.org")
-    assert catalog.register(late, course.id).package_version_id == second.id
+    assert register(late, course.id).package_version_id == second.id
     assert client.get(files_url(early, first.id, "law/index.html")).status_code == 200
     assert client.get(files_url(early, second.id, "law/index.html")).status_code == 404
