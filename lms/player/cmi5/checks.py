@@ -57,14 +57,16 @@ def attach(store: LearningRecordStore) -> None:
 def _orm(connection: Connection) -> Iterator[Session]:
     """An ORM session on the LRS's transaction, in a SAVEPOINT of its own that it releases at
     the end: what it writes commits with the statements, never before them."""
-    with Session(
-        bind=connection,
-        autoflush=True,
-        expire_on_commit=False,
-        join_transaction_mode="create_savepoint",
-    ) as orm:
+    with (
+        Session(
+            bind=connection,
+            autoflush=True,
+            expire_on_commit=False,
+            join_transaction_mode="create_savepoint",
+        ) as orm,
+        orm.begin(),  # released at the end, rolled back on an exception
+    ):
         yield orm
-        orm.commit()
 
 
 def check_statements(write: StatementWrite) -> None:
@@ -280,10 +282,7 @@ def check_request(request: ResourceRequest) -> None:
     )
     if session is None:
         return
-    try:
-        _request_rules(request, session)
-    finally:
-        db.session.commit()
+    _request_rules(request, session)
 
 
 def _request_rules(request: ResourceRequest, session: LaunchSession) -> None:

@@ -248,7 +248,6 @@ def waive(registration: Registration, au_id: str, reason: str) -> None:
         session_id=str(uuid.uuid4()),
         reason=reason,
     )
-    db.session.commit()
     try:
         records.record([statement])
     except Forbidden as refused:

@@ -137,7 +137,7 @@ def launch_au(launchable: Launchable, au_index: int, launch_mode: str, urls: Lau
         created_at=utcnow(),
     )
     db.session.add(session)
-    db.session.commit()  # before the LRS's own transactions (SQLite: one writer at a time)
+    db.session.flush()
 
     actor = learner_actor(registration)
     # §10.1: the LaunchData document exists before the AU is launched.
@@ -198,19 +198,19 @@ def fetch_auth_token(token: str) -> dict[str, str]:
         return _fetch_error("1", "The authorization token has already been returned.")
     if session.ended or session.launched_at is None or expired(session):
         return _fetch_error("1", "This launch session has ended; launch the AU again.")
-    # Two calls at once: the conditional update lets exactly one of them on.
+    # Two calls at once: the conditional update lets exactly one of them on (the other
+    # units wait for its commit, then find the token claimed). A refusal is returned, not
+    # raised, so the unit of work keeps what it wrote.
     claimed = db.session.execute(
         update(LaunchSession)
         .where(LaunchSession.id == session.id, LaunchSession.fetched_at.is_(None))
         .values(fetched_at=utcnow())
     ).rowcount
-    db.session.commit()
     if claimed != 1:
         return _fetch_error("1", "The authorization token has already been returned.")
     db.session.refresh(session)
     registration = db.session.get(Registration, session.registration_id)
     auth_token = issue_credential(session, registration, learner_actor(registration))
-    db.session.commit()
     return {"auth-token": auth_token}
 
 
@@ -223,7 +223,7 @@ def abandon(session: LaunchSession) -> bool:
         # Never launched (its launched statement was not recorded): nothing to abandon in
         # the LRS, so the session is only closed.
         session.abandoned_at = utcnow()
-        db.session.commit()
+        db.session.flush()
         return True
     registration = db.session.get(Registration, session.registration_id)
     last = session.last_statement_at or session.launched_at
@@ -235,7 +235,6 @@ def abandon(session: LaunchSession) -> bool:
         session_id=session.uuid,
         duration=max(last - session.launched_at, dt.timedelta(0)),
     )
-    db.session.commit()
     try:
         records.record([statement])
     except Forbidden:

@@ -4,8 +4,9 @@ resume rules), each SCO's newest attempt, and the attempt history."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +21,7 @@ from lms.player.scorm.interfaces import NotFound, Superseded
 from lms.player.scorm.models import ScoAttempt
 from lms.player.scorm.settings import Sco, sco_by_id, scos
 
+T = TypeVar("T")
 # How often a request is tried again when another changed the same rows meanwhile.
 CONFLICT_RETRIES = 5
 
@@ -83,6 +85,24 @@ class Session:
     status: ScoStatus
 
 
+def one_try(write: Callable[[], T | None]) -> T | None:
+    """One try of a write that another request may race, in a SAVEPOINT of the unit of work:
+    kept if it returns a value; undone, and None, if it returns None (somebody changed the rows
+    it read) or a unique value it adds was taken at the same moment (IntegrityError)."""
+    try:
+        with db.session.begin_nested():
+            result = write()
+            if result is None:
+                raise _Undone
+    except (IntegrityError, _Undone):
+        return None
+    return result
+
+
+class _Undone(Exception):
+    """Rolls back `one_try`'s SAVEPOINT; never leaves it."""
+
+
 def sco_of(launchable: Launchable, sco_id: str) -> Sco:
     found = sco_by_id(launchable.package).get(sco_id)
     if found is None:
@@ -139,36 +159,38 @@ def _open_attempt_session(registration_id: int, sco_id: str) -> tuple[ScoAttempt
         .limit(1)
         .with_for_update()
     )
-    if latest is None or latest.ended:
-        attempt = ScoAttempt(
-            registration_id=registration_id,
-            sco_id=sco_id,
-            number=1 if latest is None else latest.number + 1,
-        )
-        db.session.add(attempt)
-        entry = "ab-initio"
-    elif latest.commit_session == 0:
-        # Opened before but never initialized (the SCO broke, or the page closed first):
-        # nothing of it was saved, so this is still its first access (RTE 4.2.8 ab-initio).
-        attempt = latest
-        entry = "ab-initio"
-    else:
-        attempt = latest
-        entry = "resume" if attempt.suspended else ""
     try:
-        db.session.flush()
-        # Counted in the database: two windows opening the SCO at once get two sessions.
-        db.session.execute(
-            update(ScoAttempt)
-            .where(ScoAttempt.id == attempt.id)
-            .values(session=ScoAttempt.session + 1, session_opened_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        db.session.refresh(attempt)
-        session_number = attempt.session
-        db.session.commit()
+        # A SAVEPOINT of the unit of work: a new attempt made elsewhere at the same moment
+        # undoes this try only.
+        with db.session.begin_nested():
+            if latest is None or latest.ended:
+                attempt = ScoAttempt(
+                    registration_id=registration_id,
+                    sco_id=sco_id,
+                    number=1 if latest is None else latest.number + 1,
+                )
+                db.session.add(attempt)
+                entry = "ab-initio"
+            elif latest.commit_session == 0:
+                # Opened before but never initialized (the SCO broke, or the page closed
+                # first): nothing of it was saved, so this is still its first access (RTE
+                # 4.2.8 ab-initio).
+                attempt = latest
+                entry = "ab-initio"
+            else:
+                attempt = latest
+                entry = "resume" if attempt.suspended else ""
+            db.session.flush()
+            # Counted in the database: two windows opening the SCO at once get two sessions.
+            db.session.execute(
+                update(ScoAttempt)
+                .where(ScoAttempt.id == attempt.id)
+                .values(session=ScoAttempt.session + 1, session_opened_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+            db.session.refresh(attempt)
+            session_number = attempt.session
     except IntegrityError:
-        db.session.rollback()
         return None
     return attempt, session_number, entry
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.models import Person
 from lms.db import db, utcnow
@@ -20,6 +19,7 @@ from lms.player.scorm.attempts import (
     ScoStatus,
     end_course_attempt,
     latest_attempts,
+    one_try,
     sco_of,
     status_of,
 )
@@ -74,7 +74,6 @@ def apply_commit(
         if applied is not None:
             status, statements = applied
             return CommitOutcome(applied=True, status=status, statements=statements)
-        db.session.rollback()
         attempt = _attempt(launchable, attempt_id)
     raise Superseded("The attempt is being saved from elsewhere; try again.", "session")
 
@@ -154,17 +153,19 @@ def _apply(
         )
     moment = reporting.moment_of(commit, attempt, now)
     ends_all = commit.terminate and commit.ends_all
-    with sending.writing():
-        return _write_commit(
-            person,
-            launchable,
-            attempt,
-            values,
-            status,
-            result_changed,
-            statements,
-            moment,
-            ends_all,
+    with sending.writing():  # a try undone alone if another request changed the attempt
+        return one_try(
+            lambda: _write_commit(
+                person,
+                launchable,
+                attempt,
+                values,
+                status,
+                result_changed,
+                statements,
+                moment,
+                ends_all,
+            )
         )
 
 
@@ -204,10 +205,7 @@ def _write_commit(
             return None
         statements.extend(more)
     sending.keep(attempt.registration_id, statements)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        return None
+    db.session.flush()  # a statement kept twice (a simultaneous commit) fails here
     return status, len(statements)
 
 

@@ -22,8 +22,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, select
+from sqlalchemy.orm import Session, SessionTransaction
 
+from lms import unit_of_work
 from lms.db import db, utcnow
 from lms.player import records
 from lms.player.scorm.models import PendingStatement
@@ -41,16 +43,38 @@ _SQLITE_WRITER = threading.RLock()
 _SENDING = threading.Lock()
 _WAITING: set[int] = set()
 _WAITING_LOCK = threading.Lock()
+_HOLDS_WRITER = "scorm.sending.holds_writer"
 
 
 @contextmanager
 def writing() -> Iterator[None]:
-    """Around a write transaction of the SCORM runtime (from its first write to its commit)."""
-    if db.engine.dialect.name != "sqlite":
+    """Before a write of the SCORM runtime. On SQLite the lock is taken by a unit of work not
+    yet writing, and held to its end (the commit or rollback of the request, job or test that
+    owns it): released earlier, a second writer would hold it while waiting for this unit's
+    commit, and this unit, writing again, would wait for the lock. A unit that is writing
+    already is SQLite's one writer, which the others wait for anyway: it goes on."""
+    if db.engine.dialect.name != "sqlite" or db.session.info.get(_HOLDS_WRITER):
         yield
         return
-    with _SQLITE_WRITER:
+    driver_connection = db.session.connection().connection.dbapi_connection
+    if driver_connection is not None and driver_connection.in_transaction:  # type: ignore[attr-defined]
         yield
+        return
+    _SQLITE_WRITER.acquire()
+    # The unit's transaction is open (connection() above): its end releases the lock.
+    db.session.info[_HOLDS_WRITER] = True
+    yield
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _release_at_unit_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        _release_writer(session)
+
+
+def _release_writer(session: Session) -> None:
+    if session.info.pop(_HOLDS_WRITER, False):
+        _SQLITE_WRITER.release()
 
 
 def keep(registration_id: int, statements: list[dict[str, Any]]) -> None:
@@ -98,16 +122,18 @@ def _send_waiting() -> None:
         if not registration_ids:
             return
         try:
-            record_pending(registration_ids)
-        except Exception:  # they stay pending, for the next commit or launch
+            with unit_of_work.job():  # rolled back on failure: they stay pending
+                record_pending(registration_ids)
+        except Exception:  # they go with the next commit or launch
             log.exception("pending SCORM statements of registrations %s", registration_ids)
-            db.session.rollback()
         finally:
             db.session.remove()
 
 
 def record_pending(registration_ids: Iterable[int]) -> None:
-    """Send the registrations' pending statements to the LRS, and forget those it stored."""
+    """Send the registrations' pending statements to the LRS, and forget those it stored, in
+    the caller's unit of work (the LRS joins it: a statement stored and its pending row
+    forgotten commit together, or neither does)."""
     pending = list(
         db.session.scalars(
             select(PendingStatement)
@@ -142,4 +168,3 @@ def record_pending(registration_ids: Iterable[int]) -> None:
             .where(PendingStatement.id.in_(done))
             .execution_options(synchronize_session=False)
         )
-        db.session.commit()

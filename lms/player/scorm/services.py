@@ -25,6 +25,7 @@ from lms.player.scorm.attempts import (
     ScoStatus,
     end_course_attempt,
     latest_attempts,
+    one_try,
     status_of,
 )
 from lms.player.scorm.interfaces import BadCommit, LaunchTaken, NotFound, Superseded
@@ -77,8 +78,8 @@ def open_player(person: Person, launchable: Launchable, launch: int) -> Player:
         saved_state = db.session.scalar(
             select(SequencingState.state).where(SequencingState.registration_id == registration.id)
         )
-        db.session.commit()
     if opened != 1:
+        # Raised: the request's unit of work is discarded, and nothing of this launch kept.
         raise LaunchTaken("This launch of the course is open already.", "launch")
     sending.record_pending([registration.id])
     package = launchable.package
@@ -101,11 +102,11 @@ def _state_for_update(registration_id: int) -> SequencingState:
     state = db.session.get(SequencingState, registration_id, with_for_update=True)
     if state is not None:
         return state
-    db.session.add(SequencingState(registration_id=registration_id))
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(SequencingState(registration_id=registration_id))
     except IntegrityError:  # another request made it first
-        db.session.rollback()
+        pass
     return db.session.get(SequencingState, registration_id, with_for_update=True)
 
 
@@ -163,7 +164,8 @@ def save_sequencing_state(person: Person, launchable: Launchable, launch: int, b
     for _ in range(CONFLICT_RETRIES):
         state = db.session.get(SequencingState, registration_id, populate_existing=True)
         if state is None:
-            state = _state_for_update(registration_id)
+            with sending.writing():
+                state = _state_for_update(registration_id)
         if (launch, sequence) <= (state.state_launch, state.state_sequence):
             if launch < state.state_launch:
                 raise Superseded(
@@ -178,7 +180,6 @@ def save_sequencing_state(person: Person, launchable: Launchable, launch: int, b
             )
         if saved:
             return True
-        db.session.rollback()
     raise Superseded("The course state is being saved from elsewhere; try again.", "launch")
 
 
@@ -192,7 +193,38 @@ def _write_sequencing_state(
     rolled_up: course_status.CourseStatus | None,
     attempt_ended: bool,
 ) -> bool:
-    """Write the state if nobody saved one since `state` was read; False if somebody did."""
+    """Write the state if nobody saved one since `state` was read; False if somebody did
+    (what this try wrote is undone: it is in a SAVEPOINT of the unit of work)."""
+    return (
+        one_try(
+            lambda: (
+                _write_state(
+                    person,
+                    launchable,
+                    state,
+                    launch,
+                    sequence,
+                    state_text,
+                    rolled_up,
+                    attempt_ended,
+                )
+                or None
+            )
+        )
+        is not None
+    )
+
+
+def _write_state(
+    person: Person,
+    launchable: Launchable,
+    state: SequencingState,
+    launch: int,
+    sequence: int,
+    state_text: str,
+    rolled_up: course_status.CourseStatus | None,
+    attempt_ended: bool,
+) -> bool:
     registration_id = launchable.registration.id
     changed = db.session.execute(
         update(SequencingState)
@@ -216,8 +248,5 @@ def _write_sequencing_state(
     if statements is None:
         return False
     sending.keep(registration_id, statements)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        return False
+    db.session.flush()  # a statement kept twice (a simultaneous save) fails here
     return True

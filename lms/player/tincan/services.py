@@ -146,10 +146,9 @@ def launch(
         launched_at=now,
     )
     db.session.add(session)
-    db.session.commit()  # before the LRS's own transaction (SQLite: one writer at a time)
+    db.session.flush()
     actor = learner_actor(registration)
     token = issue_credential(session, registration, actor)
-    db.session.commit()
 
     path = launch_path(activity, languages)
     parts = urlsplit(path)
