@@ -130,10 +130,14 @@ def _start_bridge(app: Flask) -> None:
 def _subscribe_hooks() -> None:
     """Areas that act on another's events subscribe here, so the announcing area imports
     none of them (docs/foundation.md, "Extension points")."""
-    from lms.catalog.services import add_registration_hook
-    from lms.player.cmi5.registrations import on_registered
+    from lms.bridge.services import rejudge_course
+    from lms.catalog.services import add_registration_hook, add_rule_change_hook
+    from lms.packages.services import on_registered as give_package_version
+    from lms.player.cmi5.registrations import on_registered as evaluate_move_on
 
-    add_registration_hook(on_registered)
+    add_registration_hook(give_package_version)  # first: the player's hooks need the version
+    add_registration_hook(evaluate_move_on)
+    add_rule_change_hook(rejudge_course)
 
 
 def _register_blueprints(app: Flask) -> None:

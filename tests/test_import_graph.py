@@ -46,17 +46,35 @@ def resolve(name: str, known: dict[str, Path]) -> str | None:
     return name or None
 
 
+def run_time_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """Every import the module can run, anywhere in it; those under `if TYPE_CHECKING:` are
+    read by type checkers only and never run."""
+    found: list[ast.Import | ast.ImportFrom] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            found.append(node)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.orelse:
+                visit(child)
+            return
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return found
+
+
 def import_graph() -> dict[str, set[str]]:
     """Every module's imports of our modules, at module level and inside functions (the whole
-    syntax tree is walked). Importing `a.b.c` runs the packages `a` and `a.b` first, but their
-    `__init__` files import nothing, so an edge goes to the module named only."""
+    syntax tree is walked, but for type checkers' imports). Importing `a.b.c` runs the packages
+    `a` and `a.b` first, but their `__init__` files import nothing, so an edge goes to the
+    module named only."""
     known = modules()
     graph: dict[str, set[str]] = {name: set() for name in known}
     for name, path in known.items():
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Import | ast.ImportFrom):
-                continue
+        for node in run_time_imports(tree):
             for target in imported(node, name, path.name == "__init__.py"):
                 module = resolve(target, known)
                 if module is not None and module != name:
@@ -129,3 +147,31 @@ def test_the_graph_sees_imports_inside_functions_and_relative_imports():
     assert isinstance(relative, ast.ImportFrom)
     assert resolve(imported(relative, "lms.catalog.services", False)[0], modules()) == "lms.db"
     assert "lms.catalog.services" in import_graph()["lms.catalog.views"]
+    typed = ast.parse(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from lms import db\n"
+    )
+    assert [node.module for node in run_time_imports(typed)] == ["typing"]
+
+
+# The areas of lms/ in their line (docs/architecture.md, "The areas"): an area's modules that are
+# not views import only their own area and areas before it.
+AREAS = ("accounts", "catalog", "packages", "player", "training", "bridge")
+TOP_LAYER = ("views", "admin_views", "staff_views", "forms")
+
+
+def area_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if parts[0] == "lms" and len(parts) > 1 and parts[1] in AREAS else None
+
+
+def test_an_area_imports_no_area_after_it_except_from_its_views():
+    wrong = []
+    for module, targets in import_graph().items():
+        area = area_of(module)
+        if area is None or module.rsplit(".", 1)[-1] in TOP_LAYER:
+            continue
+        for target in targets:
+            other = area_of(target)
+            if other is not None and AREAS.index(other) > AREAS.index(area):
+                wrong.append(f"{module} imports {target}")
+    assert sorted(wrong) == [], "announce an event instead (docs/architecture.md)"

@@ -153,8 +153,8 @@ def change_password() -> ResponseReturnValue:
 @bp.get("/dashboard")
 @post_id_required
 def dashboard() -> ResponseReturnValue:
-    from lms.catalog import completions
     from lms.catalog import services as catalog
+    from lms.training import completions
 
     agency = current_user.agency
     courses = completions.learner_courses(

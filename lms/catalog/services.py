@@ -11,7 +11,6 @@ from sqlalchemy import func, or_, select
 
 from lms.accounts.models import Person
 from lms.accounts.services import needs_post_id
-from lms.bridge import services as bridge
 from lms.catalog.interfaces import (
     AlreadyRegistered,
     Audience,
@@ -34,8 +33,12 @@ ACTIVE, DROPPED, COMPLETED = (
     RegistrationStatus.COMPLETED,
 )
 RegistrationHook = Callable[[Registration], None]
-# What other areas start when a person registers (cmi5 subscribes in create_app).
+RuleChangeHook = Callable[[int], object]
+# What other areas do when a person registers (packages gives the registration its package
+# version, then cmi5 evaluates moveOn; both subscribe in create_app).
 _registration_hooks: list[RegistrationHook] = []
+# What other areas do when what completes a course changes (the bridge re-judges it).
+_rule_change_hooks: list[RuleChangeHook] = []
 
 
 def add_registration_hook(hook: RegistrationHook) -> None:
@@ -44,6 +47,14 @@ def add_registration_hook(hook: RegistrationHook) -> None:
     lms.player.launch.add_launch_rule and the LRS's on_committed)."""
     if hook not in _registration_hooks:
         _registration_hooks.append(hook)
+
+
+def add_rule_change_hook(hook: RuleChangeHook) -> None:
+    """Another area's work when a course's credit rule or completion changes: `hook(course_id)`,
+    run in the change's unit of work once the new rule is flushed (the bridge subscribes in
+    create_app to re-judge the course's statements)."""
+    if hook not in _rule_change_hooks:
+        _rule_change_hooks.append(hook)
 
 
 CERTIFICATION_NUMBER = re.compile(r"^\d{4}-\d{5}$")
@@ -117,7 +128,6 @@ def register(person: Person, course_id: int) -> Registration:
         person_id=person.id,
         course_id=course.id,
         status=ACTIVE,
-        package_version_id=latest_package_version_id(course.id),
     )
     db.session.add(registration)
     db.session.flush()
@@ -128,18 +138,6 @@ def register(person: Person, course_id: int) -> Registration:
 def _registered(registration: Registration) -> None:
     for hook in _registration_hooks:
         hook(registration)
-
-
-def latest_package_version_id(course_id: int) -> int | None:
-    """The newest imported package version of the course: what a new registration gets."""
-    from lms.packages.models import PackageVersion
-
-    return db.session.scalar(
-        select(PackageVersion.id)
-        .where(PackageVersion.course_id == course_id)
-        .order_by(PackageVersion.version.desc())
-        .limit(1)
-    )
 
 
 def learners_by_package_version(course_id: int) -> dict[int, int]:
@@ -182,9 +180,10 @@ class CourseFields:
 
 def save_course(fields: CourseFields, course: Course | None = None) -> Course:
     """Create or change a course and its certification (POST staff). When what completes the
-    course changes (its credit rule or its completion), the bridge judges the course's stored
-    statements again under the new rule, in the same transaction, so that the profiles are
-    right as soon as the change is saved (docs/training.md, "When a course's rule changes")."""
+    course changes (its credit rule or its completion), the rule-change hooks run (the bridge
+    judges the course's stored statements again under the new rule) in the same transaction,
+    so that the profiles are right as soon as the change is saved (docs/training.md, "When a
+    course's rule changes")."""
     if not CERTIFICATION_NUMBER.match(fields.certification_number):
         raise CatalogError(
             "A Course Certification Number is 4 digits, a dash and 5 digits: 1850-21796.",
@@ -224,7 +223,8 @@ def save_course(fields: CourseFields, course: Course | None = None) -> Course:
     course.certification = certification
     if course.id is not None and rule_before != (fields.credit_rule.value, fields.completion.value):
         db.session.flush()
-        bridge.rejudge_course(course.id)
+        for hook in _rule_change_hooks:
+            hook(course.id)
     db.session.flush()
     return course
 

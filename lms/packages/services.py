@@ -10,13 +10,21 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from lms.catalog.models import Registration
 from lms.db import db
 from lms.packages.content_store import ContentStore, StoredFile
 from lms.packages.interfaces import ContentNotFound, PackageFileNotFound
 from lms.packages.models import PackageVersion
 from lms.packages.pipeline import import_package
 
-__all__ = ["PackageFile", "import_package", "latest_version", "package_file", "versions_of"]
+__all__ = [
+    "PackageFile",
+    "import_package",
+    "latest_version",
+    "on_registered",
+    "package_file",
+    "versions_of",
+]
 
 
 def versions_of(course_id: int) -> list[PackageVersion]:
@@ -36,6 +44,14 @@ def latest_version(course_id: int) -> PackageVersion | None:
         .order_by(PackageVersion.version.desc())
         .limit(1)
     )
+
+
+def on_registered(registration: Registration) -> None:
+    """A new registration plays the newest imported version of its course (the catalog's
+    registration hook, subscribed first in create_app so that the player's hooks see it)."""
+    latest = latest_version(registration.course_id)
+    registration.package_version_id = latest.id if latest is not None else None
+    db.session.flush()
 
 
 @dataclass(frozen=True)

@@ -55,10 +55,10 @@ def test_a_course_edit_that_fails_half_way_keeps_the_course_as_it_was(client, mo
     assert client.post("/staff/courses/new", data=form).status_code == 302
     course_id = db.session.query(Course.id).filter_by(slug="use-of-force-update").scalar()
 
-    def fail(course_id: int) -> None:  # called after the course's new fields are flushed
+    def fail(course_id: int) -> None:  # a rule-change hook: after the new fields are flushed
         raise CatalogError(REFUSAL)
 
-    monkeypatch.setattr(services.bridge, "rejudge_course", fail)
+    monkeypatch.setattr(services, "_rule_change_hooks", [fail])
     changed = {**form, "title": "Renamed", "credit_rule": "recorded"}
     response = client.post(f"/staff/courses/{course_id}", data=changed)
 

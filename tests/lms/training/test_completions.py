@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from lms.bridge import services as bridge
-from lms.catalog import completions
 from lms.catalog import services as catalog
 from lms.catalog.interfaces import Completion, CreditRule
 from lms.catalog.models import Course
@@ -22,6 +21,7 @@ from lms.player.identity import actor, course_iri
 from lms.player.scorm import xapi
 from lms.player.scorm.cmi import Score
 from lms.player.scorm.models import SequencingState
+from lms.training import completions
 from lms.training.cycles import completion_date
 from tests.conftest import sign_in
 from tests.factories import (
