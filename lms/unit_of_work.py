@@ -84,14 +84,28 @@ def command(function: Callable[P, R]) -> Callable[P, R]:
     return run
 
 
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` once the current unit of work is committed; never if it is rolled back
+    (a worker started for a row the unit writes must find the row)."""
+    db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+@contextmanager
+def writing_savepoint() -> Iterator[None]:
+    """A SAVEPOINT of the unit that holds the database's write lock first (on SQLite, one
+    writer: a unit that has read must take the lock before it writes, or it may be refused).
+    What fails inside undoes only itself."""
+    _take_sqlite_write_lock(db.session.connection())
+    with db.session.begin_nested():
+        yield
+
+
 class JoinedTransaction:
     """The LRS's way into the current unit of work (lrs.api.Transaction)."""
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
-        connection = db.session.connection()
-        _take_sqlite_write_lock(connection)
-        with db.session.begin_nested():
+        with writing_savepoint():
             yield db.session.connection()
 
     @contextmanager
@@ -101,7 +115,7 @@ class JoinedTransaction:
             yield db.session.connection()
 
     def after_commit(self, callback: Callable[[], None]) -> None:
-        db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+        after_commit(callback)
 
 
 _JOINED = JoinedTransaction()

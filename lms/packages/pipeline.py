@@ -129,7 +129,7 @@ def _record_version(
     attempt = 1
     while True:
         try:
-            with unit_of_work.JoinedTransaction().writing():
+            with unit_of_work.writing_savepoint():
                 return _try_record_version(parsed, prefix, file_count, total, on_recorded)
         except IntegrityError:
             if attempt == RECORD_ATTEMPTS:

@@ -190,7 +190,7 @@ def start_worker_after_commit(app: Flask) -> None:
     """Start the worker once the current unit of work is committed (the queued import is then
     there for it to see); not at all if the unit is rolled back."""
     # The unit of work's after-commit list, the one the LRS's listeners use (lms/unit_of_work.py).
-    unit_of_work.JoinedTransaction().after_commit(lambda: start_worker(app))
+    unit_of_work.after_commit(lambda: start_worker(app))
 
 
 def start_worker(app: Flask) -> None:
