@@ -175,3 +175,26 @@ def test_an_area_imports_no_area_after_it_except_from_its_views():
             if other is not None and AREAS.index(other) > AREAS.index(area):
                 wrong.append(f"{module} imports {target}")
     assert sorted(wrong) == [], "announce an event instead (docs/architecture.md)"
+
+
+# The LRS's public parts for the LMS: its Python API, its errors, its validation rules. The app
+# factory mounts its HTTP blueprint on its engine settings, and the one migration history builds
+# its tables; nothing else of the LMS reaches into the LRS's storage or operations.
+LRS_PUBLIC = ("lrs.api", "lrs.errors", "lrs.spec")
+LRS_MOUNTING = {
+    "lms.app": ("lrs.http.blueprint", "lrs.backend.engine"),
+    "lms.models_registry": ("lrs.backend.schema",),
+}
+
+
+def test_the_lms_reaches_the_lrs_through_its_public_parts_only():
+    wrong = []
+    for module, targets in import_graph().items():
+        if module.split(".")[0] != "lms" or module.startswith("lms.migrations."):
+            continue
+        allowed = LRS_PUBLIC + LRS_MOUNTING.get(module, ())
+        for target in targets:
+            public = any(target == name or target.startswith(name + ".") for name in allowed)
+            if target.split(".")[0] == "lrs" and not public:
+                wrong.append(f"{module} imports {target}")
+    assert sorted(wrong) == []
