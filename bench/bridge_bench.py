@@ -45,7 +45,8 @@ COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 def build_app(instance: Path):
     os.environ["LMS_INSTANCE_PATH"] = str(instance)
     os.environ["LMS_LOG_LEVEL"] = "WARNING"
-    from lms import create_app, migrate
+    from lms import migrate
+    from lms.app import create_app
 
     app = create_app()
     with app.app_context():

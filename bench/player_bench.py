@@ -66,7 +66,7 @@ def _environment(instance: Path, database_url: str | None) -> dict[str, str]:
 def prepare(instance: Path, database_url: str | None, learners: int) -> list[str]:
     """The course imported and published, and `learners` officers registered for it."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from lms import migrate
+    from lms import migrate, unit_of_work
     from lms.accounts import agencies
     from lms.accounts.interfaces import Role
     from lms.accounts.services import add_person
@@ -83,13 +83,13 @@ def prepare(instance: Path, database_url: str | None, learners: int) -> list[str
     emails = []
     with app.app_context():
         migrate.upgrade()
+    with app.app_context(), unit_of_work.job():
         result = import_package(package, app.extensions["content_store"], instance / "work")
         course = db.session.get(Course, result.course_id)
         course.published = True
         agency = agencies.create_agency(
             name="Benchmark Police Department", agency_number="B0001", in_post_program=True
         )
-        db.session.commit()
         for n in range(learners):
             email = f"learner{n}@bench.example"
             person = add_person(
@@ -102,9 +102,9 @@ def prepare(instance: Path, database_url: str | None, learners: int) -> list[str
             )
             person.post_id = f"B{n % 100:02d}-{n:03d}-{n % 1000:03d}"
             person.post_id_linked_at = utcnow()
-            db.session.commit()
             catalog.register(person, course.id)
             emails.append(email)
+    with app.app_context():
         db.engine.dispose()
     return emails
 
@@ -118,7 +118,7 @@ def _stop(servers: list[subprocess.Popen[bytes]]) -> None:
 
 
 def _app(instance: Path, database_url: str | None):  # noqa: ANN202 (a Flask app)
-    from lms import create_app
+    from lms.app import create_app
 
     config: dict[str, object] = {"LMS_INSTANCE_PATH": instance, "LMS_ENV": "development"}
     if database_url:
