@@ -15,9 +15,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from lms.player.scorm.interfaces import BadCommit
+from lms.player.scorm.interfaces import BadCommit, Rule
 from lms.player.scorm.settings import Sco
 from lrs.spec.durations import UNITS, parse_duration
+
+# The rules a CMI value breaks (the envelope's own fields break the general one): a value not
+# of its element's type or vocabulary, or outside its range (lms.player.scorm.error_codes).
+MISMATCH = Rule.TYPE_MISMATCH
+RANGE = Rule.OUT_OF_RANGE
 
 # SCORM 1.2 RTE 3.4.4 cmi.core.lesson_status, cmi.core.exit; SCORM 2004 RTE 4.2.4, 4.2.22, 4.2.9.
 LESSON_STATUSES = ("passed", "completed", "failed", "incomplete", "browsed", "not attempted")
@@ -139,6 +144,7 @@ def read_commit(standard: str, text: str) -> Commit:
             f"{element} holds {len(facts.suspend_data)} characters; SCORM allows "
             f"{SUSPEND_DATA_LIMIT[standard]}.",
             element,
+            RANGE,
         )
     data = {"cmi": cmi}
     if isinstance(body.get("adl"), dict):
@@ -197,7 +203,7 @@ def _object(parent: dict[str, Any], key: str, element: str) -> dict[str, Any]:
     if value in ("", None):
         return {}
     if not isinstance(value, dict):
-        raise BadCommit(f"{element} must be an object.", element)
+        raise BadCommit(f"{element} must be an object.", element, MISMATCH)
     return value
 
 
@@ -206,7 +212,7 @@ def _text(parent: dict[str, Any], key: str, element: str) -> str:
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise BadCommit(f"{element} must be a string.", element)
+        raise BadCommit(f"{element} must be a string.", element, MISMATCH)
     return str(value)
 
 
@@ -214,7 +220,7 @@ def _choice(parent: dict[str, Any], key: str, element: str, allowed: tuple[str, 
     value = _text(parent, key, element)
     if value not in allowed:
         listing = ", ".join(repr(v) for v in allowed)
-        raise BadCommit(f"{element} is {value!r}; it must be one of {listing}.", element)
+        raise BadCommit(f"{element} is {value!r}; it must be one of {listing}.", element, MISMATCH)
     return value
 
 
@@ -225,9 +231,9 @@ def _number(parent: dict[str, Any], key: str, element: str) -> float | None:
     try:
         number = float(value)
     except ValueError:
-        raise BadCommit(f"{element} is {value!r}, not a number.", element) from None
+        raise BadCommit(f"{element} is {value!r}, not a number.", element, MISMATCH) from None
     if not math.isfinite(number):
-        raise BadCommit(f"{element} must be a finite number.", element)
+        raise BadCommit(f"{element} must be a finite number.", element, MISMATCH)
     return number
 
 
@@ -237,7 +243,7 @@ def timespan_seconds(value: str, element: str) -> float | None:
         return None
     match = TIMESPAN_12.match(value)
     if match is None:
-        raise BadCommit(f"{element} is {value!r}, not HHHH:MM:SS.SS.", element)
+        raise BadCommit(f"{element} is {value!r}, not HHHH:MM:SS.SS.", element, MISMATCH)
     hours, minutes, seconds, fraction = match.groups()
     return int(hours) * 3600 + int(minutes) * 60 + int(seconds) + float(fraction or 0)
 
@@ -251,7 +257,7 @@ def duration_seconds(value: str, element: str) -> float | None:
         value, units=TIMEINTERVAL_UNITS, fractional=("seconds",), decimal_comma=False
     )
     if duration is None:
-        raise BadCommit(f"{element} is {value!r}, not an ISO 8601 duration.", element)
+        raise BadCommit(f"{element} is {value!r}, not an ISO 8601 duration.", element, MISMATCH)
     return float(duration.total_seconds())
 
 
@@ -324,10 +330,12 @@ def _facts_2004(cmi: dict[str, Any]) -> Facts:
     score = _object(cmi, "score", "cmi.score")
     scaled = _number(score, "scaled", "cmi.score.scaled")
     if scaled is not None and not -1 <= scaled <= 1:
-        raise BadCommit("cmi.score.scaled must be between -1 and 1.", "cmi.score.scaled")
+        raise BadCommit("cmi.score.scaled must be between -1 and 1.", "cmi.score.scaled", RANGE)
     progress = _number(cmi, "progress_measure", "cmi.progress_measure")
     if progress is not None and not 0 <= progress <= 1:
-        raise BadCommit("cmi.progress_measure must be between 0 and 1.", "cmi.progress_measure")
+        raise BadCommit(
+            "cmi.progress_measure must be between 0 and 1.", "cmi.progress_measure", RANGE
+        )
     return Facts(
         completion=_choice(
             cmi, "completion_status", "cmi.completion_status", (*COMPLETION_STATUSES, "")
@@ -365,7 +373,7 @@ def interactions_of(cmi: dict[str, Any], response_key: str) -> tuple[Interaction
         if key.startswith("_"):
             continue
         if not key.isdigit() or not isinstance(value, dict):
-            raise BadCommit(f"{element} is not an interaction.", element)
+            raise BadCommit(f"{element} is not an interaction.", element, MISMATCH)
         latency = _text(value, "latency", f"{element}.latency")
         patterns = _object(value, "correct_responses", f"{element}.correct_responses")
         found.append(

@@ -24,7 +24,12 @@ from lms.player.scorm.attempts import (
     status_of,
 )
 from lms.player.scorm.cmi import Commit, Evaluated
-from lms.player.scorm.interfaces import NotFound, SessionTerminated, Superseded
+from lms.player.scorm.interfaces import (
+    NotFound,
+    SessionNotOpened,
+    SessionTerminated,
+    Superseded,
+)
 from lms.player.scorm.models import ScoAttempt
 from lms.player.scorm.settings import Sco, scos
 
@@ -52,7 +57,7 @@ def apply_commit(
     commit = cmi.read_commit(standard, body)
     attempt = _attempt(launchable, attempt_id)
     if not 1 <= session <= attempt.session:
-        raise NotFound(f"Session {session} of this attempt was never opened.", "session")
+        raise SessionNotOpened(f"Session {session} of this attempt was never opened.", "session")
     sco = sco_of(launchable, attempt.sco_id)
     for _ in range(CONFLICT_RETRIES):
         before = (attempt.commit_session, attempt.commit_sequence)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -27,7 +27,15 @@ from lms.extensions import csrf
 from lms.packages.access import files_url
 from lms.player import launch
 from lms.player.interfaces import LaunchRefused, RegistrationNotFound
-from lms.player.scorm import attempts, commits, sending, services, settings, tokens
+from lms.player.scorm import (
+    attempts,
+    commits,
+    error_codes,
+    sending,
+    services,
+    settings,
+    tokens,
+)
 from lms.player.scorm.interfaces import (
     BadCommit,
     BadLaunchToken,
@@ -41,8 +49,6 @@ from lms.web import post_id_required
 
 bp = Blueprint("scorm", __name__)
 SCORM_STANDARDS = ("scorm12", "scorm2004")
-# SCORM 2004 RTE error 101, "General Exception": what scorm-again shows the SCO on a refusal.
-GENERAL_EXCEPTION = 101
 # How long after a SCO's page has loaded the player waits for it to call Initialize before it
 # tells the learner the content did not start (slow phones take several seconds; a SCO that
 # starts later is still taken). The setting SCORM_INITIALIZE_TIMEOUT_S changes it.
@@ -59,10 +65,12 @@ STATUS_OF = {
 
 @bp.errorhandler(DomainError)
 def _runtime_error(error: DomainError) -> ResponseReturnValue:
+    """A refusal as scorm-again reads it: result false and the edition's error code for the
+    rule broken (lms.player.scorm.error_codes), which the glue hands the SCO's GetLastError."""
     status = next((code for kind, code in STATUS_OF.items() if isinstance(error, kind)), 400)
     body = {
         "result": False,
-        "errorCode": GENERAL_EXCEPTION,
+        "errorCode": error_codes.error_code(g.get("scorm_standard"), error),
         "message": error.message,
         "field": error.field,
     }
@@ -96,6 +104,8 @@ def _launchable_runtime(registration_id: int) -> tuple[Person, launch.Launchable
     launchable = launch.launchable(person, registration_id)
     if launchable.version.standard not in SCORM_STANDARDS:
         raise NotFound("This course is not a SCORM course.", "registration_id")
+    # The edition whose error codes a refusal from here on answers with (_runtime_error).
+    g.scorm_standard = launchable.version.standard
     return person, launchable, grant.launch
 
 
