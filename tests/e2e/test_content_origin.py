@@ -23,10 +23,10 @@ from sqlalchemy import select
 
 from lms.accounts.interfaces import Role
 from lms.accounts.models import Person, RoleGrant
-from lms.catalog import services as catalog
 from lms.db import db
 from lms.player.scorm.models import ScoAttempt
 from tests.e2e.helpers import sign_in
+from tests.factories import make_registration
 from tests.lms.player.scorm.conftest import import_course_from
 
 pytestmark = pytest.mark.e2e
@@ -226,7 +226,7 @@ def _registered(live_app: Flask, tmp_path: Path, standard: str, as_staff: bool) 
         if as_staff:
             person.role_grants.append(RoleGrant(role=str(Role.POST_STAFF)))
             db.session.commit()
-        registration_id = catalog.register(person, course.id).id
+        registration_id = make_registration(person, course).id
         db.session.remove()
         return registration_id
 

@@ -15,6 +15,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
+from lms import unit_of_work
 from lms.accounts.models import Person
 from lms.catalog import services as catalog
 from lms.catalog.models import Registration
@@ -22,6 +23,7 @@ from lms.db import db
 from lms.player.scorm.models import PendingStatement, ScoAttempt, SequencingState
 from lrs.ops.query import StatementQuery
 from tests.e2e.helpers import NewPage, sign_in
+from tests.factories import make_registration
 from tests.lms.player.scorm.conftest import (
     PACKAGES,
     SCORM12,
@@ -42,7 +44,7 @@ def _registered(live_app: Flask, tmp_path: Path, package: str) -> int:
     with live_app.app_context():
         course = import_course(live_app, package, tmp_path / package)
         dispatcher = db.session.scalar(select(Person).where(Person.email == DISPATCHER[0]))
-        return catalog.register(dispatcher, course.id).id
+        return make_registration(dispatcher, course).id
 
 
 def _attempts(live_app: Flask, registration_id: int) -> dict[tuple[str, int], ScoAttempt]:
@@ -164,7 +166,7 @@ def test_a_scorm12_course_of_two_parts_is_taken_in_order_or_from_the_contents(
     with live_app.app_context():
         course = import_course_from(live_app, package, tmp_path / "import")
         dispatcher = db.session.scalar(select(Person).where(Person.email == DISPATCHER[0]))
-        registration_id = catalog.register(dispatcher, course.id).id
+        registration_id = make_registration(dispatcher, course).id
     page = new_page()
     sign_in(page, *DISPATCHER)
     _open(page, registration_id)
@@ -317,7 +319,8 @@ def test_progress_the_server_refuses_is_told_plainly(
     expect(sco.locator("#entry")).to_have_text("Entry: ab-initio")
     with live_app.app_context():
         dispatcher = db.session.scalar(select(Person).where(Person.email == DISPATCHER[0]))
-        catalog.drop(dispatcher, registration_id)
+        with unit_of_work.job():
+            catalog.drop(dispatcher, registration_id)
 
     sco.get_by_label("True").check()
     sco.get_by_role("button", name="Submit answers").click()
@@ -330,6 +333,13 @@ def test_progress_the_server_refuses_is_told_plainly(
     assert ("responded", "CHECK/interactions/reasonable-force") not in _statements(
         live_app, registration_id
     )
+    # The SCO is told too, with the edition's code for the rule broken (a launch refused:
+    # SCORM 1.2's 101, General Exception): as its last error, and by its next Commit.
+    told = _sco_frame(page).evaluate(
+        "[window.parent.API.LMSGetLastError(), window.parent.API.LMSCommit(''),"
+        " window.parent.API.LMSGetLastError()]"
+    )
+    assert told == ["101", "false", "101"]
 
     response = page.goto(f"/registrations/{registration_id}/scorm")
     assert response is not None and response.status == 403
@@ -343,6 +353,31 @@ def _sco_frame(page: Page):
     frame = page.locator("#sco-frame").element_handle().content_frame()
     assert frame is not None
     return frame
+
+
+def test_a_refused_scorm2004_commit_is_the_scos_last_error(
+    new_page: NewPage, live_app: Flask, tmp_path: Path
+) -> None:
+    registration_id = _registered(live_app, tmp_path, SCORM2004)
+    page = new_page()
+    sign_in(page, *DISPATCHER)
+    _open(page, registration_id)
+    expect(page.frame_locator("#sco-frame").locator("#part")).to_have_text("intro")
+    with live_app.app_context():
+        dispatcher = db.session.scalar(select(Person).where(Person.email == DISPATCHER[0]))
+        with unit_of_work.job():
+            catalog.drop(dispatcher, registration_id)
+
+    sco = _sco_frame(page)
+    assert sco.evaluate("window.parent.API_1484_11.Commit('')") == "true"  # the queue took it
+    expect(page.locator("#save-status")).to_contain_text("could not be saved: You dropped")
+    # SCORM 2004's 391, General Commit Failure, for the launch refused: as the last error at
+    # once, and by the session's next Commit.
+    told = sco.evaluate(
+        "[window.parent.API_1484_11.GetLastError(), window.parent.API_1484_11.Commit(''),"
+        " window.parent.API_1484_11.GetLastError()]"
+    )
+    assert told == ["391", "false", "391"]
 
 
 def test_scorm2004_exit_ends_the_attempt_though_the_sco_said_suspend(

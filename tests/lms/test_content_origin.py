@@ -9,13 +9,19 @@ from flask import Flask, request
 from flask.sessions import NullSession
 
 from lms.app import create_app
-from lms.catalog import services as catalog
 from lms.catalog.models import Course
 from lms.config import ConfigurationError, Settings, content_base_url
 from lms.db import db
 from lms.packages.access import files_url
 from tests.conftest import CONTENT_BASE_URL, csrf_token, sign_in
-from tests.factories import PASSWORD, make_officer, make_package_version, make_post_staff, publish
+from tests.factories import (
+    PASSWORD,
+    make_officer,
+    make_package_version,
+    make_post_staff,
+    make_registration,
+    publish,
+)
 
 PORTAL_PAGES = ["/", "/sign-in", "/dashboard", "/staff/lrs-credentials", "/xapi/about"]
 
@@ -121,7 +127,7 @@ def test_content_responses_keep_to_their_frames_send_no_referrer_and_no_cookie(
 ):
     course, version = imported(tmp_path)
     officer = make_officer(email="pat@example.org")
-    catalog.register(officer, course.id)
+    make_registration(officer, course)
     sign_in(client, "pat@example.org", PASSWORD)  # a portal session in the same browser
     portal = app.config["LMS_BASE_URL"]
     for url in (

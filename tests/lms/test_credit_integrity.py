@@ -13,7 +13,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from lms.bridge import services as bridge
-from lms.catalog import services as catalog
 from lms.db import db
 from lms.player import records
 from lms.player.identity import actor, course_iri
@@ -25,6 +24,7 @@ from tests.factories import (
     make_imported_course,
     make_launch_session,
     make_officer,
+    make_registration,
 )
 
 ACTIVITY = "https://lms.example.org/tincan/radio-procedure"  # the test package's activity
@@ -77,7 +77,7 @@ class Launched:
 @pytest.fixture
 def attacker(app, client, radio):
     officer = make_officer()
-    registration = catalog.register(officer, radio.id)
+    registration = make_registration(officer, radio)
     return Launched(client, officer, registration)
 
 

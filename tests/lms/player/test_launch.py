@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from lms import unit_of_work
 from lms.catalog import services as catalog
 from lms.catalog.models import Course
 from lms.db import db
 from lms.player import launch
 from lms.player.interfaces import LaunchRefused, RegistrationNotFound
 from tests.conftest import sign_in
-from tests.factories import PASSWORD, make_officer, make_person
+from tests.factories import PASSWORD, make_officer, make_person, make_registration
 from tests.lms.packages.helpers import imported
 
 
@@ -18,7 +19,7 @@ from tests.lms.packages.helpers import imported
 def course_and_officer(app, tmp_path):
     course, version = imported(app, tmp_path)
     officer = make_officer(email="pat@example.org")
-    registration = catalog.register(officer, course.id)
+    registration = make_registration(officer, course)
     return course, version, officer, registration
 
 
@@ -36,7 +37,8 @@ def test_someone_elses_registration_is_not_found(course_and_officer):
 
 def test_a_dropped_registration_does_not_launch_and_says_why(course_and_officer):
     course, _, officer, registration = course_and_officer
-    catalog.drop(officer, registration.id)
+    with unit_of_work.job():
+        catalog.drop(officer, registration.id)
     with pytest.raises(LaunchRefused) as refused:
         launch.launchable(officer, registration.id)
     assert "You dropped" in refused.value.message
@@ -80,7 +82,8 @@ def test_a_later_rule_joins_the_decision(course_and_officer, monkeypatch):
 
 def test_the_launch_page_says_why_it_refuses(app, client, course_and_officer):
     course, _, officer, registration = course_and_officer
-    catalog.drop(officer, registration.id)
+    with unit_of_work.job():
+        catalog.drop(officer, registration.id)
     sign_in(client, "pat@example.org", PASSWORD)
     response = client.get(f"/registrations/{registration.id}/launch")
     assert response.status_code == 403

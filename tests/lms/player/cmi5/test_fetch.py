@@ -7,6 +7,7 @@ import base64
 import threading
 from urllib.parse import urlsplit
 
+from lms import unit_of_work
 from lms.player.cmi5 import services
 from tests.builders.cmi5 import AUSpec
 from tests.lrs.conftest import statement
@@ -76,7 +77,7 @@ def test_two_calls_at_once_get_one_token(app, enrol):
     start = threading.Barrier(3)
 
     def fetch() -> None:
-        with app.app_context():
+        with app.app_context(), unit_of_work.job():  # as the fetch request's unit of work
             start.wait()
             answers.append(services.fetch_auth_token(token))
 

@@ -16,8 +16,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
+from lms import unit_of_work
 from lms.accounts.models import Person
-from lms.catalog import services as catalog
 from lms.catalog.models import Course, Registration
 from lms.db import db
 from lms.packages.services import import_package
@@ -27,7 +27,7 @@ from lms.player.scorm.models import ScoAttempt
 from lrs.ops.query import StatementQuery
 from tests.builders.scorm import PACKAGES, SCORM12, SCORM2004, zip_package
 from tests.conftest import CONTENT_BASE_URL
-from tests.factories import make_officer
+from tests.factories import make_officer, make_registration
 
 ADL = "http://adlnet.gov/expapi/verbs/"
 
@@ -61,7 +61,7 @@ class Learner:
 def _learner(app: Flask, name: str, folder: Path, email: str) -> Learner:
     course = import_course(app, name, folder)
     person = make_officer(email=email)
-    return Learner(person, course, catalog.register(person, course.id))
+    return Learner(person, course, make_registration(person, course))
 
 
 @pytest.fixture
@@ -117,7 +117,9 @@ def commit_2004(
 
 
 def statements_of(registration) -> list[dict]:
-    # What the commit endpoint does once the learner has their answer.
+    # What the commit endpoint does once the learner has their answer, after the request's
+    # unit of work is committed: what the test wrote so far (a test is its own unit) is too.
+    unit_of_work.commit()
     sending.statement_sender(registration.id)()
     page = records.store().query(
         StatementQuery(registration=registration.uuid, ascending=True, limit=500)

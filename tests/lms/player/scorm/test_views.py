@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from lms import unit_of_work
 from lms.catalog import services as catalog
 from lms.db import db
 from lms.player import records
@@ -181,7 +182,8 @@ def test_a_dropped_course_neither_opens_nor_takes_commits_and_says_why(client, l
     sign_in(client, "pat@example.org", PASSWORD)
     session = _open(client, _player(client, learner12.registration.id), "CHECK")
     door = client.get(f"/registrations/{learner12.registration.id}/scorm")
-    catalog.drop(learner12.person, learner12.registration.id)
+    with unit_of_work.job():
+        catalog.drop(learner12.person, learner12.registration.id)
     page = client.get(f"/registrations/{learner12.registration.id}/scorm")
     assert page.status_code == 403
     assert "You dropped Use of Force Refresher" in page.get_data(as_text=True)
