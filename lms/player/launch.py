@@ -94,6 +94,17 @@ def registration_of(person: Person, registration_id: int) -> Registration:
     return registration
 
 
+def pinned_standard(person: Person, registration_id: int) -> str | None:
+    """The standard of the package version the person's registration is pinned to, whether
+    or not they may launch it now (a runtime request refused still answers in its standard's
+    terms, docs/player-scorm.md "Commits"); None if it has no version yet."""
+    registration = registration_of(person, registration_id)
+    if registration.package_version_id is None:
+        return None
+    version = db.session.get(PackageVersion, registration.package_version_id)
+    return version.standard if version else None
+
+
 def launchable(person: Person, registration_id: int) -> Launchable:
     """The registration, its course and pinned package version, if the person may launch it;
     RegistrationNotFound if it is not theirs, LaunchRefused (saying why) if they may not."""

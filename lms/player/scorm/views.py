@@ -101,11 +101,12 @@ def _launchable_runtime(registration_id: int) -> tuple[Person, launch.Launchable
     the token's launch number."""
     grant = tokens.read_launch_token(request.args.get("token"), registration_id)
     person = _person(grant)
+    # The edition whose error codes a refusal from here on answers with (_runtime_error),
+    # a launch refused (the course dropped) included.
+    g.scorm_standard = launch.pinned_standard(person, registration_id)
     launchable = launch.launchable(person, registration_id)
     if launchable.version.standard not in SCORM_STANDARDS:
         raise NotFound("This course is not a SCORM course.", "registration_id")
-    # The edition whose error codes a refusal from here on answers with (_runtime_error).
-    g.scorm_standard = launchable.version.standard
     return person, launchable, grant.launch
 
 

@@ -178,6 +178,7 @@
           // The server refused it for good (the course was dropped, the data is not SCORM's,
           // a newer window saved since): sending it again would not help.
           queue.remove(entry.id);
+          tellSco(entry, answer);
           refuse((answer && answer.message) || "the server refused it (" + response.status + ").");
           continue;
         }
@@ -216,6 +217,22 @@
 
   window.addEventListener("online", () => scheduleFlush(0));
 
+  // --- a refusal told to the SCO --------------------------------------------------------------
+
+  // The server refuses a commit with the SCORM error code of the rule it broke (405, 406, 143...,
+  // docs/player-scorm.md, "Commits"). The SCO's Commit returned long before (the queue took the
+  // data), so the code is handed to scorm-again as the last error at once, for the SCO's
+  // GetLastError / LMSGetLastError, and its next Commit of that session returns "false" with it.
+  const refusals = new Map(); // a session's commit URL -> the code its next Commit reports
+
+  function tellSco(entry, answer) {
+    const code = answer ? Number(answer.errorCode) : 0;
+    if (!entry.scoId || !code) return; // a sequencing save: no SCO asked for it
+    if (!current || !current.session || current.session.commitUrl !== entry.url) return;
+    refusals.set(entry.url, code);
+    if (running()) api.throwSCORMError("api", code, (answer && answer.message) || "");
+  }
+
   // --- scorm-again's transport: every commit goes through the queue --------------------------
 
   let api = null;
@@ -245,6 +262,13 @@
       // It stays queued and goes again by fetch; the server takes the same commit once.
       if (immediate) beacon(entry);
       scheduleFlush(0);
+      // The server refused this session's last commit: this Commit says so (its own data is
+      // still sent, and taken if it is right). Terminate always ends the session.
+      const refused = refusals.get(url);
+      if (refused && !immediate) {
+        refusals.delete(url);
+        return { result: "false", errorCode: refused };
+      }
       // The data is in the queue: what the server has not acknowledged yet will be sent.
       return { result: "true", errorCode: 0 };
     },

@@ -9,6 +9,8 @@ import json
 import pytest
 from flask.testing import FlaskClient
 
+from lms import unit_of_work
+from lms.catalog import services as catalog
 from lms.player.interfaces import LaunchRefused
 from lms.player.scorm import error_codes
 from lms.player.scorm.interfaces import (
@@ -121,6 +123,16 @@ def test_a_scorm2004_commit_is_refused_with_the_2004_code_of_the_rule(client, le
     client.post(url, data=commit_2004(1, terminate=True)).close()
     status, body = _refusal(client, url, commit_2004(2))
     assert (status, body["errorCode"]) == (409, 143)
+
+
+def test_a_commit_to_a_dropped_course_is_the_editions_general_failure(client, learner2004):
+    sign_in(client, "sam@example.org", PASSWORD)
+    session = _session(client, learner2004.registration.id, "INTRO")
+    with unit_of_work.job():
+        catalog.drop(learner2004.person, learner2004.registration.id)
+    status, body = _refusal(client, session["commitUrl"], commit_2004(1))
+    assert (status, body["errorCode"]) == (403, 391)
+    assert body["message"].startswith("You dropped")
 
 
 def test_a_forged_token_is_the_general_exception(client, learner2004):
