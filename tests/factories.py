@@ -202,10 +202,9 @@ def make_launch_session(
     """A Tin Can launch of the person's registration, through the player's launch (its rules
     first): `.session` is the LaunchSession, `.url` the launch URL with its `auth` (the launch
     credential), `actor` and `registration` parameters."""
-    with current_app.test_request_context():
+    with current_app.test_request_context(), unit_of_work.job():
         found = launch.launchable(person, registration.id)
         started = tincan.launch(found, endpoint, lambda path: f"http://lms.test/{path}", [])
-    db.session.commit()
     return started
 
 
