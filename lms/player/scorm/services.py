@@ -79,7 +79,8 @@ def open_player(person: Person, launchable: Launchable, launch: int) -> Player:
             select(SequencingState.state).where(SequencingState.registration_id == registration.id)
         )
     if opened != 1:
-        # Raised: the request's unit of work is discarded, and nothing of this launch kept.
+        # Nothing of this launch was written (the update matched no row), so the view may
+        # catch this and answer without discarding the unit of work.
         raise LaunchTaken("This launch of the course is open already.", "launch")
     sending.record_pending([registration.id])
     package = launchable.package
