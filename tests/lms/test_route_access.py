@@ -27,7 +27,8 @@ from lms.db import db
 from lms.packages.access import files_url
 from lms.packages.models import PackageImport
 from lms.packages.services import import_package
-from tests.builders.scorm import SCORM12
+from tests.builders.cmi5 import cmi5_zip
+from tests.builders.scorm import PACKAGES, SCORM12, zip_package
 from tests.builders.tincan import tincan_zip
 from tests.conftest import sign_in
 from tests.factories import (
@@ -37,10 +38,9 @@ from tests.factories import (
     make_officer,
     make_person,
     make_post_staff,
+    make_published_course,
     make_sub_affiliation,
 )
-from tests.lms.player.cmi5.conftest import import_course as import_cmi5_course
-from tests.lms.player.scorm.conftest import import_course as import_scorm_course
 
 ROLES = (
     "anonymous",
@@ -304,9 +304,12 @@ def _make_world(app: Flask, folder: Path) -> World:
         contact_phone="555-0100",
         reason="Training for our officers.",
     )
-    scorm_course = import_scorm_course(app, SCORM12, folder / "scorm")
+    (folder / "scorm").mkdir()
+    scorm_course = make_published_course(
+        zip_package(PACKAGES / SCORM12, folder / "scorm"), folder / "scorm"
+    )
     (folder / "cmi5").mkdir()
-    cmi5_course = import_cmi5_course(app, folder / "cmi5")
+    cmi5_course = make_published_course(cmi5_zip(folder / "cmi5", None), folder / "cmi5")
     (folder / "tincan").mkdir()
     tincan = import_package(
         tincan_zip(folder / "tincan"), app.extensions["content_store"], folder / "tincan" / "w"

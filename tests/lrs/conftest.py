@@ -50,23 +50,3 @@ def xapi(request, client, credential):
 def resource(request):
     """Each of the three document resources in turn: (path, parameters of one, id parameter)."""
     return RESOURCES[request.param]
-
-
-def statement(**overrides: Any) -> dict[str, Any]:
-    base = {
-        "actor": {
-            "objectType": "Agent",
-            "account": {"homePage": "https://lms.test", "name": "A12-345-678"},
-        },
-        "verb": {
-            "id": "http://adlnet.gov/expapi/verbs/completed",
-            "display": {"en-US": "completed"},
-        },
-        "object": {
-            "objectType": "Activity",
-            "id": "https://lms.test/courses/vehicle-pursuit",
-            "definition": {"name": {"en-US": "Vehicle Pursuit Policy Update"}},
-        },
-    }
-    base.update(overrides)
-    return base

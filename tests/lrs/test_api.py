@@ -15,7 +15,8 @@ from lrs.api import ResourceRequest, StatementWrite
 from lrs.errors import Forbidden
 from lrs.ops import documents
 from lrs.ops.documents import Preconditions, Scope
-from tests.lrs.conftest import XapiClient, statement
+from tests.builders.xapi import statement
+from tests.lrs.conftest import XapiClient
 
 
 def test_record_and_read_from_a_cursor_in_stored_order(app, credential):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 
 from lrs.app import create_app
-from tests.lrs.conftest import statement
+from tests.builders.xapi import statement
 
 
 def test_the_lrs_runs_on_its_own(migrated_database_url):

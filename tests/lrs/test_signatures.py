@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from tests.lrs.conftest import statement
+from tests.builders.xapi import statement
 
 SIGNATURE = "http://adlnet.gov/expapi/attachments/signature"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from tests.lrs.conftest import statement
+from tests.builders.xapi import statement
 
 
 def test_attachments_go_in_and_come_out_as_multipart(xapi):

@@ -18,7 +18,8 @@ from sqlalchemy import event
 
 from lms.db import db
 from lrs.api import LearningRecordStore, ResourceRequest
-from tests.lrs.conftest import XapiClient, statement
+from tests.builders.xapi import statement
+from tests.lrs.conftest import XapiClient
 from tests.lrs.helpers import CREATE, RESOURCES, STATE, fetch, send
 
 EXTENSION = "https://lms.test/extensions/answers"

@@ -7,7 +7,8 @@ import json
 import uuid
 from urllib.parse import urlencode
 
-from tests.lrs.conftest import XapiClient, statement
+from tests.builders.xapi import statement
+from tests.lrs.conftest import XapiClient
 
 
 def test_alternate_request_syntax_in_1_0_3_only(client, credential):

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.lrs.conftest import statement
+from tests.builders.xapi import statement
 
 FUZZ = settings(
     max_examples=100,

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from tests.lrs.conftest import XapiClient, statement
+from tests.builders.xapi import statement
+from tests.lrs.conftest import XapiClient
 
 ACTIVITY = "https://lms.test/courses/vehicle-pursuit"
 ALEX = {"objectType": "Agent", "name": "Alex Rivera", "mbox": "mailto:alex@example.org"}

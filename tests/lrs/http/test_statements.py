@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import uuid
 
-from tests.lrs.conftest import XapiClient, statement
+from tests.builders.xapi import statement
+from tests.lrs.conftest import XapiClient
 from tests.lrs.helpers import DISPATCHER, OFFICER
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.lrs.conftest import statement
+from tests.builders.xapi import statement
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.lrs.conftest import statement
+from tests.builders.xapi import statement
 
 
 def test_format_ids_and_canonical(xapi):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import uuid
 
-from tests.lrs.conftest import statement
+from tests.builders.xapi import statement
 from tests.lrs.helpers import DISPATCHER, OFFICER
 
 
