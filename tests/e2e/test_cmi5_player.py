@@ -14,13 +14,13 @@ from flask import Flask
 from playwright.sync_api import Frame, Page, expect
 
 from lms.accounts.models import Person
-from lms.catalog import services as catalog
 from lms.catalog.models import Course
 from lms.db import db
 from lms.packages.services import import_package
 from lms.player.cmi5.models import LaunchSession, NodeStatus
 from tests.builders.cmi5 import AUSpec, cmi5_zip
 from tests.e2e.helpers import NewPage, sign_in
+from tests.factories import make_registration
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +46,7 @@ def _enrol(live_app: Flask, tmp_path: Path, aus: list[AUSpec]) -> Enrolment:
         course.published = True
         db.session.commit()
         person = db.session.query(Person).filter_by(email=DISPATCHER[0]).one()
-        registration = catalog.register(person, course.id)
+        registration = make_registration(person, course)
         enrolment = Enrolment(course.id, registration.id, registration.uuid)
         db.session.remove()
         return enrolment

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -309,4 +309,21 @@ def _request_rules(request: ResourceRequest, session: LaunchSession) -> None:
                 "changes from the AU are not taken."
             )
         if not write and session.learner_preferences_read_at is None:
-            session.learner_preferences_read_at = utcnow()
+            _mark_preferences_read(session.id)
+
+
+def _mark_preferences_read(session_id: int) -> None:
+    """§11: the AU has read its learner preferences, even when the LRS answers that there are
+    none yet (404), an answer that discards the request's unit of work. So this mark is a
+    trace kept whatever the answer, as a refusal's trace is (docs/architecture.md, "The
+    transaction contract"): a short transaction of its own, on a connection of its own (the
+    request, a read, has written nothing that it would wait for)."""
+    with Session(db.engine) as own, own.begin():
+        own.execute(
+            update(LaunchSession)
+            .where(
+                LaunchSession.id == session_id,
+                LaunchSession.learner_preferences_read_at.is_(None),
+            )
+            .values(learner_preferences_read_at=utcnow())
+        )

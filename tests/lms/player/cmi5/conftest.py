@@ -17,14 +17,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from lms.accounts.models import Person
-from lms.catalog import services as catalog
 from lms.catalog.models import Course, Registration
 from lms.db import db
 from lms.packages.services import import_package
 from lms.player.cmi5.models import LaunchSession, NodeStatus
 from tests.builders.cmi5 import AUSpec, cmi5_zip
 from tests.conftest import csrf_token, sign_in
-from tests.factories import PASSWORD, make_officer
+from tests.factories import PASSWORD, make_officer, make_registration
 
 CMI5 = "https://w3id.org/xapi/cmi5/context/categories/cmi5"
 MOVEON = "https://w3id.org/xapi/cmi5/context/categories/moveon"
@@ -192,7 +191,7 @@ def enrol(app: Flask, client: FlaskClient, tmp_path):
         course = import_course(app, tmp_path, aus, **options)
         email = f"learner-{uuid.uuid4().hex[:6]}@example.org"
         officer = make_officer(email=email)
-        registration = catalog.register(officer, course.id)
+        registration = make_registration(officer, course)
         sign_in(client, email, PASSWORD)
         return Learner(client, registration, officer)
 

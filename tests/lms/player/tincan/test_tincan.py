@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from lms import unit_of_work
 from lms.catalog import services as catalog
 from lms.catalog.models import Course
 from lms.db import db
@@ -20,7 +21,7 @@ from lms.player.cmi5.models import LaunchSession, NodeStatus
 from lms.player.tincan.services import launch_path
 from tests.builders.tincan import tincan_zip
 from tests.conftest import CONTENT_BASE_URL, csrf_token, sign_in
-from tests.factories import PASSWORD, make_officer
+from tests.factories import PASSWORD, make_officer, make_registration
 
 ACTIVITY = "https://lms.example.org/tincan/radio-procedure"
 FRAME_SRC = re.compile(r'<iframe id="tincan-frame"[^>]*src="([^"]+)"')
@@ -33,7 +34,7 @@ def learner(app, client, tmp_path):
     course.published = True
     db.session.commit()
     officer = make_officer(email="pat@example.org")
-    registration = catalog.register(officer, course.id)
+    registration = make_registration(officer, course)
     sign_in(client, "pat@example.org", PASSWORD)
     return officer, registration
 
@@ -130,7 +131,8 @@ def test_every_launch_gets_a_session_and_credential_of_its_own(client, learner):
 def test_a_dropped_registration_does_not_launch_and_the_page_says_why(client, learner):
     officer, registration = learner
     token = csrf_token(client, f"/tincan/registrations/{registration.id}")
-    catalog.drop(officer, registration.id)
+    with unit_of_work.job():
+        catalog.drop(officer, registration.id)
     page = client.get(f"/tincan/registrations/{registration.id}")
     assert page.status_code == 403 and "You dropped Radio Procedure" in page.get_data(as_text=True)
     launch = client.post(
@@ -215,5 +217,5 @@ def test_a_launch_of_another_registration_or_none_is_not_ended(app, client, lear
     answer = client.get(f"/tincan/registrations/{registration.id}/status?session=not-a-session")
     assert answer.get_json() == {"ended": False, "state": "in progress"}
     other = make_officer(email="sam@example.org")
-    other_registration = catalog.register(other, registration.course_id)
+    other_registration = make_registration(other, registration.course)
     assert client.get(f"/tincan/registrations/{other_registration.id}/status").status_code == 404
