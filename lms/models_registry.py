@@ -8,7 +8,7 @@ def import_all() -> None:
     import lms.bridge.models  # noqa: F401
     import lms.catalog.models  # noqa: F401
     import lms.packages.models  # noqa: F401
-    import lms.player.cmi5.models  # noqa: F401
+    import lms.player.models  # noqa: F401
     import lms.player.scorm.models  # noqa: F401
     import lms.training.models  # noqa: F401
 

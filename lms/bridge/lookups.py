@@ -15,9 +15,9 @@ from lms.catalog.interfaces import CreditRule
 from lms.catalog.models import Course
 from lms.db import db
 from lms.packages.models import PackageVersion
-from lms.player.cmi5.sessions import credential_holder
 from lms.player.identity import NPO_ACCOUNT_PREFIX
 from lms.player.records import PORTAL_CREDENTIAL_KEY
+from lms.player.sessions import credential_holder
 
 
 class Lookups:

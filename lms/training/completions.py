@@ -31,8 +31,8 @@ from lms.catalog.models import Registration
 from lms.db import db
 from lms.packages.models import PackageVersion
 from lms.player import identity, records
-from lms.player.cmi5.models import NodeStatus
 from lms.player.cmi5.structure import COURSE
+from lms.player.models import NodeStatus
 from lms.player.scorm.models import SequencingState
 from lms.training.cycles import completion_date
 from lms.training.models import CptEntry

@@ -15,7 +15,7 @@ from lms.accounts.models import Person
 from lms.catalog.models import Course
 from lms.db import db
 from lms.packages.services import import_package
-from lms.player.cmi5.models import LaunchSession, NodeStatus
+from lms.player.models import LaunchSession, NodeStatus
 from tests.builders.tincan import tincan_zip
 from tests.e2e.helpers import NewPage, sign_in
 from tests.factories import make_registration

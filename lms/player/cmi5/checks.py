@@ -28,10 +28,10 @@ from lms.packages.models import PackageVersion
 from lms.player import identity, records, statement_scope
 from lms.player.cmi5 import moveon, rules
 from lms.player.cmi5 import statements as xapi
-from lms.player.cmi5.models import CMI5, TINCAN, LaunchSession, NodeStatus
 from lms.player.cmi5.registrations import au_results, satisfied_statements, structure_of
 from lms.player.cmi5.services import LAUNCH_DATA, LEARNER_PREFERENCES
 from lms.player.cmi5.structure import AU, BLOCK, COURSE, CourseStructure
+from lms.player.models import CMI5, TINCAN, LaunchSession, NodeStatus
 from lrs.api import LearningRecordStore, ResourceRequest, StatementWrite
 from lrs.errors import Forbidden
 

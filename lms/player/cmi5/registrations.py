@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from lms.accounts.models import Person
 from lms.catalog.models import Registration
 from lms.db import db
 from lms.packages.manifests import ParsedPackage
@@ -29,7 +28,6 @@ from lms.player.cmi5.interfaces import (
     InvalidWaiveReason,
     NotACmi5Course,
 )
-from lms.player.cmi5.models import CMI5, LaunchSession, NodeStatus
 from lms.player.cmi5.structure import (
     AU,
     BLOCK_TYPE,
@@ -40,6 +38,8 @@ from lms.player.cmi5.structure import (
 )
 from lms.player.interfaces import RegistrationNotFound
 from lms.player.launch import Launchable
+from lms.player.models import CMI5, LaunchSession, NodeStatus
+from lms.player.sessions import learner_actor
 from lrs.errors import Forbidden
 
 
@@ -85,11 +85,6 @@ def registration_structure(registration: Registration) -> CourseStructure:
     if version is None:
         raise NotACmi5Course("This registration has no course content.", "registration_id")
     return structure_of(version, identity.course_iri(registration.course, records.base_url()))
-
-
-def learner_actor(registration: Registration) -> dict[str, Any]:
-    person = db.session.get(Person, registration.person_id)
-    return identity.actor(person, records.base_url())
 
 
 def _statuses(registration_id: int) -> dict[str, NodeStatus]:

@@ -29,15 +29,17 @@ from lms.player.cmi5.interfaces import (
     InvalidLaunchMode,
     NotACmi5Course,
 )
-from lms.player.cmi5.models import CMI5, LaunchSession
-from lms.player.cmi5.registrations import (
-    evaluate_registration,
-    learner_actor,
-    registration_structure,
-)
-from lms.player.cmi5.sessions import SESSION_LIFETIME, expired, issue_credential, token_digest
+from lms.player.cmi5.registrations import evaluate_registration, registration_structure
 from lms.player.cmi5.structure import AssignableUnit
 from lms.player.launch import Launchable
+from lms.player.models import CMI5, LaunchSession
+from lms.player.sessions import (
+    SESSION_LIFETIME,
+    expired,
+    issue_credential,
+    learner_actor,
+    token_digest,
+)
 from lrs.errors import Forbidden
 
 LAUNCH_MODES = ("Normal", "Browse", "Review")  # §10.2.2

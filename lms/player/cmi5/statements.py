@@ -15,18 +15,22 @@ from typing import Any
 
 import tincan
 
-VERB = "http://adlnet.gov/expapi/verbs/"
-ADL_VERB = "https://w3id.org/xapi/adl/verbs/"
-LAUNCHED = VERB + "launched"
-INITIALIZED = VERB + "initialized"
-COMPLETED = VERB + "completed"
-PASSED = VERB + "passed"
-FAILED = VERB + "failed"
-TERMINATED = VERB + "terminated"
-VOIDED = VERB + "voided"
-ABANDONED = ADL_VERB + "abandoned"
-WAIVED = ADL_VERB + "waived"
-SATISFIED = ADL_VERB + "satisfied"
+# The verbs are the players' shared ones (lms.player.verbs); cmi5's modules read them here as
+# `xapi.COMPLETED` beside the cmi5 categories and extensions.
+from lms.player.verbs import (  # noqa: F401
+    ABANDONED,
+    ADL_VERB,
+    COMPLETED,
+    FAILED,
+    INITIALIZED,
+    LAUNCHED,
+    PASSED,
+    SATISFIED,
+    TERMINATED,
+    VERB,
+    VOIDED,
+    WAIVED,
+)
 
 CMI5_CATEGORY = "https://w3id.org/xapi/cmi5/context/categories/cmi5"
 MOVEON_CATEGORY = "https://w3id.org/xapi/cmi5/context/categories/moveon"

@@ -18,12 +18,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.db import db, utcnow
-from lms.player.cmi5 import statements as xapi
-from lms.player.cmi5.models import TINCAN, LaunchSession, NodeStatus
-from lms.player.cmi5.registrations import learner_actor
-from lms.player.cmi5.sessions import issue_credential
+from lms.player import verbs as xapi
 from lms.player.interfaces import PlayerError
 from lms.player.launch import Launchable
+from lms.player.models import TINCAN, LaunchSession, NodeStatus
+from lms.player.sessions import issue_credential, learner_actor
 
 ACTIVITY = "activity"
 # How Tin Can courses say the learner has left them ("Save & Exit", "Exit course"): on the

@@ -16,8 +16,8 @@ from lms.catalog.interfaces import Completion, CreditRule
 from lms.catalog.models import Course
 from lms.db import db
 from lms.player import records
-from lms.player.cmi5.models import NodeStatus
 from lms.player.identity import actor, course_iri
+from lms.player.models import NodeStatus
 from lms.player.scorm import xapi
 from lms.player.scorm.cmi import Score
 from lms.player.scorm.models import SequencingState

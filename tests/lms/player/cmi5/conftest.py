@@ -20,7 +20,7 @@ from lms.accounts.models import Person
 from lms.catalog.models import Course, Registration
 from lms.db import db
 from lms.packages.services import import_package
-from lms.player.cmi5.models import LaunchSession, NodeStatus
+from lms.player.models import LaunchSession, NodeStatus
 from tests.builders.cmi5 import AUSpec, cmi5_zip
 from tests.conftest import csrf_token, sign_in
 from tests.factories import PASSWORD, make_officer, make_registration

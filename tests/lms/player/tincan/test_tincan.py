@@ -17,7 +17,7 @@ from lms.catalog import services as catalog
 from lms.catalog.models import Course
 from lms.db import db
 from lms.packages.services import import_package
-from lms.player.cmi5.models import LaunchSession, NodeStatus
+from lms.player.models import LaunchSession, NodeStatus
 from lms.player.tincan.services import launch_path
 from tests.builders.tincan import tincan_zip
 from tests.conftest import CONTENT_BASE_URL, csrf_token, sign_in

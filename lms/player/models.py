@@ -1,5 +1,7 @@
-"""What the cmi5 and Tin Can players keep: launch sessions, and each course node's status
-within a registration (AUs, blocks and the course itself; a Tin Can package's activity)."""
+"""What the cmi5 and Tin Can players share: launch sessions, and each course node's status
+within a registration (AUs, blocks and the course itself; a Tin Can package's activity).
+
+The table names are the ones these models had under lms.player.cmi5 (no migration)."""
 
 from __future__ import annotations
 

@@ -10,16 +10,23 @@ from typing import Any
 
 from sqlalchemy import select
 
+from lms.accounts.models import Person
 from lms.catalog.models import Registration
 from lms.db import db, utcnow
-from lms.player import records
-from lms.player.cmi5.models import LaunchSession
+from lms.player import identity, records
+from lms.player.models import LaunchSession
 
 # The longest a launch credential lives; a session still open then is over (and abandoned).
 SESSION_LIFETIME = dt.timedelta(hours=12)
 # The AU reads and writes its own statements, State and Agent Profile documents (the LRS
 # limits them to the learner and the registration), and its Activity Profile.
 LAUNCH_SCOPES = ["statements/write", "statements/read/mine", "state", "profile"]
+
+
+def learner_actor(registration: Registration) -> dict[str, Any]:
+    """The registration's learner as an xAPI Agent (lms.player.identity)."""
+    person = db.session.get(Person, registration.person_id)
+    return identity.actor(person, records.base_url())
 
 
 def token_digest(token: str) -> str:

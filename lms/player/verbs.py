@@ -1,0 +1,15 @@
+"""The ADL verb IRIs the players record and read, for cmi5 and Tin Can alike
+(https://adlnet.gov/expapi/verbs/, https://w3id.org/xapi/adl/verbs/; cmi5 §9.3)."""
+
+VERB = "http://adlnet.gov/expapi/verbs/"
+ADL_VERB = "https://w3id.org/xapi/adl/verbs/"
+LAUNCHED = VERB + "launched"
+INITIALIZED = VERB + "initialized"
+COMPLETED = VERB + "completed"
+PASSED = VERB + "passed"
+FAILED = VERB + "failed"
+TERMINATED = VERB + "terminated"
+VOIDED = VERB + "voided"
+ABANDONED = ADL_VERB + "abandoned"
+WAIVED = ADL_VERB + "waived"
+SATISFIED = ADL_VERB + "satisfied"
