@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lms.domain import DomainError
+from lms.domain import DomainError, NotFound
 
 
 class PlayerError(DomainError):
@@ -13,5 +13,5 @@ class LaunchRefused(PlayerError):
     """The person may not launch this registration now; the message says why, for them."""
 
 
-class RegistrationNotFound(PlayerError):
+class RegistrationNotFound(PlayerError, NotFound):
     """No registration with that id belongs to the person."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -29,6 +29,17 @@ def refused_page(registration_id: int, error: LaunchRefused) -> ResponseReturnVa
     return render_template(
         "player/refused.html", course=registration.course, reason=error.message
     ), REFUSED
+
+
+def register_errors(standard: Blueprint) -> None:
+    """What each standard's player blueprint answers a refused launch with, the same for all:
+    the refused page for the registration in the URL. Not-found errors (lms.domain.NotFound)
+    are the app's 404 (lms.errors)."""
+    standard.register_error_handler(LaunchRefused, _refused)
+
+
+def _refused(error: LaunchRefused) -> ResponseReturnValue:
+    return refused_page(request.view_args["registration_id"], error)
 
 
 @bp.get("/registrations/<int:registration_id>/launch")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lms.domain import DomainError, NotFound
 from lms.player.interfaces import PlayerError
 
 
@@ -9,15 +10,15 @@ class Cmi5Error(PlayerError):
     """A cmi5 launch, fetch or waiver that cannot be done; the message says why."""
 
 
-class NotACmi5Course(Cmi5Error):
+class NotACmi5Course(Cmi5Error, NotFound):
     """The registration's package is of another standard."""
 
 
-class AUNotFound(Cmi5Error):
+class AUNotFound(Cmi5Error, NotFound):
     """The course structure has no such AU."""
 
 
-class FetchUrlNotFound(Cmi5Error):
+class FetchUrlNotFound(Cmi5Error, NotFound):
     """A fetch URL the portal never gave (cmi5 §8.2): not a valid request, so a 404."""
 
 
@@ -35,3 +36,12 @@ class AlreadyWaived(Cmi5Error):
 
 class AlreadySatisfied(Cmi5Error):
     """The AU met its moveOn already: there is nothing to waive."""
+
+
+class RuleBroken(DomainError):
+    """A statement the cmi5 rules forbid (lms.player.cmi5.rules); `section` is the spec's
+    section."""
+
+    def __init__(self, section: str, message: str) -> None:
+        super().__init__(f"cmi5 §{section}: {message}")
+        self.section = section

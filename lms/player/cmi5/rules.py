@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from lms.domain import DomainError
+from lms.player.cmi5.interfaces import RuleBroken
 from lms.player.cmi5.statements import (
     ABANDONED,
     CMI5_CATEGORY,
@@ -42,14 +42,6 @@ NEEDS_DURATION = (TERMINATED, COMPLETED, PASSED, FAILED)
 NORMAL = "Normal"
 # §9.7: UTC; an offset of zero is UTC too (RFC 3339's -00:00 means "unknown", so not it).
 _UTC = re.compile(r"(?:[Zz]|\+00(?::?00)?)$")
-
-
-class RuleBroken(DomainError):
-    """A statement the cmi5 rules forbid; `section` is the spec's section."""
-
-    def __init__(self, section: str, message: str) -> None:
-        super().__init__(f"cmi5 §{section}: {message}")
-        self.section = section
 
 
 @dataclass

@@ -13,16 +13,16 @@ from lms.packages.access import files_url
 from lms.player import launch
 from lms.player.cmi5 import registrations, services
 from lms.player.cmi5.interfaces import (
-    AUNotFound,
     FetchUrlNotFound,
     InvalidLaunchMode,
     NotACmi5Course,
 )
-from lms.player.interfaces import LaunchRefused, PlayerError, RegistrationNotFound
-from lms.player.views import refused_page
+from lms.player.interfaces import PlayerError
+from lms.player.views import register_errors
 from lms.web import post_id_required
 
 bp = Blueprint("cmi5", __name__)
+register_errors(bp)
 # The AU lives on another origin (the content origin, or its own for an absolute AU URL): the
 # fetch URL answers it (§8.2).
 FETCH_CORS = {
@@ -40,21 +40,9 @@ def _launchable(registration_id: int) -> launch.Launchable:
     return found
 
 
-@bp.errorhandler(RegistrationNotFound)
-@bp.errorhandler(NotACmi5Course)
-@bp.errorhandler(AUNotFound)
-def _not_found(error: PlayerError) -> ResponseReturnValue:
-    return error_response(404, error.message)
-
-
 @bp.errorhandler(InvalidLaunchMode)
 def _bad_request(error: PlayerError) -> ResponseReturnValue:
     return error_response(400, error.message)
-
-
-@bp.errorhandler(LaunchRefused)
-def _refused(error: LaunchRefused) -> ResponseReturnValue:
-    return refused_page(request.view_args["registration_id"], error)
 
 
 @bp.get("/cmi5/registrations/<int:registration_id>")

@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 
 from lms.db import db, utcnow
 from lms.player import verbs as xapi
-from lms.player.interfaces import PlayerError
 from lms.player.launch import Launchable
 from lms.player.models import TINCAN, LaunchSession, NodeStatus
 from lms.player.sessions import issue_credential, learner_actor
+from lms.player.tincan.interfaces import NotATinCanCourse
 
 ACTIVITY = "activity"
 # How Tin Can courses say the learner has left them ("Save & Exit", "Exit course"): on the
@@ -31,10 +31,6 @@ EXITED = xapi.VERB + "exited"
 SUSPENDED = xapi.VERB + "suspended"
 LEAVING_VERBS = (EXITED, SUSPENDED)
 LAUNCH_PARAMETERS = ("endpoint", "auth", "actor", "registration", "activity_id")
-
-
-class NotATinCanCourse(PlayerError):
-    """The registration's package is of another standard."""
 
 
 @dataclass(frozen=True)

@@ -6,27 +6,14 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from lms.errors import error_response
 from lms.packages.access import files_url
 from lms.player import launch
-from lms.player.interfaces import LaunchRefused, RegistrationNotFound
 from lms.player.tincan import services
-from lms.player.tincan.services import NotATinCanCourse
-from lms.player.views import refused_page
+from lms.player.views import register_errors
 from lms.web import post_id_required
 
 bp = Blueprint("tincan", __name__)
-
-
-@bp.errorhandler(RegistrationNotFound)
-@bp.errorhandler(NotATinCanCourse)
-def _not_found(error: RegistrationNotFound | NotATinCanCourse) -> ResponseReturnValue:
-    return error_response(404, error.message)
-
-
-@bp.errorhandler(LaunchRefused)
-def _refused(error: LaunchRefused) -> ResponseReturnValue:
-    return refused_page(request.view_args["registration_id"], error)
+register_errors(bp)
 
 
 @bp.get("/tincan/registrations/<int:registration_id>")

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from lms.player.cmi5 import rules
-from lms.player.cmi5.rules import ALLOWED, DEFINED, AUSession, RuleBroken
+from lms.player.cmi5.interfaces import RuleBroken
+from lms.player.cmi5.rules import ALLOWED, DEFINED, AUSession
 
 VERB = "http://adlnet.gov/expapi/verbs/"
 CMI5 = {"id": "https://w3id.org/xapi/cmi5/context/categories/cmi5"}
