@@ -6,6 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from lms.accounts.models import Person
 from lms.player import launch
 from lms.player.interfaces import LaunchRefused, RegistrationNotFound
 from lms.web import post_id_required
@@ -22,10 +23,13 @@ PLAYER_PAGES = {
 }
 
 
-def refused_page(registration_id: int, error: LaunchRefused) -> ResponseReturnValue:
+def refused_page(
+    registration_id: int, error: LaunchRefused, person: Person | None = None
+) -> ResponseReturnValue:
     """The page every standard's player shows when a launch is refused: the reason, for the
-    learner (403)."""
-    registration = launch.registration_of(current_user, registration_id)
+    learner (403). `person` when the learner is not the signed-in user (SCORM's player page,
+    on the content origin, knows them by its ticket)."""
+    registration = launch.registration_of(person or current_user, registration_id)
     return render_template(
         "player/refused.html", course=registration.course, reason=error.message
     ), REFUSED

@@ -142,8 +142,7 @@ def player(registration_id: int) -> ResponseReturnValue:
     except RegistrationNotFound:
         abort(404, "No such registration.")
     except LaunchRefused as error:
-        course = launch.registration_of(person, registration_id).course
-        return render_template("player/refused.html", course=course, reason=error.message), 403
+        return refused_page(registration_id, error, person)
     if launchable.version.standard not in SCORM_STANDARDS:
         abort(404, "This course is not a SCORM course.")
     try:
