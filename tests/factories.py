@@ -174,6 +174,17 @@ def make_package_version(folder: Path, standard: str = "tincan") -> PackageVersi
     ).one()
 
 
+def make_published_course(package: Path, folder: Path) -> Course:
+    """The course of a package file (tests/builders makes them), imported through the import
+    pipeline and published as it is, uncertified."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with unit_of_work.job():
+        result = import_package(package, current_app.extensions["content_store"], folder / "work")
+        course = db.session.get(Course, result.course_id)
+        course.published = True
+    return course
+
+
 def make_imported_course(folder: Path, standard: str = "tincan") -> Course:
     """The course of `make_package_version`: new, unpublished and uncertified. `certify(course)`
     certifies and publishes it; `publish(course)` publishes it as it is."""

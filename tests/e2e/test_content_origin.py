@@ -25,9 +25,9 @@ from lms.accounts.interfaces import Role
 from lms.accounts.models import Person, RoleGrant
 from lms.db import db
 from lms.player.scorm.models import ScoAttempt
+from tests.builders.scorm import zip_package
 from tests.e2e.helpers import sign_in
-from tests.factories import make_registration
-from tests.lms.player.scorm.conftest import import_course_from
+from tests.factories import make_published_course, make_registration
 
 pytestmark = pytest.mark.e2e
 
@@ -221,7 +221,10 @@ def _registered(live_app: Flask, tmp_path: Path, standard: str, as_staff: bool) 
     made POST staff too, when the visitor is to be staff)."""
     with live_app.app_context():
         source = _hostile_package(tmp_path / "hostile", live_app.config["LMS_BASE_URL"], standard)
-        course = import_course_from(live_app, source, tmp_path / "import")
+        (tmp_path / "import").mkdir(parents=True, exist_ok=True)
+        course = make_published_course(
+            zip_package(source, tmp_path / "import"), tmp_path / "import"
+        )
         person = db.session.scalar(select(Person).where(Person.email == DISPATCHER[0]))
         if as_staff:
             person.role_grants.append(RoleGrant(role=str(Role.POST_STAFF)))

@@ -22,15 +22,16 @@ from lms.catalog.models import Registration
 from lms.db import db
 from lms.player.scorm.models import PendingStatement, ScoAttempt, SequencingState
 from lrs.ops.query import StatementQuery
+from tests.builders.scorm import PACKAGES, SCORM12, SCORM2004, zip_package
 from tests.e2e.helpers import NewPage, sign_in
-from tests.factories import make_registration
-from tests.lms.player.scorm.conftest import (
-    PACKAGES,
-    SCORM12,
-    SCORM2004,
-    import_course,
-    import_course_from,
-)
+from tests.factories import make_published_course, make_registration
+
+
+def import_course_from(source, folder):
+    """The SCORM package in folder `source`, zipped, imported and published."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return make_published_course(zip_package(source, folder), folder)
+
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +43,7 @@ STATEMENTS_TIMEOUT_S = 5
 def _registered(live_app: Flask, tmp_path: Path, package: str) -> int:
     """The package imported and published, and the demo dispatcher registered for it."""
     with live_app.app_context():
-        course = import_course(live_app, package, tmp_path / package)
+        course = import_course_from(PACKAGES / package, tmp_path / package)
         dispatcher = db.session.scalar(select(Person).where(Person.email == DISPATCHER[0]))
         return make_registration(dispatcher, course).id
 
@@ -164,7 +165,7 @@ def test_a_scorm12_course_of_two_parts_is_taken_in_order_or_from_the_contents(
     (package / "imsmanifest.xml").write_text(TWO_PARTS)
     (package / "index.html").write_bytes((PACKAGES / SCORM12 / "index.html").read_bytes())
     with live_app.app_context():
-        course = import_course_from(live_app, package, tmp_path / "import")
+        course = import_course_from(package, tmp_path / "import")
         dispatcher = db.session.scalar(select(Person).where(Person.email == DISPATCHER[0]))
         registration_id = make_registration(dispatcher, course).id
     page = new_page()

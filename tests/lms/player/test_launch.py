@@ -11,13 +11,20 @@ from lms.db import db
 from lms.player import launch
 from lms.player.interfaces import LaunchRefused, RegistrationNotFound
 from tests.conftest import sign_in
-from tests.factories import PASSWORD, make_officer, make_person, make_registration
-from tests.lms.packages.helpers import imported
+from tests.factories import (
+    PASSWORD,
+    make_officer,
+    make_package_version,
+    make_person,
+    make_registration,
+    publish,
+)
 
 
 @pytest.fixture
 def course_and_officer(app, tmp_path):
-    course, version = imported(app, tmp_path)
+    version = make_package_version(tmp_path, "scorm12")
+    course = publish(db.session.get(Course, version.course_id))
     officer = make_officer(email="pat@example.org")
     registration = make_registration(officer, course)
     return course, version, officer, registration

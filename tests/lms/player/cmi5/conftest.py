@@ -19,11 +19,10 @@ from flask.testing import FlaskClient
 from lms.accounts.models import Person
 from lms.catalog.models import Course, Registration
 from lms.db import db
-from lms.packages.services import import_package
 from lms.player.models import LaunchSession, NodeStatus
 from tests.builders.cmi5 import AUSpec, cmi5_zip
 from tests.conftest import csrf_token, sign_in
-from tests.factories import PASSWORD, make_officer, make_registration
+from tests.factories import PASSWORD, make_officer, make_published_course, make_registration
 
 CMI5 = "https://w3id.org/xapi/cmi5/context/categories/cmi5"
 MOVEON = "https://w3id.org/xapi/cmi5/context/categories/moveon"
@@ -35,13 +34,7 @@ FRAME_SRC = re.compile(r'<iframe id="au-frame"[^>]*src="([^"]+)"')
 
 
 def import_course(app: Flask, folder, aus: list[AUSpec] | None = None, **options: Any) -> Course:
-    result = import_package(
-        cmi5_zip(folder, aus, **options), app.extensions["content_store"], folder / "work"
-    )
-    course = db.session.get(Course, result.course_id)
-    course.published = True
-    db.session.commit()
-    return course
+    return make_published_course(cmi5_zip(folder, aus, **options), folder)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from lms import unit_of_work
 from lms.player.cmi5 import services
 from tests.builders.cmi5 import AUSpec
-from tests.lrs.conftest import statement
+from tests.builders.xapi import statement
 
 
 def test_the_first_post_returns_the_auth_token_and_the_second_the_spec_error(enrol):

@@ -11,8 +11,7 @@ from lms import unit_of_work
 from lms.catalog import services as catalog
 from tests.builders.cmi5 import AUSpec
 from tests.conftest import CONTENT_BASE_URL, csrf_token, sign_in
-from tests.factories import PASSWORD, make_officer, make_registration
-from tests.lms.packages.helpers import imported
+from tests.factories import PASSWORD, make_imported_course, make_officer, make_registration, publish
 from tests.lms.player.cmi5.conftest import (
     CMI5,
     SESSION_ID,
@@ -195,7 +194,7 @@ def test_the_launch_door_sends_a_cmi5_course_to_its_course_page(enrol):
 
 
 def test_the_cmi5_pages_of_another_standard_are_404(app, client, tmp_path):
-    course, _ = imported(app, tmp_path)
+    course = publish(make_imported_course(tmp_path, "scorm12"))
     registration = make_registration(make_officer(email="pat@example.org"), course)
     sign_in(client, "pat@example.org", PASSWORD)
     assert client.get(f"/cmi5/registrations/{registration.id}").status_code == 404

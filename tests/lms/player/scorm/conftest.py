@@ -20,14 +20,13 @@ from lms import unit_of_work
 from lms.accounts.models import Person
 from lms.catalog.models import Course, Registration
 from lms.db import db
-from lms.packages.services import import_package
 from lms.player import launch, records
 from lms.player.scorm import sending
 from lms.player.scorm.models import ScoAttempt
 from lrs.ops.query import StatementQuery
 from tests.builders.scorm import PACKAGES, SCORM12, SCORM2004, zip_package
 from tests.conftest import CONTENT_BASE_URL
-from tests.factories import make_officer, make_registration
+from tests.factories import make_officer, make_published_course, make_registration
 
 ADL = "http://adlnet.gov/expapi/verbs/"
 
@@ -39,13 +38,7 @@ def import_course(app: Flask, name: str, folder: Path) -> Course:
 
 def import_course_from(app: Flask, source: Path, folder: Path) -> Course:
     folder.mkdir(parents=True, exist_ok=True)
-    result = import_package(
-        zip_package(source, folder), app.extensions["content_store"], folder / "work"
-    )
-    course = db.session.get(Course, result.course_id)
-    course.published = True
-    db.session.commit()
-    return course
+    return make_published_course(zip_package(source, folder), folder)
 
 
 @dataclass
