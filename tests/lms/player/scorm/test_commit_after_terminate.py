@@ -11,6 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from lms import unit_of_work
 from lms.db import db, utcnow
 from lms.player import records
 from lms.player.scorm import attempts, commits, sending
@@ -102,6 +103,7 @@ def test_after_terminate_the_next_session_of_the_attempt_takes_commits(learner20
     finish = commit_2004(1, terminate=True, exit="normal", completion_status="completed")
     outcome = commits.apply_commit(learner2004.person, launchable, first.attempt_id, 2, finish)
     assert outcome.applied and outcome.status.ended
+    unit_of_work.commit()  # as after the commit's request
     sending.statement_sender(learner2004.registration.id)()
     assert _pending() == []
 
@@ -124,6 +126,7 @@ def test_a_statement_the_lrs_refuses_for_good_leaves_the_queue_and_the_others_go
     commits.apply_commit(
         learner12.person, launchable, session.attempt_id, 1, commit_12(1, terminate=True)
     )
+    unit_of_work.commit()  # as after the commit's request
     sending.statement_sender(learner12.registration.id)()
     [terminated] = [
         _as_sent(s)

@@ -8,6 +8,7 @@ import json
 import pytest
 from sqlalchemy import select
 
+from lms import unit_of_work
 from lms.db import db
 from lms.player import records
 from lms.player.scorm import attempts, commits, sending
@@ -168,6 +169,7 @@ def test_statements_the_lrs_could_not_take_go_with_the_next_commit(learner12, mo
         learner12.person, launchable, session.attempt_id, 1, commit_12(1)
     )
     assert outcome.applied and outcome.statements == 1  # saved and acknowledged all the same
+    unit_of_work.commit()  # as after the commit's request
     sending.statement_sender(learner12.registration.id)()
     assert len(db.session.scalars(select(PendingStatement)).all()) == 1
     monkeypatch.setattr(records, "record", real_record)
@@ -222,8 +224,10 @@ def test_a_sender_already_running_takes_the_statements_that_wait_meanwhile(learn
     session = attempts.open_session(learner2004.person, launchable, "INTRO")
     commits.apply_commit(learner2004.person, launchable, session.attempt_id, 1, commit_2004(1))
     with sending._SENDING:  # another request's sender is at work
+        unit_of_work.commit()  # as after the commit's request
         sending.statement_sender(learner12.registration.id)()
         assert records.store().newest_seq() == 0
+    unit_of_work.commit()  # as after the commit's request
     sending.statement_sender(learner2004.registration.id)()
     assert verbs_of(learner12.registration) == ["initialized"]
     assert verbs_of(learner2004.registration) == ["initialized"]
