@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select, update
@@ -176,30 +177,9 @@ def save_sequencing_state(person: Person, launchable: Launchable, launch: int, b
                 )
             return False
         with sending.writing():
-            saved = _write_sequencing_state(
-                person, launchable, state, launch, sequence, state_text, rolled_up, attempt_ended
-            )
-        if saved:
-            return True
-    raise Superseded("The course state is being saved from elsewhere; try again.", "launch")
-
-
-def _write_sequencing_state(
-    person: Person,
-    launchable: Launchable,
-    state: SequencingState,
-    launch: int,
-    sequence: int,
-    state_text: str,
-    rolled_up: course_status.CourseStatus | None,
-    attempt_ended: bool,
-) -> bool:
-    """Write the state if nobody saved one since `state` was read; False if somebody did
-    (what this try wrote is undone: it is in a SAVEPOINT of the unit of work)."""
-    return (
-        one_try(
-            lambda: (
-                _write_state(
+            saved = one_try(
+                partial(
+                    _write_state,
                     person,
                     launchable,
                     state,
@@ -209,11 +189,10 @@ def _write_sequencing_state(
                     rolled_up,
                     attempt_ended,
                 )
-                or None
             )
-        )
-        is not None
-    )
+        if saved:
+            return True
+    raise Superseded("The course state is being saved from elsewhere; try again.", "launch")
 
 
 def _write_state(
@@ -225,7 +204,9 @@ def _write_state(
     state_text: str,
     rolled_up: course_status.CourseStatus | None,
     attempt_ended: bool,
-) -> bool:
+) -> bool | None:
+    """Write the state if nobody saved one since `state` was read; None if somebody did (the
+    caller's `one_try` then undoes what this try wrote: it is in a SAVEPOINT of the unit)."""
     registration_id = launchable.registration.id
     changed = db.session.execute(
         update(SequencingState)
@@ -238,7 +219,7 @@ def _write_state(
         .execution_options(synchronize_session=False)
     )
     if changed.rowcount != 1:
-        return False
+        return None
     if attempt_ended:
         end_course_attempt(registration_id)
     statements = (
@@ -247,7 +228,7 @@ def _write_state(
         else course_status.record_change(person, launchable, rolled_up, utcnow())
     )
     if statements is None:
-        return False
+        return None
     sending.keep(registration_id, statements)
     db.session.flush()  # a statement kept twice (a simultaneous save) fails here
     return True
