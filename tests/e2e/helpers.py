@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Frame, Page, expect
 
 # Opens a page in a fresh browser context; keyword arguments go to `browser.new_context`.
 NewPage = Callable[..., Page]
@@ -38,3 +38,31 @@ def import_in_browser(page: Page, package: Path) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Import a course package")
     page.get_by_label("Package file").set_input_files(str(package))
     page.get_by_role("button", name="Import").click()
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# The rules of WCAG 2.1 A and AA, and axe's best practices; serious and critical fail the test.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+def assert_accessible(target: Page | Frame, where: str = "") -> None:
+    """axe-core (from npm, injected into the page or frame) finds no serious or critical
+    violation of WCAG 2.1 AA in what is shown now. `where` names the page in the failure."""
+    if not target.evaluate("() => typeof window.axe !== 'undefined'"):
+        target.add_script_tag(path=str(AXE))
+    results = target.evaluate(
+        "async (tags) => {"
+        " const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});"
+        " return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})); }",
+        AXE_TAGS,
+    )
+    assert not results, f"accessibility violations on {where or target.url}: {results}"
+
+
+def frame_overflow(frame: Frame) -> int:
+    """How many CSS pixels a frame's document is wider than the frame (0 when it fits)."""
+    return frame.evaluate(
+        "() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth)"
+    )
