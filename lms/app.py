@@ -132,12 +132,15 @@ def _subscribe_hooks() -> None:
     none of them (docs/foundation.md, "Extension points")."""
     from lms.bridge.services import rejudge_course
     from lms.catalog.services import add_registration_hook, add_rule_change_hook
+    from lms.customization.feedback import launch_parameters as feedback_parameters
     from lms.packages.services import on_registered as give_package_version
     from lms.player.cmi5.registrations import on_registered as evaluate_move_on
+    from lms.player.cmi5.services import add_launch_parameters_source
 
     add_registration_hook(give_package_version)  # first: the player's hooks need the version
     add_registration_hook(evaluate_move_on)
     add_rule_change_hook(rejudge_course)
+    add_launch_parameters_source(feedback_parameters)
 
 
 def _register_blueprints(app: Flask) -> None:

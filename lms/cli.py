@@ -257,6 +257,41 @@ def packages_import(package_file: Path) -> None:
     click.echo(json.dumps(result.as_json()))
 
 
+@packages.command("build")
+@click.argument("names", nargs=-1)
+@click.option("--check", is_flag=True, help="Also read each package by the importer's rules.")
+@click.option("--force", is_flag=True, help="Build again even if the sources did not change.")
+def packages_build(names: tuple[str, ...], check: bool, force: bool) -> None:
+    """Build the bundled courses of content_packages/ (NAMES, or all) into package zips under
+    build/content_packages/; the same sources give the same bytes."""
+    import tempfile
+
+    from lms.packages import bundled
+
+    failed = 0
+    try:
+        courses = bundled.find(names)
+    except bundled.BuildFailed as error:
+        raise click.ClickException(error.message) from None
+    with tempfile.TemporaryDirectory(prefix="lms-build-check-") as work:
+        for course in courses:
+            try:
+                built = bundled.build(course, force=force)
+                line = f"{built.path}  sha256 {built.sha256}" + ("  (unchanged)" * built.reused)
+                if check:
+                    parsed = bundled.check(built, Path(work))
+                    line += f"  checked: {parsed.standard}" + (
+                        f" {parsed.edition}" if parsed.edition else ""
+                    )
+                    line += "".join(f"\n  warning: {warning}" for warning in parsed.warnings)
+                click.echo(line)
+            except bundled.BuildFailed as error:
+                failed += 1
+                click.echo(f"{course.slug}: {error.message}", err=True)
+    if failed:
+        raise click.ClickException(f"{failed} of {len(courses)} courses failed")
+
+
 @main.command("bridge")
 @click.option("--follow", is_flag=True, help="Keep running: read new statements as they come.")
 @click.option(

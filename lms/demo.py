@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 
 from lms.accounts import access_requests
@@ -16,6 +18,9 @@ from lms.catalog.interfaces import Audience, CreditRule, Delivery, Mandate
 from lms.catalog.models import Course
 from lms.catalog.services import CourseFields, save_course
 from lms.db import db, utcnow
+from lms.packages import bundled
+from lms.packages.models import PackageVersion
+from lms.packages.pipeline import import_package
 
 
 @dataclass(frozen=True)
@@ -196,7 +201,8 @@ PENDING_REQUEST = {
 
 def load() -> int:
     """Create whatever demo records are missing, in the caller's unit of work (`lms demo load`
-    is one); returns how many were created."""
+    is one), and give each demo course the newest build of its bundled course; returns how
+    many records were created."""
     created = 0
     agencies: dict[str, Agency] = {}
     for spec in AGENCIES:
@@ -236,8 +242,9 @@ def load() -> int:
     db.session.flush()
 
     for spec in COURSES:
-        if db.session.scalar(select(Course.id).where(Course.slug == spec.slug)) is None:
-            save_course(
+        course = db.session.scalar(select(Course).where(Course.slug == spec.slug))
+        if course is None:
+            course = save_course(
                 CourseFields(
                     slug=spec.slug,
                     title=spec.title,
@@ -253,6 +260,7 @@ def load() -> int:
                 )
             )
             created += 1
+        created += _attach_bundled_course(course)
 
     has_request = db.session.scalar(
         select(AccessRequest.id).where(
@@ -263,6 +271,32 @@ def load() -> int:
         access_requests.submit(**PENDING_REQUEST)
         created += 1
     return created
+
+
+def _attach_bundled_course(course: Course) -> int:
+    """Build the bundled course of the demo course's slug (content_packages/) and import it as
+    the course's next package version, unless its newest version is that very build already;
+    1 when a version was added."""
+    try:
+        (source,) = bundled.find([course.slug])
+    except bundled.BuildFailed:
+        return 0  # no bundled course for this one
+    built = bundled.build(source)
+    newest = db.session.scalar(
+        select(PackageVersion)
+        .where(PackageVersion.course_id == course.id)
+        .order_by(PackageVersion.version.desc())
+        .limit(1)
+    )
+    if newest is not None and newest.package_sha256 == built.sha256:
+        return 0
+    import_package(
+        built.path,
+        current_app.extensions["content_store"],
+        Path(current_app.instance_path) / "imports",
+        course_id=course.id,
+    )
+    return 1
 
 
 def _sub_affiliation(agency: Agency, name: str) -> SubAffiliation | None:

@@ -51,6 +51,9 @@ class PackageVersion(db.Model):
     content_prefix: Mapped[str] = mapped_column(String(200))
     file_count: Mapped[int] = mapped_column(Integer)
     total_bytes: Mapped[int] = mapped_column(BigInteger)
+    # The SHA-256 of the file imported (a zip, or a bare cmi5.xml); none for versions imported
+    # before it was kept (migration 0011).
+    package_sha256: Mapped[str | None] = mapped_column(String(64))
     imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

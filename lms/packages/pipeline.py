@@ -8,11 +8,13 @@ commits, or rolls back. Callers reach it through lms.packages.services.import_pa
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import tempfile
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -52,6 +54,7 @@ def import_package(
     content_prefix: str | None = None,
     on_recorded: Callable[[PackageVersion], None] | None = None,
     file_name: str | None = None,
+    course_id: int | None = None,
 ) -> ImportResult:
     """Import a package zip (or a bare cmi5.xml). Nothing is recorded unless all of it worked.
 
@@ -60,7 +63,11 @@ def import_package(
     version is then recorded (added and flushed, in the caller's unit of work, which commits
     it); `on_recorded` runs after it, in the same unit, so what it writes is committed with the
     version or not at all. If recording fails, the stored files are deleted again. Errors name
-    the package by `file_name` (the uploader's name for it), or by the file's own name."""
+    the package by `file_name` (the uploader's name for it), or by the file's own name.
+
+    `course_id` makes the package the next version of that course (the demo data attaches the
+    bundled courses to theirs so); a package whose identifier is another course's is refused.
+    Without it the identifier finds the course, or a new one is made."""
     limits = limits or Limits.from_environment()
     prefix = content_prefix or f"packages/{uuid.uuid4().hex}/"
     work_folder.mkdir(parents=True, exist_ok=True)
@@ -79,8 +86,9 @@ def import_package(
 
         if files:
             store.put_tree(prefix, root, files, storing)
+        stored_as = _Stored(prefix, len(files), total, _sha256(package_file), course_id)
         try:
-            return _record_version(parsed, prefix, len(files), total, on_recorded)
+            return _record_version(parsed, stored_as, on_recorded)
         except BaseException:
             if files:
                 store.delete_prefix(prefix)
@@ -111,11 +119,42 @@ def _unpack_and_parse(
         raise PackageRejected(str(error)) from None
 
 
+@dataclass(frozen=True)
+class _Stored:
+    """Where an import's files went, what they amount to, and the course asked for."""
+
+    prefix: str
+    file_count: int
+    total_bytes: int
+    sha256: str
+    course_id: int | None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def inspect_package(
+    package_file: Path, work_folder: Path, *, limits: Limits | None = None
+) -> ParsedPackage:
+    """What importing the package would record, checked by the same rules, storing nothing
+    (`lms packages build --check`); PackageRejected says why it would be refused."""
+    limits = limits or Limits.from_environment()
+    work_folder.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="inspect-", dir=work_folder))
+    try:
+        return _unpack_and_parse(package_file, package_file.name, scratch, limits, None)[0]
+    finally:
+        remove_folder(scratch, ignore_errors=True)
+
+
 def _record_version(
     parsed: ParsedPackage,
-    prefix: str,
-    file_count: int,
-    total: int,
+    stored: _Stored,
     on_recorded: Callable[[PackageVersion], None] | None,
 ) -> ImportResult:
     """Record the package as its course's next version (a new course for a new identifier).
@@ -130,7 +169,7 @@ def _record_version(
     while True:
         try:
             with unit_of_work.writing_savepoint():
-                return _try_record_version(parsed, prefix, file_count, total, on_recorded)
+                return _try_record_version(parsed, stored, on_recorded)
         except IntegrityError:
             if attempt == RECORD_ATTEMPTS:
                 raise
@@ -139,13 +178,11 @@ def _record_version(
 
 def _try_record_version(
     parsed: ParsedPackage,
-    prefix: str,
-    file_count: int,
-    total: int,
+    stored: _Stored,
     on_recorded: Callable[[PackageVersion], None] | None,
 ) -> ImportResult:
-    course_id = _course_for(parsed)
-    version = _add_version(parsed, course_id, prefix, file_count, total)
+    course_id = _course_for(parsed) if stored.course_id is None else _attach_to(parsed, stored)
+    version = _add_version(parsed, course_id, stored)
     if on_recorded is not None:
         on_recorded(version)
     return ImportResult(
@@ -154,7 +191,7 @@ def _try_record_version(
         parsed.standard,
         parsed.edition,
         parsed.title,
-        file_count,
+        stored.file_count,
         parsed.warnings,
     )
 
@@ -183,10 +220,27 @@ def _course_for(parsed: ParsedPackage) -> int:
     return course.id
 
 
-def _add_version(
-    parsed: ParsedPackage, course_id: int, prefix: str, file_count: int, total: int
-) -> PackageVersion:
-    """The course's next package version, for the parsed package stored under `prefix`."""
+def _attach_to(parsed: ParsedPackage, stored: _Stored) -> int:
+    """The course asked for, unless the package's identifier is another course's."""
+    owner = db.session.scalar(
+        select(PackageVersion.course_id)
+        .where(PackageVersion.identifier == parsed.identifier[:500])
+        .order_by(PackageVersion.version.desc())
+        .limit(1)
+    )
+    if owner is not None and owner != stored.course_id:
+        raise PackageRejected(
+            f"identifier: the package {parsed.identifier!r} is already another course's "
+            f"(course {owner})",
+            "identifier",
+        )
+    if db.session.get(Course, stored.course_id) is None:
+        raise PackageRejected(f"course_id: there is no course {stored.course_id}", "course_id")
+    return stored.course_id  # type: ignore[return-value]
+
+
+def _add_version(parsed: ParsedPackage, course_id: int, stored: _Stored) -> PackageVersion:
+    """The course's next package version, for the parsed package stored under its prefix."""
     version = 1 + (
         db.session.scalar(
             select(func.max(PackageVersion.version)).where(PackageVersion.course_id == course_id)
@@ -202,9 +256,10 @@ def _add_version(
         title=parsed.title[:500],
         launch=parsed.launch,
         parsed=json.dumps(parsed.to_json()),
-        content_prefix=prefix,
-        file_count=file_count,
-        total_bytes=total,
+        content_prefix=stored.prefix,
+        file_count=stored.file_count,
+        total_bytes=stored.total_bytes,
+        package_sha256=stored.sha256,
     )
     db.session.add(recorded)
     db.session.flush()

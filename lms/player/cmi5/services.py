@@ -50,6 +50,29 @@ LAUNCH_PARAMETERS = ("endpoint", "fetch", "actor", "registration", "activityId")
 # A session that has heard nothing from its AU for this long is abandoned by the sweep.
 IDLE_LIMIT = dt.timedelta(hours=4)
 
+# What the portal gives an AU whose course structure defines no launchParameters: another
+# area's data for it (a course's feedback, an agency's customization), as a string.
+LaunchParametersSource = Callable[[Registration, AssignableUnit], str | None]
+_parameter_sources: list[LaunchParametersSource] = []
+
+
+def add_launch_parameters_source(source: LaunchParametersSource) -> None:
+    """Another area's launchParameters for the AUs it knows; the first answer wins."""
+    if source not in _parameter_sources:
+        _parameter_sources.append(source)
+
+
+def launch_parameters(registration: Registration, au: AssignableUnit) -> str | None:
+    """The AU's launchParameters (§10.2.5): the course structure's, as they are, when it
+    defines them (§13.1.4: the LMS must pass them on); else those a source gives, if any."""
+    if au.launch_parameters is not None:
+        return au.launch_parameters
+    for source in _parameter_sources:
+        value = source(registration, au)
+        if value is not None:
+            return value
+    return None
+
 
 @dataclass(frozen=True)
 class LaunchUrls:
@@ -89,8 +112,10 @@ def _launch_url(au: AssignableUnit, urls: LaunchUrls, extra: dict[str, str]) -> 
     return launch, plain
 
 
-def launch_data(session: LaunchSession, au: AssignableUnit, return_url: str) -> dict[str, Any]:
-    """The LMS.LaunchData document (§10.2)."""
+def launch_data(
+    session: LaunchSession, au: AssignableUnit, return_url: str, parameters: str | None = None
+) -> dict[str, Any]:
+    """The LMS.LaunchData document (§10.2); `parameters` are the AU's launchParameters."""
     document: dict[str, Any] = {
         "contextTemplate": {
             "contextActivities": {"grouping": [{"objectType": "Activity", "id": au.id}]},
@@ -102,8 +127,8 @@ def launch_data(session: LaunchSession, au: AssignableUnit, return_url: str) -> 
     }
     if session.mastery_score is not None:
         document["masteryScore"] = xapi.mastery_number(session.mastery_score)
-    if au.launch_parameters is not None:
-        document["launchParameters"] = au.launch_parameters
+    if parameters is not None:
+        document["launchParameters"] = parameters
     if au.entitlement_key is not None:
         document["entitlementKey"] = {"courseStructure": au.entitlement_key}
     return document
@@ -142,11 +167,12 @@ def launch_au(launchable: Launchable, au_index: int, launch_mode: str, urls: Lau
     db.session.flush()
 
     actor = learner_actor(registration)
+    parameters = launch_parameters(registration, au)
     # §10.1: the LaunchData document exists before the AU is launched.
     records.store().put_document(
         "state",
         LAUNCH_DATA,
-        json.dumps(launch_data(session, au, urls.return_url)).encode(),
+        json.dumps(launch_data(session, au, urls.return_url, parameters)).encode(),
         activity_id=au.activity_id,
         agent=actor,
         registration=registration.uuid,
@@ -176,7 +202,7 @@ def launch_au(launchable: Launchable, au_index: int, launch_mode: str, urls: Lau
                 launch_url=plain_url,
                 move_on=au.move_on,
                 mastery_score=au.mastery_score,
-                launch_parameters=au.launch_parameters,
+                launch_parameters=parameters,
             )
         ]
     )
