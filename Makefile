@@ -32,8 +32,8 @@ run: install
 	LMS_ENV=development $(BIN)/lms run --host 127.0.0.1 $(if $(PORT),--port $(PORT))
 
 test: install chromium
-	$(BIN)/ruff check lms lrs tests
-	$(BIN)/ruff format --check lms lrs tests
+	$(BIN)/ruff check lms lrs tests bench content_packages
+	$(BIN)/ruff format --check lms lrs tests bench content_packages
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium; install it when we can, say how when we cannot.
@@ -48,11 +48,11 @@ chromium:
 	fi
 
 lint: install
-	$(BIN)/ruff check lms lrs tests
+	$(BIN)/ruff check lms lrs tests bench content_packages
 
 format: install
-	$(BIN)/ruff format lms lrs tests
-	$(BIN)/ruff check --fix lms lrs tests
+	$(BIN)/ruff format lms lrs tests bench content_packages
+	$(BIN)/ruff check --fix lms lrs tests bench content_packages
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info node_modules $(VENDOR)

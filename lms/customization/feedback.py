@@ -43,9 +43,9 @@ def _default_feedback(path: Path, modified: float) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 
-def default_feedback(slug: str, sources: Path = bundled.SOURCES) -> bytes | None:
+def default_feedback(slug: str) -> bytes | None:
     """POST's default feedback for the bundled course `slug`, if it has feedback."""
-    path = sources / slug / FEEDBACK_FILE
+    path = bundled.SOURCES / slug / FEEDBACK_FILE
     if not path.is_file():
         return None
     return _default_feedback(path, path.stat().st_mtime)
