@@ -55,5 +55,5 @@ format: install
 	$(BIN)/ruff check --fix lms lrs tests bench content_packages
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info node_modules $(VENDOR)
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info node_modules $(VENDOR) build
 .PHONY: chromium
