@@ -72,8 +72,10 @@ class Built:
     reused: bool  # an earlier build of the same sources
 
 
-def bundled_courses(sources: Path = SOURCES) -> list[BundledCourse]:
-    """Every course under `sources` (a folder with a course.toml), by name."""
+def bundled_courses(sources: Path | None = None) -> list[BundledCourse]:
+    """Every course under `sources` (content_packages/ unless told; a course is a folder with
+    a course.toml), by name."""
+    sources = sources or SOURCES
     if not sources.is_dir():
         return []
     return [
@@ -83,7 +85,7 @@ def bundled_courses(sources: Path = SOURCES) -> list[BundledCourse]:
     ]
 
 
-def find(names: Iterable[str], sources: Path = SOURCES) -> list[BundledCourse]:
+def find(names: Iterable[str], sources: Path | None = None) -> list[BundledCourse]:
     """The courses named (all when none is), or BuildFailed naming an unknown one."""
     courses = bundled_courses(sources)
     wanted = list(names)
@@ -120,9 +122,11 @@ def read_course(folder: Path) -> BundledCourse:
     return BundledCourse(folder.name, folder, title, standard, tuple(vendor))
 
 
-def build(course: BundledCourse, out: Path = BUILD, *, force: bool = False) -> Built:
-    """The course's package zip in `out` (`<slug>.zip`), made again only if its sources
-    changed since the last build there (or when forced)."""
+def build(course: BundledCourse, out: Path | None = None, *, force: bool = False) -> Built:
+    """The course's package zip in `out` (build/content_packages/ unless told) as
+    `<slug>.zip`, made again only if its sources changed since the last build there (or when
+    forced)."""
+    out = out or BUILD
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"{course.slug}.zip"
     digest_file = out / f"{course.slug}.sources"

@@ -67,3 +67,40 @@ def test_a_command_failing_half_way_exits_with_its_message_and_writes_nothing(ap
     assert loaded.exit_code == 0, loaded.output
     db.session.remove()
     assert db.session.scalar(select(func.count()).select_from(Person)) == len(demo.ACCOUNTS)
+
+
+def test_cli_builds_and_checks_the_courses_named_and_fails_on_a_broken_one(tmp_path, monkeypatch):
+    from lms.cli import main
+    from lms.packages import bundled
+
+    sources = tmp_path / "content_packages"
+    for slug, page in (
+        ("good-course", "<p>ok</p>"),
+        ("cdn-course", '<script src="https://cdn.example.net/a.js"></script>'),
+    ):
+        (sources / slug / "package").mkdir(parents=True)
+        (sources / slug / "course.toml").write_text(f'title = "{slug}"\nstandard = "tincan"\n')
+        (sources / slug / "package" / "tincan.xml").write_text(
+            '<tincan xmlns="http://projecttincan.com/tincan.xsd"><activities>'
+            f'<activity id="https://learning-portal.example/tests/{slug}"'
+            ' type="http://adlnet.gov/expapi/activities/course"><name>A course</name>'
+            '<launch lang="en-US">index.html</launch></activity></activities></tincan>'
+        )
+        (sources / slug / "package" / "index.html").write_text(page)
+    monkeypatch.setattr(bundled, "SOURCES", sources)
+    monkeypatch.setattr(bundled, "BUILD", tmp_path / "build")
+    monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path / "instance"))
+
+    good = CliRunner().invoke(main, ["packages", "build", "good-course", "--check"])
+    assert good.exit_code == 0, good.output
+    assert "good-course.zip" in good.output and "checked: tincan" in good.output
+    assert (tmp_path / "build" / "good-course.zip").is_file()
+    again = CliRunner().invoke(main, ["packages", "build", "good-course"])
+    assert "(unchanged)" in again.output
+
+    both = CliRunner().invoke(main, ["packages", "build", "--check"])
+    assert both.exit_code != 0
+    assert "cdn-course: index.html: <script src=" in both.output
+    assert "1 of 2 courses failed" in both.output
+    unknown = CliRunner().invoke(main, ["packages", "build", "nonesuch"])
+    assert unknown.exit_code != 0 and "no bundled course nonesuch" in unknown.output
