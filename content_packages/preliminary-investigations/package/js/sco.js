@@ -64,15 +64,20 @@
     const entry = get("cmi.core.entry");
     const status = get("cmi.core.lesson_status");
     const mastery = Number(get("cmi.student_data.mastery_score") || document.body.dataset.mastery || 80);
-    let saved = { answers: {}, next: 0 };
-    if (entry !== "ab-initio") {
+    let saved = { answers: {} };
+    if (entry === "ab-initio") {
+      // A new attempt starts from nothing, whatever an earlier lesson left in the API object.
+      set("cmi.core.lesson_status", "incomplete");
+      set("cmi.core.lesson_location", "page-1");
+      set("cmi.suspend_data", JSON.stringify(saved));
+    } else {
       try {
         saved = Object.assign(saved, JSON.parse(get("cmi.suspend_data") || "{}"));
       } catch (error) {
-        saved = { answers: {}, next: 0 };
+        saved = { answers: {} };
       }
+      if (status === "not attempted" || status === "") set("cmi.core.lesson_status", "incomplete");
     }
-    if (status === "not attempted" || status === "") set("cmi.core.lesson_status", "incomplete");
     const location = get("cmi.core.lesson_location");
     const match = /^page-(\d+)$/.exec(location);
     const startIndex = entry !== "ab-initio" && match ? Number(match[1]) - 1 : 0;
@@ -90,7 +95,8 @@
         previous: saved.answers[q.id] ? { chosen: saved.answers[q.id] } : undefined,
         feedback: (question, correct) => " " + (correct ? question.feedback.correct : question.feedback.incorrect),
         onAnswer: async (question, chosen, correct) => {
-          const n = Math.max(saved.next, Number(get("cmi.interactions._count")) || 0);
+          // SCORM 1.2 interactions are written in order; a resumed session starts at its count.
+          const n = Number(get("cmi.interactions._count")) || 0;
           const key = `cmi.interactions.${n}.`;
           set(key + "id", question.id);
           set(key + "type", "choice");
@@ -99,7 +105,6 @@
           set(key + "student_response", chosen.slice().sort().join(","));
           set(key + "result", correct ? "correct" : "wrong");
           saved.answers[question.id] = chosen;
-          saved.next = n + 1;
           saveProgress();
         },
       });

@@ -1,0 +1,1 @@
+"""Browser tests of the bundled courses, one file per course."""
