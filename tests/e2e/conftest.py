@@ -99,19 +99,24 @@ def live_server(live_app: Flask, listening_socket: socket.socket) -> Iterator[st
 
 @pytest.fixture(scope="session")
 def demo_rows(live_app: Flask) -> list[tuple[Table, list[dict[str, Any]]]]:
-    """The demo data's rows, table by table in dependency order, loaded once per backend.
+    """The demo data's rows, the LMS's tables and the LRS's (the demo history's statements),
+    table by table in dependency order, loaded once per backend.
 
-    Loading hashes every demo password (Argon2, slow on purpose); copying the rows back is not.
+    Loading hashes every demo password (Argon2, slow on purpose) and imports the bundled
+    courses; copying the rows back is quick.
     """
     _empty_tables(live_app)
     with live_app.app_context():
         with unit_of_work.job():
             demo.load()
         db.session.remove()
+        if "bridge" in live_app.extensions:  # the entries of the history's statements made
+            live_app.extensions["bridge"].wait_idle()
         with db.engine.connect() as connection:
             rows = [
                 (table, [dict(row) for row in connection.execute(table.select()).mappings()])
-                for table in db.metadata.sorted_tables
+                for metadata in models_registry.all_metadata()
+                for table in metadata.sorted_tables
             ]
     _empty_tables(live_app)
     return rows
