@@ -23,6 +23,7 @@ so loading twice changes nothing the second time.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import logging
@@ -30,6 +31,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import Flask, current_app
 from sqlalchemy import select
@@ -44,16 +46,18 @@ from lms.catalog.models import Course, Registration
 from lms.db import db
 from lms.packages.manifests import ParsedPackage
 from lms.packages.models import PackageVersion
-from lms.player import identity, records
+from lms.player import identity, launch, records
 from lms.player.cmi5 import moveon
 from lms.player.cmi5 import statements as cmi5_xapi
-from lms.player.cmi5.registrations import registration_structure
+from lms.player.cmi5.registrations import registration_structure, satisfied_nodes
 from lms.player.cmi5.structure import BLOCK_TYPE, COURSE, COURSE_TYPE
+from lms.player.models import NodeStatus
 from lms.player.scorm import course_status
 from lms.player.scorm import xapi as scorm_xapi
 from lms.player.scorm.attempts import ScoStatus
 from lms.player.scorm.cmi import Score
 from lms.player.scorm.settings import Sco, scos
+from lms.player.tincan import services as tincan_player
 from lms.training.cycles import CALIFORNIA, today
 
 log = logging.getLogger(__name__)
@@ -107,6 +111,7 @@ PURSUIT = "vehicle-pursuit-policy-update"
 DISPATCH = "dispatcher-critical-incidents"
 INVESTIGATIONS = "preliminary-investigations"
 INSTRUCTOR = "basic-course-instructor"
+WELLNESS = "organization-wellness"
 
 LEARNERS = (
     Learner("P24-310-101", "Dana", "Whitfield", Role.PEACE_OFFICER, "90001", "Patrol"),
@@ -151,9 +156,13 @@ def histories(day: dt.date) -> tuple[CourseHistory, ...]:
         CourseHistory("D22-310-105", DISPATCH, (Attempt(540),)),
         CourseHistory("D22-310-105", INVESTIGATIONS, (Attempt(75, at=dt.time(11, 0)),)),
         CourseHistory("D22-310-105", PURSUIT, (Attempt(45, at=dt.time(10, 30)),)),
+        # The wellness resource, read through (a resource course: nothing on a profile).
+        CourseHistory("P24-310-101", WELLNESS, (Attempt(62, at=dt.time(12, 10)),)),
+        CourseHistory("D22-310-105", WELLNESS, (Attempt(300, at=dt.time(4, 40)),)),
         # Valley County: a jail deputy.
         CourseHistory("V20-320-106", INVESTIGATIONS, (Attempt(350),)),
         CourseHistory("V20-320-106", PURSUIT, (Attempt(210, at=dt.time(13, 0)),)),
+        CourseHistory("V20-320-106", WELLNESS, (Attempt(95, at=dt.time(19, 25)),)),
     )
 
 
@@ -242,7 +251,8 @@ def _take(person: Person, course: Course, history: CourseHistory, day: dt.date) 
     elif package.standard in ("scorm12", "scorm2004"):
         statements = _scorm_statements(person, course, registration, package, moments)
     else:
-        statements = []  # Tin Can content reports itself, with its launch's credential
+        _take_tin_can(person, registration, package, moments)
+        return 1
     if statements:
         records.record(statements)
     return 1
@@ -423,7 +433,12 @@ def _cmi5_statements(
     structure = registration_structure(registration)
     actor = identity.actor(db.session.get(Person, registration.person_id), records.base_url())
     session_id = str(uuid.uuid5(HISTORY_NAMESPACE, f"{registration.uuid}/satisfied"))
-    found = moveon.newly_satisfied(structure, {au.id for au in structure.aus}, set())
+    statuses = db.session.scalars(
+        select(NodeStatus).where(NodeStatus.registration_id == registration.id)
+    )
+    # A block of AUs that need no launch was satisfied at registration (cmi5 §9.6.1) already.
+    already = satisfied_nodes({row.node_id: row for row in statuses})
+    found = moveon.newly_satisfied(structure, {au.id for au in structure.aus}, already)
     statements = []
     for position, (kind, node) in enumerate(found):
         statement = cmi5_xapi.satisfied(
@@ -439,6 +454,88 @@ def _cmi5_statements(
         statement["timestamp"] = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
         statements.append(statement)
     return statements
+
+
+# --- Tin Can: the course reports itself with its launch's credential ----------------------
+
+TIN_CAN_VERB = "http://adlnet.gov/expapi/verbs/"
+MODULE_TYPE = "http://adlnet.gov/expapi/activities/module"
+
+
+def _take_tin_can(
+    person: Person,
+    registration: Registration,
+    package: ParsedPackage,
+    moments: list[tuple[Attempt, dt.datetime]],
+) -> None:
+    """Each attempt is one launch (the player's own: its session and its credential, limited
+    to the learner and the registration); the course's statements go in with that credential,
+    as the content sends them, so the LRS's launch rules and the player's record of the
+    session apply: attempted, each module experienced, the course completed, exited. The
+    content stamps its statements with the learner's clock: here, when they read it."""
+    base = records.base_url().rstrip("/")
+    course_id = package.structure["launchActivity"]
+    modules = [a["id"] for a in package.structure["activities"] if a.get("type") == MODULE_TYPE]
+    store = records.store()
+    for _, finished in moments:
+        launched = tincan_player.launch(
+            launch.launchable(person, registration.id),
+            f"{base}/xapi/",
+            lambda path: f"{base}/content/{path}",
+            ["en-US"],
+        )
+        # What the content does with its launch's `auth`: HTTP Basic with that credential.
+        auth = dict(parse_qsl(urlsplit(launched.url).query))["auth"].removeprefix("Basic ")
+        key, secret = base64.b64decode(auth).decode().split(":", 1)
+        reader = TinCanReader(
+            session_id=launched.session.uuid,
+            actor=identity.actor(person, base),
+            registration=registration.uuid,
+            course_id=course_id,
+        )
+        store.record(reader.read_through(modules, finished), store.authenticate(key, secret))
+
+
+@dataclass(frozen=True)
+class TinCanReader:
+    """One launch of a Tin Can course read through, as its statements say it."""
+
+    session_id: str
+    actor: dict[str, Any]
+    registration: str
+    course_id: str
+
+    def read_through(self, modules: list[str], finished: dt.datetime) -> list[dict[str, Any]]:
+        step = dt.timedelta(minutes=12)
+        start = finished - step * (len(modules) + 1)
+        spent = f"PT{12 * (len(modules) + 1)}M"
+        return [
+            self.statement("attempted", self.course_id, start),
+            *(
+                self.statement("experienced", module, start + step * (n + 1))
+                for n, module in enumerate(modules)
+            ),
+            self.statement("completed", self.course_id, finished, completion=True, duration=spent),
+            self.statement(
+                "exited", self.course_id, finished + dt.timedelta(seconds=20), duration=spent
+            ),
+        ]
+
+    def statement(self, verb: str, object_id: str, at: dt.datetime, **result: Any) -> dict:
+        context: dict[str, Any] = {"registration": self.registration, "language": "en-US"}
+        if object_id != self.course_id:
+            context["contextActivities"] = {"parent": [{"id": self.course_id}]}
+        sent: dict[str, Any] = {
+            "id": str(uuid.uuid5(HISTORY_NAMESPACE, f"{self.session_id}/{verb}/{object_id}")),
+            "actor": self.actor,
+            "verb": {"id": TIN_CAN_VERB + verb, "display": {"en-US": verb}},
+            "object": {"objectType": "Activity", "id": object_id},
+            "context": context,
+            "timestamp": at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        }
+        if result:
+            sent["result"] = result
+        return sent
 
 
 def _run_bridge(app: Flask) -> Callable[[], None]:

@@ -21,6 +21,7 @@ from lms.db import db
 from lms.packages.models import PackageVersion
 from lms.packages.pipeline import import_package
 from lms.player import records
+from lms.player.models import LaunchSession
 from lms.training import services as training
 from lms.training.cycles import CPT_HOURS_REQUIRED, today
 from lms.training.mandates import Standing
@@ -164,3 +165,21 @@ def test_loading_the_history_twice_adds_nothing(app, tmp_path):
         for model in (Person, Registration, CptEntry)
     ] == counts
     assert records.store().newest_seq() == statements
+
+
+def test_the_wellness_resource_is_read_under_each_launchs_credential_and_credits_nothing(
+    app, tmp_path
+):
+    load_demo(tmp_path)
+    course = db.session.scalar(select(Course).where(Course.slug == demo_history.WELLNESS))
+    sessions = db.session.scalars(
+        select(LaunchSession)
+        .join(Registration, Registration.id == LaunchSession.registration_id)
+        .where(Registration.course_id == course.id)
+    ).all()
+    assert sessions and all(session.completed_at and session.terminated_at for session in sessions)
+    said = records.store().query(StatementQuery(verb=COMPLETED, limit=0)).statements
+    keys = {session.credential_key for session in sessions}
+    read = [s for s in said if s["authority"]["account"]["name"] in keys]
+    assert len(read) == len(sessions)
+    assert not db.session.scalars(select(CptEntry).where(CptEntry.course_id == course.id)).all()
