@@ -10,6 +10,8 @@
  *                               activity, this actor and this registration
  *   part(path, name, type)      one of the course's own activities (activity_id + "/" + path,
  *                               as tincan.xml declares them)
+ *   within(href)                a link to another page of the package that keeps the launch
+ *                               (firstPageOfLaunch is false there)
  * Opened outside the portal (no launch parameters) the tracker records nothing and says so.
  */
 (function () {
@@ -20,7 +22,7 @@
   ["attempted", "resumed", "experienced", "answered", "completed", "suspended", "terminated", "exited"]
     .forEach((name) => { VERBS[name] = { id: ADL + name, display: { "en-US": name } }; });
   const BOOKMARK = "bookmark";
-  const SESSION_KEY = "tincan-launch";
+  const WITHIN = "within-launch";
 
   function launchParameters() {
     if (typeof XAPI === "undefined") return null;
@@ -38,6 +40,7 @@
     return {
       tracked: false,
       firstPageOfLaunch: true,
+      within: (href) => href,
       part: (path, name, type) => ({ objectType: "Activity", id: path, definition: { name: { "en-US": name }, type } }),
       course: () => ({ objectType: "Activity", id: "course" }),
       send: () => Promise.resolve(),
@@ -57,14 +60,9 @@
     const started = new Date();
 
     // The first page of this launch, or a page the learner came back to inside it (a
-    // document and back): the launch's auth is new for every launch.
-    let firstPageOfLaunch = true;
-    try {
-      firstPageOfLaunch = window.sessionStorage.getItem(SESSION_KEY) !== String(data.auth);
-      window.sessionStorage.setItem(SESSION_KEY, String(data.auth));
-    } catch (error) {
-      firstPageOfLaunch = true; // storage refused: treat every page as a launch
-    }
+    // document and back): pages passed on inside a launch add WITHIN to its query string.
+    // (Not sessionStorage: a browser may refuse storage to a course framed by the portal.)
+    const firstPageOfLaunch = !new URLSearchParams(window.location.search).has(WITHIN);
 
     function activity(id, name, type, more) {
       const definition = Object.assign({ name: { "en-US": name }, type }, more || {});
@@ -88,6 +86,12 @@
     return {
       tracked: true,
       firstPageOfLaunch,
+      // `href` (a page of this package) with this launch's parameters, inside the launch.
+      within(href) {
+        const query = new URLSearchParams(window.location.search);
+        query.set(WITHIN, "1");
+        return `${href}?${query.toString()}`;
+      },
       part: (path, name, type, more) => activity(`${courseId}/${path}`, name, type, more),
       course: () => activity(courseId, courseName, courseType),
       send(verb, object, result) {
