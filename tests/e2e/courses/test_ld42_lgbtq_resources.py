@@ -106,9 +106,10 @@ def test_a_dispatcher_reads_the_ld42_resources_and_their_documents(
 
     frame = _start(page)
     _on_page(frame, LEFT_AT)  # the bookmark
-    for index in range(LEFT_AT + 1, len(PAGES)):
-        frame.get_by_role("button", name="Next").click()
+    for index in range(LEFT_AT + 1, len(PAGES)):  # by keyboard: focus goes to the new page
+        frame.get_by_role("button", name="Next").press("Enter")
         _on_page(frame, index)
+        expect(frame.get_by_role("heading", level=2)).to_be_focused()
 
     for words, (name, heading) in DOCUMENTS.items():
         frame.get_by_role("link", name=f"Read the {words}").click()

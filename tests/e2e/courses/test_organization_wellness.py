@@ -98,9 +98,10 @@ def test_a_dispatcher_reads_organization_wellness_leaves_resumes_and_finishes(
 
     frame = _start(page)
     _on_page(frame, LEFT_AT)  # the bookmark
-    for index in range(LEFT_AT + 1, len(PAGES)):
-        frame.get_by_role("button", name="Next").click()
+    for index in range(LEFT_AT + 1, len(PAGES)):  # by keyboard: focus goes to the new page
+        frame.get_by_role("button", name="Next").press("Enter")
         _on_page(frame, index)
+        expect(frame.get_by_role("heading", level=2)).to_be_focused()
 
     _answer(frame, "still replays it at night", ["It is a common reaction"])
     _answer(
