@@ -18,6 +18,7 @@ import importlib.util
 import os
 import re
 import shutil
+import sys
 import tempfile
 import tomllib
 import zipfile
@@ -222,7 +223,11 @@ def _run_generator(course: BundledCourse, staging: Path) -> None:
     )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.modules[spec.name] = module  # dataclasses and the like look their module up there
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.modules.pop(spec.name, None)
     generate = getattr(module, "generate", None)
     if not callable(generate):
         raise BuildFailed(f"{course.slug}/generate.py: defines no generate(out)", "generate.py")
