@@ -1,5 +1,5 @@
 /* LD 42 LGBTQ+ Training Resources: the topic pages, the list of documents, and what they
- * record (js/tracking.js). A resource: nothing is completed, passed or scored.
+ * record (shared/tincan.js). A resource: nothing is completed, passed or scored.
  *
  * Statements, all about this package's own activities (tincan.xml):
  *   attempted (first launch) or resumed (a bookmark found)   the course

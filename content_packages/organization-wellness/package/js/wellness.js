@@ -1,4 +1,4 @@
-/* Organization Wellness: the pages, the self-check and what they record (js/tracking.js).
+/* Organization Wellness: the pages, the self-check and what they record (shared/tincan.js).
  *
  * Statements, all about this course's own activities (tincan.xml):
  *   attempted (first launch) or resumed (a bookmark found)   the course

@@ -1,4 +1,5 @@
-/* Tin Can tracking for this course, with @xapi/xapi (vendor/XAPI.umd.js, the global XAPI).
+/* Tin Can tracking for the bundled Tin Can courses, with @xapi/xapi (vendor/XAPI.umd.js,
+ * the global XAPI); the shared kit gives it to every package as shared/tincan.js.
  *
  * The portal launches the course as Rustici's launch guidelines say: the page's query string
  * holds endpoint, auth (the whole "Basic ..." value), actor, registration and activity_id.
