@@ -1,8 +1,10 @@
-/* Basic Course Instructor: one lesson (SCO) of the SCORM 2004 3rd Edition course.
+/* One SCO of a bundled SCORM 2004 course (the shared kit's shared/scorm2004.js).
  *
- * Each lesson page holds <div id="pages"> with its <section class="page"> children. The third
- * lesson's last page holds <div id="knowledge-check"> and its questions as JSON in
- * <script type="application/json" id="questions">. This script:
+ * The SCO's page holds <div id="pages"> with its <section class="page"> children; a scored SCO
+ * (a knowledge check, a pre-test, a post-test) has <div id="knowledge-check"> on its last page
+ * and its questions as JSON in <script type="application/json" id="questions">. What the end
+ * of the SCO says comes from the page's <body data-done-text data-pass-text data-fail-text
+ * data-next-text>, with general defaults. This script:
  * - finds the LMS's API_1484_11 object in a parent window (SCORM 2004 RTE 3.1.2.1, the standard
  *   walk), calls Initialize, and marks a new attempt "incomplete";
  * - keeps the learner's place: the page in cmi.location, the answers in cmi.suspend_data, so
@@ -118,20 +120,27 @@
       commit();
     }
 
+    const texts = Object.assign(
+      {
+        doneText: "You have finished this lesson.",
+        passText: "You met the passing score.",
+        failText: "You did not meet the passing score this time.",
+        nextText: "Choose Continue to go on.",
+        endHeading: "Lesson complete",
+      },
+      document.body.dataset,
+    );
+
     function showEnd(summaryText, passed) {
       resultBox.hidden = false;
       resultBox.textContent = "";
-      const heading = Course.element("h3", { tabindex: "-1", id: "result-heading" }, "Lesson complete");
+      const heading = Course.element("h3", { tabindex: "-1", id: "result-heading" }, texts.endHeading);
       const summary = Course.element(
         "p",
         { class: passed === false ? "result-fail" : passed ? "result-pass" : "" },
         summaryText,
       );
-      const next = Course.element(
-        "p",
-        {},
-        "Choose Continue to go on. Your completion is recorded when you have finished every lesson.",
-      );
+      const next = Course.element("p", {}, texts.nextText);
       const button = Course.element("button", { type: "button" }, "Continue");
       button.addEventListener("click", () => leave("continue"));
       resultBox.append(heading, summary, next, button);
@@ -153,7 +162,7 @@
         if (!questions.length) {
           complete();
           pager.nav.hidden = true;
-          showEnd("You have finished this lesson.");
+          showEnd(texts.doneText);
           return;
         }
         const open = rendered.findIndex((question) => !question.answered());
@@ -177,9 +186,7 @@
         pager.nav.hidden = true;
         showEnd(
           `You answered ${right} of ${rendered.length} questions correctly (${Math.round(scaled * 100)}%). ` +
-            (passed
-              ? "You met the knowledge check's passing score."
-              : "Review the feedback above; the course is completed either way, and you may take this lesson again from the contents."),
+            (passed ? texts.passText : texts.failText),
           passed,
         );
       },
