@@ -22,7 +22,13 @@ from lms.catalog.models import Course, Registration
 from lms.db import db
 from lms.player.scorm.models import PendingStatement, ScoAttempt
 from lrs.ops.query import StatementQuery
-from tests.e2e.helpers import NewPage, assert_accessible, frame_overflow, sign_in
+from tests.e2e.helpers import (
+    NewPage,
+    assert_accessible,
+    frame_overflow,
+    horizontal_overflow,
+    sign_in,
+)
 from tests.factories import PASSWORD, make_officer
 
 pytestmark = pytest.mark.e2e
@@ -121,6 +127,54 @@ def _open_course(page: Page) -> None:
     expect(page.locator("#save-status")).to_have_text("All progress saved.")
 
 
+def _watch_video(frame: Frame) -> None:
+    """The video has loaded its length, has its English captions on, and plays."""
+    video = frame.evaluate(
+        """() => new Promise((resolve) => {
+          const v = document.querySelector("video");
+          const report = () => resolve({
+            readyState: v.readyState, duration: v.duration, error: v.error && v.error.code,
+            tracks: Array.from(v.textTracks).map((t) => [t.kind, t.language, t.label, t.mode]),
+          });
+          if (v.readyState >= 1) report(); else v.addEventListener("loadedmetadata", report);
+        })"""
+    )
+    assert video["error"] is None and video["readyState"] >= 1
+    assert 60 <= video["duration"] <= 120
+    assert video["tracks"] == [["captions", "en", "English", "showing"]]
+    frame.evaluate("() => { const v = document.querySelector('video'); v.muted = true; v.play(); }")
+    frame.wait_for_function("() => document.querySelector('video').currentTime > 0")
+    frame.evaluate("() => document.querySelector('video').pause()")
+
+
+def _open_transcript_and_guide(page: Page, frame: Frame) -> None:
+    """The transcript opens in a new tab and is accessible; the guide is a PDF in the package."""
+    with page.context.expect_page() as opened:
+        frame.get_by_role("link", name=re.compile("Read the video transcript")).click()
+    transcript = opened.value
+    expect(transcript.get_by_role("heading", level=1)).to_have_text(
+        "Transcript: The first officer at the scene"
+    )
+    expect(transcript.get_by_role("heading", level=2)).to_have_count(11)
+    assert_accessible(transcript, "the video transcript")
+    transcript.close()
+    guide = frame.get_by_role("link", name=re.compile("Facilitator's guide")).evaluate(
+        "(link) => link.href"
+    )
+    response = page.request.get(guide)
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF-")
+
+
+def _fits_at_375(page: Page, frame: Frame) -> None:
+    """At a phone's 375 px the lesson page needs no horizontal scrolling."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 375, "height": 740})
+    assert horizontal_overflow(page) == 0
+    assert frame_overflow(frame) == 0
+    page.set_viewport_size(size)
+
+
 def _statements(live_app: Flask, registration_id: int) -> list[tuple[str, str]]:
     """(verb, what it is about) of every statement of the registration, in stored order."""
     deadline = time.monotonic() + STATEMENTS_TIMEOUT_S
@@ -179,28 +233,9 @@ def test_an_officer_takes_the_course_through_its_pages_and_earns_4_cpt(
     expect(frame.get_by_role("heading", level=2)).to_have_text(
         "Course video: the first officer at the scene"
     )
-    video = frame.evaluate(
-        """() => new Promise((resolve) => {
-          const v = document.querySelector("video");
-          const report = () => resolve({
-            readyState: v.readyState, duration: v.duration, error: v.error && v.error.code,
-            tracks: Array.from(v.textTracks).map((t) => [t.kind, t.language, t.label, t.mode]),
-          });
-          if (v.readyState >= 1) report(); else v.addEventListener("loadedmetadata", report);
-        })"""
-    )
-    assert video["error"] is None and video["readyState"] >= 1
-    assert 60 <= video["duration"] <= 120
-    assert video["tracks"] == [["captions", "en", "English", "showing"]]
-    frame.evaluate("() => { const v = document.querySelector('video'); v.muted = true; v.play(); }")
-    frame.wait_for_function("() => document.querySelector('video').currentTime > 0")
-    frame.evaluate("() => document.querySelector('video').pause()")
-    expect(frame.get_by_role("link", name=re.compile("video transcript"))).to_have_attribute(
-        "href", "../video/transcript.html"
-    )
-    page.set_viewport_size({"width": 375, "height": 740})
-    assert frame_overflow(frame) == 0
-    page.set_viewport_size({"width": 1280, "height": 720})
+    _watch_video(frame)
+    _open_transcript_and_guide(page, frame)
+    _fits_at_375(page, frame)
     frame.get_by_role("button", name="Previous").click()
     _read_pages(frame, "SCENE")
     _answer(frame, "SCENE")
@@ -227,8 +262,9 @@ def test_an_officer_takes_the_course_through_its_pages_and_earns_4_cpt(
     # Lesson 3: suspended on page 3, resumed there from the dashboard.
     page.get_by_role("button", name="Continue").click()
     frame = _lesson_frame(page, "EVIDENCE")
-    frame.get_by_role("button", name="Next", exact=True).click()
-    frame.get_by_role("button", name="Next", exact=True).click()
+    for number in (1, 2):
+        assert_accessible(frame, f"EVIDENCE page {number}")
+        frame.get_by_role("button", name="Next", exact=True).click()
     expect(frame.get_by_role("heading", level=2)).to_have_text("Collecting and packaging")
     expect(page.locator("#save-status")).to_have_text("All progress saved.")
     page.get_by_role("button", name="Suspend").click()
@@ -240,6 +276,7 @@ def test_an_officer_takes_the_course_through_its_pages_and_earns_4_cpt(
     expect(frame.locator(".pager-status")).to_have_text("Page 3 of 7")
     expect(frame.get_by_role("heading", level=2, name="Collecting and packaging")).to_be_visible()
     _read_pages(frame, "EVIDENCE", first=3)
+    _fits_at_375(page, frame)
     _answer(frame, "EVIDENCE", wrong=1)
     expect(frame.locator("#result")).to_contain_text("You scored 88%.")
     _finish_lesson(page, frame)
