@@ -158,18 +158,20 @@ def _timestamp(milliseconds: int) -> str:
 
 
 def caption_cues(script: dict) -> list[tuple[int, int, str]]:
-    """(start ms, end ms, text): each slide's captions share its time by their length."""
+    """(start ms, end ms, text): each slide's captions share its time by their length, a short
+    one counted as 40 characters so that it stays on screen long enough to be read."""
     cues = []
     start = 0
     for slide in script["slides"]:
         span = slide["seconds"] * 1000
-        total = sum(len(text) for text in slide["captions"])
+        weights = [max(len(text), 40) for text in slide["captions"]]
+        total = sum(weights)
         at = start
-        for i, text in enumerate(slide["captions"]):
+        for i, (text, weight) in enumerate(zip(slide["captions"], weights, strict=True)):
             end = (
                 start + span
                 if i == len(slide["captions"]) - 1
-                else at + round(span * len(text) / total)
+                else at + round(span * weight / total)
             )
             cues.append((at, end, text))
             at = end
