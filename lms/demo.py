@@ -14,7 +14,7 @@ from lms.accounts.agencies import create_agency
 from lms.accounts.interfaces import Role
 from lms.accounts.models import AccessRequest, Agency, Person, SubAffiliation
 from lms.accounts.services import add_person
-from lms.catalog.interfaces import Audience, CreditRule, Delivery, Mandate
+from lms.catalog.interfaces import Audience, Completion, CreditRule, Delivery, Mandate
 from lms.catalog.models import Course
 from lms.catalog.services import CourseFields, save_course
 from lms.db import db, utcnow
@@ -127,6 +127,8 @@ class DemoCourse:
     credit_rule: CreditRule
     delivery: Delivery = Delivery.DISTANCE
     mandates: frozenset[Mandate] = frozenset()
+    # What completes it: a course with tests to pass completes when they are passed.
+    completion: Completion = Completion.COMPLETED
 
 
 EVERYONE = frozenset({Audience.PEACE_OFFICER, Audience.DISPATCHER, Audience.NPO})
@@ -140,6 +142,7 @@ COURSES = (
         "1850-21796",
         "4",
         CreditRule.AUTOMATIC,
+        completion=Completion.PASSED,
     ),
     DemoCourse(
         "dispatcher-critical-incidents",
@@ -149,6 +152,7 @@ COURSES = (
         "1850-21801",
         "2",
         CreditRule.AUTOMATIC,
+        completion=Completion.PASSED,
     ),
     DemoCourse(
         "basic-course-instructor",
@@ -257,6 +261,7 @@ def load() -> int:
                     credit_rule=spec.credit_rule,
                     psp_category=None,
                     mandates=set(spec.mandates),
+                    completion=spec.completion,
                 )
             )
             created += 1

@@ -498,7 +498,14 @@
       api.saveSequencingState();
       return;
     }
-    showMessage("<p>The course cannot be started: its sequencing allows no activity now.</p>", true);
+    // Nothing to deliver (every part used up, e.g. no attempt left on a test): say so, and
+    // leave the status line saying what was saved rather than "Starting…".
+    showStatus("saved", "All progress saved.");
+    showMessage(
+      "<p>The course cannot be started: its sequencing allows no activity now (for example, no attempt is left on a test).</p>" +
+        '<p><a href="' + settings.urls.dashboard + '">Back to the dashboard</a></p>',
+      true,
+    );
   }
 
   function sequencingOptions() {
