@@ -441,6 +441,19 @@
     updateButtons();
   }
 
+  // scorm-again's SCORM 1.2 reset keeps the last SCO's status, location and suspend data, and
+  // loadFromJSON skips empty values: a new attempt of another SCO would start with them (and
+  // its first commit report the other SCO's status). They start blank, as RTE 3.4.4 says.
+  function clearPreviousSco() {
+    try {
+      api.cmi.core.lesson_status = "not attempted";
+      api.cmi.core.lesson_location = "";
+      api.cmi.suspend_data = "";
+    } catch (error) {
+      // A value scorm-again refuses here is one the saved data below replaces anyway.
+    }
+  }
+
   async function deliver(scoId) {
     const sco = scos.get(scoId);
     hideMessage();
@@ -455,6 +468,7 @@
     current = { scoId: scoId, session: session, started: !isSco(scoId) };
     position = scoId;
     api.reset({ lmsCommitUrl: session.commitUrl }, { preserveListeners: true });
+    if (!is2004) clearPreviousSco();
     api.loadFromJSON({ cmi: session.cmi.cmi });
     statuses[scoId] = session.status;
     renderStatuses();

@@ -66,10 +66,8 @@
     const mastery = Number(get("cmi.student_data.mastery_score") || document.body.dataset.mastery || 80);
     let saved = { answers: {} };
     if (entry === "ab-initio") {
-      // A new attempt starts from nothing, whatever an earlier lesson left in the API object.
+      // A new attempt starts from nothing: the portal gives it a blank status, place and data.
       set("cmi.core.lesson_status", "incomplete");
-      set("cmi.core.lesson_location", "page-1");
-      set("cmi.suspend_data", JSON.stringify(saved));
     } else {
       try {
         saved = Object.assign(saved, JSON.parse(get("cmi.suspend_data") || "{}"));
