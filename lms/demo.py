@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from lms import demo_history
 from lms.accounts import access_requests
 from lms.accounts.agencies import create_agency
 from lms.accounts.interfaces import Role
@@ -275,6 +276,9 @@ def load() -> int:
     if has_request is None:
         access_requests.submit(**PENDING_REQUEST)
         created += 1
+    db.session.flush()
+    # Last: the history is taken on the courses and their packages made above.
+    created += demo_history.load()
     return created
 
 

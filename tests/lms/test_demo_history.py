@@ -18,8 +18,6 @@ from lms.bridge.services import cursor_state
 from lms.catalog.interfaces import Mandate
 from lms.catalog.models import Course, Registration
 from lms.db import db
-from lms.packages.models import PackageVersion
-from lms.packages.pipeline import import_package
 from lms.player import records
 from lms.player.models import LaunchSession
 from lms.training import services as training
@@ -27,8 +25,6 @@ from lms.training.cycles import CPT_HOURS_REQUIRED, today
 from lms.training.mandates import Standing
 from lms.training.models import CptEntry
 from lrs.ops.query import StatementQuery
-from tests.builders.cmi5 import AUSpec, cmi5_zip
-from tests.builders.scorm import PACKAGES, SCORM2004, zip_package
 from tests.conftest import sign_in
 
 SHORT_DISPATCHER = "D19-310-104"
@@ -38,37 +34,11 @@ PASSED = "http://adlnet.gov/expapi/verbs/passed"
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 
 
-def _stand_in_packages(folder: Path) -> None:
-    """A demo course whose bundled course is not written yet gets a generated package of its
-    standard (tests/builders), so the history has content to be taken on."""
-    stand_ins = {
-        demo_history.PURSUIT: lambda: cmi5_zip(
-            folder,
-            [
-                AUSpec(title="Policy lessons", move_on="Completed"),
-                AUSpec(title="Knowledge check", move_on="CompletedAndPassed", mastery_score="0.8"),
-            ],
-        ),
-        demo_history.DISPATCH: lambda: zip_package(PACKAGES / SCORM2004, folder),
-    }
-    for slug, package in stand_ins.items():
-        course = db.session.scalar(select(Course).where(Course.slug == slug))
-        has_one = db.session.scalar(
-            select(PackageVersion.id).where(PackageVersion.course_id == course.id).limit(1)
-        )
-        if has_one is None:
-            folder.mkdir(parents=True, exist_ok=True)
-            store = current_app.extensions["content_store"]
-            import_package(package(), store, folder / "work", course_id=course.id)
-
-
 def load_demo(folder: Path) -> int:
     """`lms demo load` (which loads the history at its end), in one unit of work; how many
-    records the history made."""
+    records it made. The bundled courses are built once into the shared build folder."""
     with unit_of_work.job():
-        demo.load()
-        _stand_in_packages(folder)
-        created = demo_history.load()
+        created = demo.load()
     current_app.extensions["bridge"].wait_idle(10)
     return created
 
