@@ -6,61 +6,29 @@ hours (its credit rule is *recorded*). Every page passes axe-core and fits 375 p
 
 from __future__ import annotations
 
-import json
-import re
-import time
-from html.parser import HTMLParser
-from pathlib import Path
-
 import pytest
 from flask import Flask
 from playwright.sync_api import Frame, Page, expect
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from lms.accounts.models import Agency
 from lms.catalog.models import Course, Registration
 from lms.db import db
-from lms.player.scorm.models import PendingStatement
-from lrs.ops.query import StatementQuery
-from tests.e2e.helpers import (
-    NewPage,
-    assert_accessible,
-    frame_overflow,
-    horizontal_overflow,
-    sign_in,
+from tests.e2e.courses.helpers import (
+    CONTENT_PACKAGES,
+    fits_at_375,
+    open_scorm_course,
+    questions_of,
+    register_from_catalog,
+    scorm_statements,
 )
+from tests.e2e.helpers import NewPage, assert_accessible, sign_in
 from tests.factories import PASSWORD, make_officer
 
 pytestmark = pytest.mark.e2e
 
 TITLE = "Basic Course Instructor"
-PACKAGE = Path(__file__).resolve().parents[3] / "content_packages/basic-course-instructor/package"
-ADL = "http://adlnet.gov/expapi/verbs/"
-
-
-class _QuestionsScript(HTMLParser):
-    """The JSON of the knowledge check's <script id="questions">."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.inside = False
-        self.text = ""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.inside = tag == "script" and ("id", "questions") in attrs
-
-    def handle_endtag(self, tag: str) -> None:
-        self.inside = False
-
-    def handle_data(self, data: str) -> None:
-        if self.inside:
-            self.text += data
-
-
-def _questions() -> list[dict]:
-    parser = _QuestionsScript()
-    parser.feed((PACKAGE / "3-testing" / "index.html").read_text(encoding="utf-8"))
-    return json.loads(parser.text)
+PACKAGE = CONTENT_PACKAGES / "basic-course-instructor/package"
 
 
 def _lesson(page: Page, number: int) -> Frame:
@@ -90,45 +58,6 @@ def _continue(page: Page, frame: Frame) -> None:
     frame.get_by_role("button", name="Continue").click()
 
 
-def _fits_at_375(page: Page, frame: Frame) -> None:
-    size = page.viewport_size
-    page.set_viewport_size({"width": 375, "height": 740})
-    assert horizontal_overflow(page) == 0
-    assert frame_overflow(frame) == 0
-    page.set_viewport_size(size)
-
-
-def _open_course(page: Page) -> None:
-    page.get_by_role("link", name=re.compile(rf"^Open course.*{re.escape(TITLE)}")).click()
-    expect(page.locator("#save-status")).to_have_text("All progress saved.")
-
-
-def _statements(live_app: Flask, registration_id: int) -> list[tuple[str, str]]:
-    """(verb, what it is about) of every statement of the registration, in stored order."""
-    deadline = time.monotonic() + 5
-    with live_app.app_context():
-        while db.session.scalar(
-            select(func.count())
-            .select_from(PendingStatement)
-            .where(PendingStatement.registration_id == registration_id)
-        ):
-            assert time.monotonic() < deadline, "statements still pending"
-            db.session.rollback()
-            time.sleep(0.05)
-        registration = db.session.get(Registration, registration_id)
-        found = live_app.extensions["lrs"].query(
-            StatementQuery(registration=registration.uuid, ascending=True, limit=200)
-        )
-        course_iri = f"{live_app.config['LMS_BASE_URL']}/courses/{registration.course_id}"
-    return [
-        (
-            statement["verb"]["id"].removeprefix(ADL),
-            statement["object"]["id"].removeprefix(course_iri).removeprefix("/scos/") or "course",
-        )
-        for statement in found.statements
-    ]
-
-
 def test_an_officer_completes_the_course_and_the_profile_records_it_without_cpt(
     new_page: NewPage, live_app: Flask
 ) -> None:
@@ -139,24 +68,18 @@ def test_an_officer_completes_the_course_and_the_profile_records_it_without_cpt(
         course_id = db.session.scalar(select(Course.id).where(Course.title == TITLE))
     page = new_page()
     sign_in(page, "bci.instructor@example.org", PASSWORD)
-    page.get_by_role("link", name="Register for Courses").first.click()
-    page.get_by_label("Search").fill("instructor")
-    page.get_by_role("button", name="Search").click()
-    page.locator("li.course", has_text=TITLE).get_by_role(
-        "button", name=re.compile("^Register")
-    ).click()
-    expect(page.locator(".flashes")).to_contain_text(f"registered for {TITLE}")
+    register_from_catalog(page, "instructor", TITLE)
     with live_app.app_context():
         registration_id = db.session.scalar(
             select(Registration.id).where(
                 Registration.person_id == officer_id, Registration.course_id == course_id
             )
         )
-    _open_course(page)
+    open_scorm_course(page, TITLE)
 
     # Lesson 1, read to the end and finished.
     frame = _lesson(page, 1)
-    _fits_at_375(page, frame)
+    fits_at_375(page, frame)
     _read(frame, 1)
     frame.get_by_role("button", name="Finish lesson").click()
     _continue(page, frame)
@@ -172,7 +95,7 @@ def test_an_officer_completes_the_course_and_the_profile_records_it_without_cpt(
     expect(page.locator("#player-message")).to_contain_text("Your place is saved.")
     expect(page.locator("#save-status")).to_have_text("All progress saved.")
     page.locator("#player-message").get_by_role("link", name="Back to the dashboard").click()
-    _open_course(page)
+    open_scorm_course(page, TITLE)
     frame = _lesson(page, 2)
     expect(frame.locator(".pager-status")).to_have_text("Page 3 of 4")
     expect(frame.get_by_role("heading", level=2, name="Safety in skills training")).to_be_visible()
@@ -185,7 +108,7 @@ def test_an_officer_completes_the_course_and_the_profile_records_it_without_cpt(
     _read(frame, 3)
     frame.get_by_role("button", name="Submit knowledge check").click()
     expect(frame.locator("#submit-notice")).to_contain_text("question 1 has no answer yet")
-    for n, question in enumerate(_questions()):
+    for n, question in enumerate(questions_of(PACKAGE / "3-testing" / "index.html")):
         box = frame.locator(f"#question-{question['id']}")
         answer = question["answer"]
         if n == 0:
@@ -197,14 +120,14 @@ def test_an_officer_completes_the_course_and_the_profile_records_it_without_cpt(
         verdict, text = ("Not quite. ", "incorrect") if n == 0 else ("Correct. ", "correct")
         expect(box.get_by_role("status")).to_have_text(verdict + question["feedback"][text])
     assert_accessible(frame, "the knowledge check answered")
-    _fits_at_375(page, frame)
+    fits_at_375(page, frame)
     frame.get_by_role("button", name="Submit knowledge check").click()
     expect(frame.locator("#result")).to_contain_text("You answered 5 of 6 questions correctly")
     _continue(page, frame)
     expect(page.locator("#player-message")).to_contain_text("You have reached the end")
     expect(page.locator("#save-status")).to_have_text("All progress saved.")
 
-    statements = _statements(live_app, registration_id)
+    statements = scorm_statements(live_app, registration_id)
     lifecycle = [(verb, about) for verb, about in statements if verb != "responded"]
     assert [verb for verb, about in lifecycle if about == "ROLE"] == [
         "initialized",

@@ -7,40 +7,31 @@ the Training Profile shows its 2 CPT hours. Every page passes axe-core."""
 
 from __future__ import annotations
 
-import json
-import re
-import time
-from html.parser import HTMLParser
-from pathlib import Path
-
 import pytest
 from flask import Flask
 from playwright.sync_api import Frame, Page, expect
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from lms.accounts.interfaces import Role
 from lms.accounts.models import Agency, Person
 from lms.catalog.models import Registration
 from lms.db import db
-from lms.player.scorm.models import PendingStatement
-from lrs.ops.query import StatementQuery
-from tests.e2e.helpers import (
-    NewPage,
-    assert_accessible,
-    frame_overflow,
-    horizontal_overflow,
-    sign_in,
+from tests.e2e.courses.helpers import (
+    CONTENT_PACKAGES,
+    fits_at_375,
+    open_scorm_course,
+    questions_of,
+    register_from_catalog,
+    scorm_statements,
 )
+from tests.e2e.helpers import NewPage, assert_accessible, sign_in
 from tests.factories import PASSWORD, make_person
 
 pytestmark = pytest.mark.e2e
 
 TITLE = "Dispatcher Critical Incidents"
-PACKAGE = (
-    Path(__file__).resolve().parents[3] / "content_packages/dispatcher-critical-incidents/package"
-)
+PACKAGE = CONTENT_PACKAGES / "dispatcher-critical-incidents/package"
 DISPATCHER = ("dispatcher@example.org", "dispatcher-demo-2026")
-ADL = "http://adlnet.gov/expapi/verbs/"
 HEADINGS = {
     "PRETEST": "Pre-test: show what you already know",
     "RECOGNITION": "Lesson 1 of 3",
@@ -50,29 +41,6 @@ HEADINGS = {
     "POSTTEST": "Post-test",
 }
 FOLDERS = {"PRETEST": "pretest", "POSTTEST": "posttest"}
-
-
-class _QuestionsScript(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.inside = False
-        self.text = ""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.inside = tag == "script" and ("id", "questions") in attrs
-
-    def handle_endtag(self, tag: str) -> None:
-        self.inside = False
-
-    def handle_data(self, data: str) -> None:
-        if self.inside:
-            self.text += data
-
-
-def _questions(item: str) -> list[dict]:
-    parser = _QuestionsScript()
-    parser.feed((PACKAGE / FOLDERS[item] / "index.html").read_text(encoding="utf-8"))
-    return json.loads(parser.text)
 
 
 def _sco(page: Page, item: str) -> Frame:
@@ -97,7 +65,7 @@ def _read(frame: Frame, item: str, first: int = 1) -> None:
 def _test(frame: Frame, item: str, wrong: int) -> None:
     """Answer the test with `wrong` answers wrong, and submit it."""
     _read(frame, item)
-    for n, question in enumerate(_questions(item)):
+    for n, question in enumerate(questions_of(PACKAGE / FOLDERS[item] / "index.html")):
         box = frame.locator(f"#question-{question['id']}")
         answer = question["answer"]
         if n < wrong:
@@ -125,19 +93,8 @@ def _lesson(page: Page, item: str) -> None:
 
 def _register_and_open(page: Page, email: str, password: str) -> None:
     sign_in(page, email, password)
-    page.get_by_role("link", name="Register for Courses").first.click()
-    page.get_by_label("Search").fill("critical")
-    page.get_by_role("button", name="Search").click()
-    page.locator("li.course", has_text=TITLE).get_by_role(
-        "button", name=re.compile("^Register")
-    ).click()
-    expect(page.locator(".flashes")).to_contain_text(f"registered for {TITLE}")
-    _open(page)
-
-
-def _open(page: Page) -> None:
-    page.get_by_role("link", name=re.compile(rf"^Open course.*{TITLE}")).click()
-    expect(page.locator("#save-status")).to_have_text("All progress saved.")
+    register_from_catalog(page, "critical", TITLE)
+    open_scorm_course(page, TITLE)
 
 
 def _dispatcher(live_app: Flask, email: str, post_id: str) -> None:
@@ -147,31 +104,15 @@ def _dispatcher(live_app: Flask, email: str, post_id: str) -> None:
 
 
 def _delivered(live_app: Flask, email: str) -> list[tuple[str, str]]:
-    """(verb, SCO or course) of every statement of the person's registration, stored order."""
-    deadline = time.monotonic() + 5
+    """(verb, SCO or course) of the person's registration's statements but the answers."""
     with live_app.app_context():
-        registration = db.session.scalar(
-            select(Registration).join(Person).where(Person.email == email)
+        registration_id = db.session.scalar(
+            select(Registration.id).join(Person).where(Person.email == email)
         )
-        while db.session.scalar(
-            select(func.count())
-            .select_from(PendingStatement)
-            .where(PendingStatement.registration_id == registration.id)
-        ):
-            assert time.monotonic() < deadline, "statements still pending"
-            db.session.rollback()
-            time.sleep(0.05)
-        found = live_app.extensions["lrs"].query(
-            StatementQuery(registration=registration.uuid, ascending=True, limit=500)
-        )
-        course_iri = f"{live_app.config['LMS_BASE_URL']}/courses/{registration.course_id}"
     return [
-        (
-            s["verb"]["id"].removeprefix(ADL),
-            s["object"]["id"].removeprefix(course_iri).removeprefix("/scos/") or "course",
-        )
-        for s in found.statements
-        if not s["verb"]["id"].endswith("/responded")
+        (verb, about)
+        for verb, about in scorm_statements(live_app, registration_id)
+        if verb != "responded"
     ]
 
 
@@ -186,10 +127,7 @@ def test_a_failed_pre_test_leads_through_every_lesson_and_a_passed_post_test_ear
     page = new_page()
     _register_and_open(page, *DISPATCHER)
     frame = _sco(page, "PRETEST")
-    size = page.viewport_size
-    page.set_viewport_size({"width": 375, "height": 740})
-    assert horizontal_overflow(page) == 0 and frame_overflow(frame) == 0
-    page.set_viewport_size(size)
+    fits_at_375(page, frame)
     _test(frame, "PRETEST", wrong=3)
 
     # Lesson 1 is left on page 2 and resumed there.
@@ -201,7 +139,7 @@ def test_a_failed_pre_test_leads_through_every_lesson_and_a_passed_post_test_ear
     expect(page.locator("#player-message")).to_contain_text("Your place is saved.")
     expect(page.locator("#save-status")).to_have_text("All progress saved.")
     page.locator("#player-message").get_by_role("link", name="Back to the dashboard").click()
-    _open(page)
+    open_scorm_course(page, TITLE)
     frame = _sco(page, "RECOGNITION")
     expect(frame.locator(".pager-status")).to_have_text("Page 2 of 3")
     _read(frame, "RECOGNITION", first=2)
@@ -265,7 +203,7 @@ def test_a_failed_post_test_is_remediated_once_and_then_no_attempt_is_left(
     # The course is failed, not completed: it stays active, opening it again finds no attempt
     # left to start, and no CPT is earned.
     page.locator("#player-message").get_by_role("link", name="Back to the dashboard").click()
-    _open(page)
+    open_scorm_course(page, TITLE)
     expect(page.locator("#player-message")).to_contain_text(
         "The course cannot be started: its sequencing allows no activity now"
     )

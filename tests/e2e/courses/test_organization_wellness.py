@@ -13,6 +13,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Frame, Page, expect
 
+from lms.accounts.models import Person
 from lms.catalog.models import Registration
 from lms.db import db
 from tests.e2e.helpers import NewPage, assert_accessible, frame_overflow, sign_in
@@ -129,7 +130,9 @@ def test_a_dispatcher_reads_organization_wellness_leaves_resumes_and_finishes(
     expect(page.locator("#course-status")).to_have_text("completed")
 
     with live_app.app_context():
-        registration = db.session.query(Registration).one()
+        registration = (
+            db.session.query(Registration).join(Person).filter(Person.email == DISPATCHER[0]).one()
+        )
         statements = _statements(live_app, registration.uuid)
         verbs = [s["verb"]["id"].removeprefix(ADL) for s in statements]
         assert verbs[0] == "attempted" and verbs[-1] == "terminated"

@@ -8,68 +8,41 @@ from __future__ import annotations
 
 import json
 import re
-import time
-from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Frame, Page, expect
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from lms.accounts.models import Agency
 from lms.catalog.models import Course, Registration
 from lms.db import db
-from lms.player.scorm.models import PendingStatement, ScoAttempt
-from lrs.ops.query import StatementQuery
-from tests.e2e.helpers import (
-    NewPage,
-    assert_accessible,
-    frame_overflow,
-    horizontal_overflow,
-    sign_in,
+from lms.player.scorm.models import ScoAttempt
+from tests.e2e.courses.helpers import (
+    CONTENT_PACKAGES,
+    fits_at_375,
+    open_scorm_course,
+    questions_of,
+    register_from_catalog,
+    scorm_statements,
 )
+from tests.e2e.helpers import NewPage, assert_accessible, sign_in
 from tests.factories import PASSWORD, make_officer
 
 pytestmark = pytest.mark.e2e
 
 TITLE = "Preliminary Investigations & Evidence"
-PACKAGE = (
-    Path(__file__).resolve().parents[3] / "content_packages/preliminary-investigations/package"
-)
+PACKAGE = CONTENT_PACKAGES / "preliminary-investigations/package"
 LESSONS = {  # item identifier: (lesson number, its folder)
     "SCENE": (1, "1-scene"),
     "PEOPLE": (2, "2-people"),
     "EVIDENCE": (3, "3-evidence"),
     "REPORT": (4, "4-report"),
 }
-ADL = "http://adlnet.gov/expapi/verbs/"
-STATEMENTS_TIMEOUT_S = 5
-
-
-class _QuestionsScript(HTMLParser):
-    """The JSON of a lesson page's <script id="questions">: its questions and answers."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.inside = False
-        self.text = ""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.inside = tag == "script" and ("id", "questions") in attrs
-
-    def handle_endtag(self, tag: str) -> None:
-        self.inside = False
-
-    def handle_data(self, data: str) -> None:
-        if self.inside:
-            self.text += data
 
 
 def _questions(item: str) -> list[dict]:
-    parser = _QuestionsScript()
-    parser.feed((PACKAGE / LESSONS[item][1] / "index.html").read_text(encoding="utf-8"))
-    return json.loads(parser.text)
+    return questions_of(PACKAGE / LESSONS[item][1] / "index.html")
 
 
 def _lesson_frame(page: Page, item: str) -> Frame:
@@ -122,11 +95,6 @@ def _finish_lesson(page: Page, frame: Frame) -> None:
     expect(page.locator("#save-status")).to_have_text("All progress saved.")
 
 
-def _open_course(page: Page) -> None:
-    page.get_by_role("link", name=re.compile(rf"^Open course.*{re.escape(TITLE)}")).click()
-    expect(page.locator("#save-status")).to_have_text("All progress saved.")
-
-
 def _watch_video(frame: Frame) -> None:
     """The video has loaded its length, has its English captions on, and plays."""
     video = frame.evaluate(
@@ -166,41 +134,6 @@ def _open_transcript_and_guide(page: Page, frame: Frame) -> None:
     assert response.body().startswith(b"%PDF-")
 
 
-def _fits_at_375(page: Page, frame: Frame) -> None:
-    """At a phone's 375 px the lesson page needs no horizontal scrolling."""
-    size = page.viewport_size
-    page.set_viewport_size({"width": 375, "height": 740})
-    assert horizontal_overflow(page) == 0
-    assert frame_overflow(frame) == 0
-    page.set_viewport_size(size)
-
-
-def _statements(live_app: Flask, registration_id: int) -> list[tuple[str, str]]:
-    """(verb, what it is about) of every statement of the registration, in stored order."""
-    deadline = time.monotonic() + STATEMENTS_TIMEOUT_S
-    with live_app.app_context():
-        while db.session.scalar(
-            select(func.count())
-            .select_from(PendingStatement)
-            .where(PendingStatement.registration_id == registration_id)
-        ):
-            assert time.monotonic() < deadline, "statements still pending"
-            db.session.rollback()
-            time.sleep(0.05)
-        registration = db.session.get(Registration, registration_id)
-        found = live_app.extensions["lrs"].query(
-            StatementQuery(registration=registration.uuid, ascending=True, limit=500)
-        )
-        course_iri = f"{live_app.config['LMS_BASE_URL']}/courses/{registration.course_id}"
-    return [
-        (
-            statement["verb"]["id"].removeprefix(ADL),
-            statement["object"]["id"].removeprefix(course_iri).removeprefix("/scos/") or "course",
-        )
-        for statement in found.statements
-    ]
-
-
 def test_an_officer_takes_the_course_through_its_pages_and_earns_4_cpt(
     new_page: NewPage, live_app: Flask
 ) -> None:
@@ -211,20 +144,14 @@ def test_an_officer_takes_the_course_through_its_pages_and_earns_4_cpt(
         course_id = db.session.scalar(select(Course.id).where(Course.title == TITLE))
     page = new_page()
     sign_in(page, "first.officer@example.org", PASSWORD)
-    page.get_by_role("link", name="Register for Courses").first.click()
-    page.get_by_label("Search").fill("preliminary")
-    page.get_by_role("button", name="Search").click()
-    page.locator("li.course", has_text=TITLE).get_by_role(
-        "button", name=re.compile("^Register")
-    ).click()
-    expect(page.locator(".flashes")).to_contain_text(f"registered for {TITLE}")
+    register_from_catalog(page, "preliminary", TITLE)
     with live_app.app_context():
         registration_id = db.session.scalar(
             select(Registration.id).where(
                 Registration.person_id == officer_id, Registration.course_id == course_id
             )
         )
-    _open_course(page)
+    open_scorm_course(page, TITLE)
 
     # Lesson 1, with the course video: captioned, playable, and usable at 375 px.
     frame = _lesson_frame(page, "SCENE")
@@ -235,7 +162,7 @@ def test_an_officer_takes_the_course_through_its_pages_and_earns_4_cpt(
     )
     _watch_video(frame)
     _open_transcript_and_guide(page, frame)
-    _fits_at_375(page, frame)
+    fits_at_375(page, frame)
     frame.get_by_role("button", name="Previous").click()
     _read_pages(frame, "SCENE")
     _answer(frame, "SCENE")
@@ -271,12 +198,12 @@ def test_an_officer_takes_the_course_through_its_pages_and_earns_4_cpt(
     expect(page.locator("#player-message")).to_contain_text("Your place is saved.")
     expect(page.locator("#save-status")).to_have_text("All progress saved.")
     page.locator("#player-message").get_by_role("link", name="Back to the dashboard").click()
-    _open_course(page)
+    open_scorm_course(page, TITLE)
     frame = _lesson_frame(page, "EVIDENCE")
     expect(frame.locator(".pager-status")).to_have_text("Page 3 of 7")
     expect(frame.get_by_role("heading", level=2, name="Collecting and packaging")).to_be_visible()
     _read_pages(frame, "EVIDENCE", first=3)
-    _fits_at_375(page, frame)
+    fits_at_375(page, frame)
     _answer(frame, "EVIDENCE", wrong=1)
     expect(frame.locator("#result")).to_contain_text("You scored 88%.")
     _finish_lesson(page, frame)
@@ -313,7 +240,7 @@ def test_an_officer_takes_the_course_through_its_pages_and_earns_4_cpt(
     assert cmi["core"]["lesson_location"] == "page-7"
     assert len(json.loads(cmi["suspend_data"])["answers"]) == 8
 
-    statements = _statements(live_app, registration_id)
+    statements = scorm_statements(live_app, registration_id)
     responded = [
         about.split("/interactions/")[0] for verb, about in statements if verb == "responded"
     ]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,19 +19,14 @@ from sqlalchemy import select
 from lms.accounts.models import Agency
 from lms.catalog.models import Course, Registration
 from lms.db import db
-from tests.e2e.helpers import (
-    NewPage,
-    assert_accessible,
-    frame_overflow,
-    horizontal_overflow,
-    sign_in,
-)
+from tests.e2e.courses.helpers import CONTENT_PACKAGES, fits_at_375, register_from_catalog
+from tests.e2e.helpers import NewPage, assert_accessible, sign_in
 from tests.factories import PASSWORD, make_officer
 
 pytestmark = pytest.mark.e2e
 
 TITLE = "Vehicle Pursuit Policy Update"
-FOLDER = Path(__file__).resolve().parents[3] / "content_packages/vehicle-pursuit-policy-update"
+FOLDER = CONTENT_PACKAGES / "vehicle-pursuit-policy-update"
 QUESTIONS = json.loads((FOLDER / "package/knowledge-check/questions.json").read_text())
 FEEDBACK = json.loads((FOLDER / "feedback.json").read_text())
 WRONG = {"q01", "q09", "q30"}  # answered wrongly: 55 of 58, 95 percent, passed
@@ -53,14 +47,6 @@ def _next(page: Page, frame: Frame) -> None:
     ):
         frame.get_by_role("button", name="Next", exact=True).click()
     expect(frame.locator("section.page:not([hidden]) h2")).to_be_focused()
-
-
-def _fits_at_375(page: Page, frame: Frame) -> None:
-    size = page.viewport_size
-    page.set_viewport_size({"width": 375, "height": 740})
-    assert horizontal_overflow(page) == 0
-    assert frame_overflow(frame) == 0
-    page.set_viewport_size(size)
 
 
 def _answer_topic(frame: Frame, topic: dict[str, Any]) -> None:
@@ -98,13 +84,7 @@ def test_an_officer_takes_the_course_certifies_the_policy_and_earns_2_cpt(
         course_id = db.session.scalar(select(Course.id).where(Course.title == TITLE))
     page = new_page()
     sign_in(page, "pursuit.officer@example.org", PASSWORD)
-    page.get_by_role("link", name="Register for Courses").first.click()
-    page.get_by_label("Search").fill("pursuit")
-    page.get_by_role("button", name="Search").click()
-    page.locator("li.course", has_text=TITLE).get_by_role(
-        "button", name=re.compile("^Register")
-    ).click()
-    expect(page.locator(".flashes")).to_contain_text(f"registered for {TITLE}")
+    register_from_catalog(page, "pursuit", TITLE)
     page.get_by_role("link", name=re.compile(rf"^Open course.*{TITLE}")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     with live_app.app_context():
@@ -124,7 +104,7 @@ def test_an_officer_takes_the_course_certifies_the_policy_and_earns_2_cpt(
         assert_accessible(frame, f"lessons page {number}")
         _next(page, frame)
     expect(frame.locator(".pager-status")).to_have_text(f"Page 3 of {count}")
-    _fits_at_375(page, frame)
+    fits_at_375(page, frame)
     page.get_by_role("link", name=f"← {TITLE}").click()
     page.get_by_role("button", name="Start Pursuit policy lessons").click()
     frame = _au(page, "policy lessons")
@@ -148,7 +128,7 @@ def test_an_officer_takes_the_course_certifies_the_policy_and_earns_2_cpt(
         _answer_topic(frame, topic)
         assert_accessible(frame, f"knowledge check topic {number}")
         if number == 1:
-            _fits_at_375(page, frame)
+            fits_at_375(page, frame)
         if number < len(topics):
             _next(page, frame)
     frame.get_by_role("button", name="Submit the knowledge check").click()
