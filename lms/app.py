@@ -51,6 +51,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=settings.max_content_length,
         LMS_MAX_PACKAGE_UPLOAD_BYTES=settings.max_package_upload_bytes,
         LMS_BRIDGE_AFTER_STORE=settings.bridge_after_store,
+        LMS_PREVIEW_DATABASE_URL=settings.preview_database_url,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=not development,
@@ -113,9 +114,52 @@ def _mount_lrs(app: Flask) -> None:
     from lms.player.cmi5.checks import attach as attach_player_checks
 
     attach_player_checks(store)
+    from lms.customization.delivery import check_statements as check_customized
+
+    store.add_statement_check(check_customized)
     blueprint = create_blueprint(store)
     csrf.exempt(blueprint)
     app.register_blueprint(blueprint, url_prefix="/xapi")
+    _mount_preview_lrs(app)
+
+
+def _mount_preview_lrs(app: Flask) -> None:
+    """The preview store (lms/customization/preview.py): an LRS of its own, on a database of
+    its own (LMS_PREVIEW_DATABASE_URL; by default a SQLite file in the instance folder), under
+    /preview/xapi. It holds nothing of record: the bridge does not listen to it, no check of the
+    portal's judges it, and its tables are made on first use, not by the migrations."""
+    import threading
+
+    from sqlalchemy import create_engine
+
+    from lrs.api import LearningRecordStore
+    from lrs.backend.engine import prepare_engine
+    from lrs.backend.schema import metadata
+    from lrs.http.blueprint import create_blueprint
+
+    url = normalise_database_url(
+        app.config.get("LMS_PREVIEW_DATABASE_URL")
+        or f"sqlite:///{Path(app.instance_path) / 'preview-lrs.sqlite'}"
+    )
+    made: list[Any] = []
+    lock = threading.Lock()
+
+    def engine() -> Any:
+        with lock:
+            if not made:
+                created = prepare_engine(create_engine(url, **engine_options(url)))
+                metadata.create_all(created)
+                made.append(created)
+        return made[0]
+
+    store = LearningRecordStore(
+        engine, app.config["LMS_BASE_URL"], unversioned_reply=app.config["LRS_UNVERSIONED_REPLY"]
+    )
+    store.secret_key = app.config["SECRET_KEY"]
+    app.extensions["preview_lrs"] = store
+    blueprint = create_blueprint(store, name="preview_xapi")
+    csrf.exempt(blueprint)
+    app.register_blueprint(blueprint, url_prefix="/preview/xapi")
 
 
 def _start_bridge(app: Flask) -> None:
@@ -131,16 +175,27 @@ def _subscribe_hooks() -> None:
     """Areas that act on another's events subscribe here, so the announcing area imports
     none of them (docs/foundation.md, "Extension points")."""
     from lms.bridge.services import rejudge_course
-    from lms.catalog.services import add_registration_hook, add_rule_change_hook
-    from lms.customization.feedback import launch_parameters as feedback_parameters
+    from lms.catalog.services import (
+        add_publication_hook,
+        add_registration_hook,
+        add_rule_change_hook,
+    )
+    from lms.customization import delivery
+    from lms.customization.preview import may_preview_files
+    from lms.customization.services import on_course_published
     from lms.packages.services import on_registered as give_package_version
     from lms.player.cmi5.registrations import on_registered as evaluate_move_on
-    from lms.player.cmi5.services import add_launch_parameters_source
+    from lms.player.cmi5.services import add_context_source, add_launch_parameters_source
+    from lms.player.launch import add_content_access_rule, add_launch_rule
 
     add_registration_hook(give_package_version)  # first: the player's hooks need the version
     add_registration_hook(evaluate_move_on)
     add_rule_change_hook(rejudge_course)
-    add_launch_parameters_source(feedback_parameters)
+    add_publication_hook(on_course_published)
+    add_launch_rule(delivery.launch_refusal)
+    add_launch_parameters_source(delivery.launch_parameters)
+    add_context_source(delivery.context_extensions)
+    add_content_access_rule(may_preview_files)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -148,6 +203,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.accounts.staff_views import bp as staff_bp
     from lms.accounts.views import bp as accounts_bp
     from lms.catalog.views import bp as catalog_bp
+    from lms.customization.views import bp as customization_bp
     from lms.packages.content_store import content_store_from_config
     from lms.packages.staff_views import bp as imports_bp
     from lms.packages.views import bp as packages_bp
@@ -168,6 +224,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cmi5_bp)
     app.register_blueprint(tincan_bp)
     app.register_blueprint(scorm_bp)
+    app.register_blueprint(customization_bp)
     app.register_blueprint(training_bp)
     app.extensions["content_store"] = content_store_from_config(app.config, Path(app.instance_path))
 

@@ -25,6 +25,9 @@ class Settings:
     environment: str = "production"
     instance_path: Path = DEFAULT_INSTANCE_PATH
     database_url: str | None = None
+    # The preview store's database (lms/customization/preview.py); None: a SQLite file in the
+    # instance folder.
+    preview_database_url: str | None = None
     secret_key: str | None = None
     base_url: str = "http://127.0.0.1:5000"
     # Where course packages are served: an origin of their own (docs/content-origin.md). None:
@@ -51,6 +54,7 @@ class Settings:
             environment=env.get("LMS_ENV", "production"),
             instance_path=Path(env.get("LMS_INSTANCE_PATH") or DEFAULT_INSTANCE_PATH).resolve(),
             database_url=env.get("DATABASE_URL") or None,
+            preview_database_url=env.get("LMS_PREVIEW_DATABASE_URL") or None,
             secret_key=env.get("LMS_SECRET_KEY") or None,
             base_url=(env.get("LMS_BASE_URL") or f"http://127.0.0.1:{port}").rstrip("/"),
             content_base_url=(env.get("LMS_CONTENT_BASE_URL") or "").rstrip("/") or None,

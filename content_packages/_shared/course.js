@@ -139,7 +139,7 @@
       feedback.className = `feedback ${wasCorrect ? "correct" : "incorrect"}`;
       feedback.textContent = "";
       feedback.append(element("strong", {}, wasCorrect ? "Correct." : "Not quite."));
-      if (text) feedback.append(document.createTextNode(text));
+      if (text) feedback.append(typeof text === "string" ? document.createTextNode(text) : text);
     }
 
     check.addEventListener("click", async () => {

@@ -154,6 +154,7 @@ def change_password() -> ResponseReturnValue:
 @post_id_required
 def dashboard() -> ResponseReturnValue:
     from lms.catalog import services as catalog
+    from lms.customization import services as customization
     from lms.training import completions
 
     agency = current_user.agency
@@ -169,6 +170,7 @@ def dashboard() -> ResponseReturnValue:
         agency=agency,
         sub_affiliation=current_user.sub_affiliation,
         sub_affiliation_count=len(sub_affiliation_tree(agency)) if agency else 0,
+        customization_tasks=customization.tasks(current_user),
     )
 
 

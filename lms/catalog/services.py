@@ -34,11 +34,15 @@ ACTIVE, DROPPED, COMPLETED = (
 )
 RegistrationHook = Callable[[Registration], None]
 RuleChangeHook = Callable[[int], object]
+PublicationHook = Callable[[int, bool], object]
 # What other areas do when a person registers (packages gives the registration its package
 # version, then cmi5 evaluates moveOn; both subscribe in create_app).
 _registration_hooks: list[RegistrationHook] = []
 # What other areas do when what completes a course changes (the bridge re-judges it).
 _rule_change_hooks: list[RuleChangeHook] = []
+# What other areas do when POST takes a course offline or brings it back (customization marks
+# the agencies' customizations for review).
+_publication_hooks: list[PublicationHook] = []
 
 
 def add_registration_hook(hook: RegistrationHook) -> None:
@@ -55,6 +59,13 @@ def add_rule_change_hook(hook: RuleChangeHook) -> None:
     create_app to re-judge the course's statements)."""
     if hook not in _rule_change_hooks:
         _rule_change_hooks.append(hook)
+
+
+def add_publication_hook(hook: PublicationHook) -> None:
+    """Another area's work when an existing course is taken offline or brought back online:
+    `hook(course_id, published)`, in the change's unit of work once it is flushed."""
+    if hook not in _publication_hooks:
+        _publication_hooks.append(hook)
 
 
 CERTIFICATION_NUMBER = re.compile(r"^\d{4}-\d{5}$")
@@ -211,6 +222,7 @@ def save_course(fields: CourseFields, course: Course | None = None) -> Course:
     course.description = fields.description.strip()
     course.audience_codes = " ".join(sorted(a.value for a in fields.audience))
     course.delivery = fields.delivery.value
+    publication_changed = course.id is not None and course.published != fields.published
     course.published = fields.published
     certification = course.certification or CourseCertification()
     rule_before = (certification.credit_rule, certification.completion)
@@ -226,6 +238,9 @@ def save_course(fields: CourseFields, course: Course | None = None) -> Course:
         for hook in _rule_change_hooks:
             hook(course.id)
     db.session.flush()
+    if publication_changed:
+        for hook in _publication_hooks:
+            hook(course.id, course.published)
     return course
 
 

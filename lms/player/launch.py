@@ -25,6 +25,10 @@ from lms.player.interfaces import LaunchRefused, RegistrationNotFound
 # A rule returns why the person may not launch the registration, or None.
 LaunchRule = Callable[[Person, Registration], str | None]
 LAUNCHABLE_STATUSES = (catalog.ACTIVE, catalog.COMPLETED)
+# Another area's reason to let a person fetch a package version's files (an agency
+# administrator previewing the course they customize): True if it lets them.
+ContentAccessRule = Callable[[Person, PackageVersion], bool]
+_content_rules: list[ContentAccessRule] = []
 
 
 @dataclass(frozen=True)
@@ -71,11 +75,20 @@ def launch_refusal(person: Person, registration: Registration) -> str | None:
     return None
 
 
+def add_content_access_rule(rule: ContentAccessRule) -> None:
+    """Another area's reason to let a person fetch a package version's files."""
+    if rule not in _content_rules:
+        _content_rules.append(rule)
+
+
 def may_fetch_content(person: Person, version: PackageVersion) -> bool:
     """Whether the person may fetch the files of a package version (lms.packages.access checks
-    it on every /content request): POST staff, who look at what they import, and a learner
-    whose registration is pinned to that version and still open (LAUNCHABLE_STATUSES)."""
+    it on every /content request): POST staff, who look at what they import, a learner whose
+    registration is pinned to that version and still open (LAUNCHABLE_STATUSES), and whoever
+    another area's rule lets (add_content_access_rule)."""
     if person.is_post_staff:
+        return True
+    if any(rule(person, version) for rule in _content_rules):
         return True
     found = db.session.scalar(
         select(Registration.id).where(

@@ -54,12 +54,32 @@ IDLE_LIMIT = dt.timedelta(hours=4)
 # area's data for it (a course's feedback, an agency's customization), as a string.
 LaunchParametersSource = Callable[[Registration, AssignableUnit], str | None]
 _parameter_sources: list[LaunchParametersSource] = []
+# Context extensions another area puts in LMS.LaunchData's contextTemplate, which the AU copies
+# into every statement it sends (§10.2.1), and in the launched statement.
+ContextSource = Callable[[Registration, AssignableUnit], dict[str, Any] | None]
+_context_sources: list[ContextSource] = []
 
 
 def add_launch_parameters_source(source: LaunchParametersSource) -> None:
     """Another area's launchParameters for the AUs it knows; the first answer wins."""
     if source not in _parameter_sources:
         _parameter_sources.append(source)
+
+
+def add_context_source(source: ContextSource) -> None:
+    """Another area's context extensions for the statements of the AUs it knows."""
+    if source not in _context_sources:
+        _context_sources.append(source)
+
+
+def context_extensions(registration: Registration, au: AssignableUnit) -> dict[str, Any]:
+    """Every source's context extensions for the AU's statements, merged (the first source to
+    name an extension wins)."""
+    merged: dict[str, Any] = {}
+    for source in _context_sources:
+        for key, value in (source(registration, au) or {}).items():
+            merged.setdefault(key, value)
+    return merged
 
 
 def launch_parameters(registration: Registration, au: AssignableUnit) -> str | None:
@@ -92,7 +112,7 @@ class Launch:
     url: str  # the AU's URL with the §8.1 parameters
 
 
-def _launch_url(au: AssignableUnit, urls: LaunchUrls, extra: dict[str, str]) -> tuple[str, str]:
+def launch_url(au: AssignableUnit, urls: LaunchUrls, extra: dict[str, str]) -> tuple[str, str]:
     """(the URL the AU is launched with, the same without the §8.1 parameters).
 
     §13.1.4: the AU's own query string is merged with the cmi5 parameters; a name of its own
@@ -113,13 +133,18 @@ def _launch_url(au: AssignableUnit, urls: LaunchUrls, extra: dict[str, str]) -> 
 
 
 def launch_data(
-    session: LaunchSession, au: AssignableUnit, return_url: str, parameters: str | None = None
+    session: LaunchSession,
+    au: AssignableUnit,
+    return_url: str,
+    parameters: str | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The LMS.LaunchData document (§10.2); `parameters` are the AU's launchParameters."""
+    """The LMS.LaunchData document (§10.2); `parameters` are the AU's launchParameters,
+    `extensions` other areas' context extensions for its statements."""
     document: dict[str, Any] = {
         "contextTemplate": {
             "contextActivities": {"grouping": [{"objectType": "Activity", "id": au.id}]},
-            "extensions": {xapi.SESSION_ID: session.uuid},
+            "extensions": {**(extensions or {}), xapi.SESSION_ID: session.uuid},
         },
         "launchMode": session.launch_mode,
         "moveOn": session.move_on,
@@ -168,16 +193,17 @@ def launch_au(launchable: Launchable, au_index: int, launch_mode: str, urls: Lau
 
     actor = learner_actor(registration)
     parameters = launch_parameters(registration, au)
+    extensions = context_extensions(registration, au)
     # §10.1: the LaunchData document exists before the AU is launched.
     records.store().put_document(
         "state",
         LAUNCH_DATA,
-        json.dumps(launch_data(session, au, urls.return_url, parameters)).encode(),
+        json.dumps(launch_data(session, au, urls.return_url, parameters, extensions)).encode(),
         activity_id=au.activity_id,
         agent=actor,
         registration=registration.uuid,
     )
-    url, plain_url = _launch_url(
+    url, plain_url = launch_url(
         au,
         urls,
         {
@@ -203,6 +229,7 @@ def launch_au(launchable: Launchable, au_index: int, launch_mode: str, urls: Lau
                 move_on=au.move_on,
                 mastery_score=au.mastery_score,
                 launch_parameters=parameters,
+                context_extensions=extensions,
             )
         ]
     )

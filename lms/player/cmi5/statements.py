@@ -120,9 +120,12 @@ def launched(
     move_on: str,
     mastery_score: Decimal | None,
     launch_parameters: str | None,
+    context_extensions: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """§9.3.1, with the §9.6.3.2–9.6.3.7 extensions a launched statement carries."""
+    """§9.3.1, with the §9.6.3.2–9.6.3.7 extensions a launched statement carries, and the
+    contextTemplate's own (`context_extensions`)."""
     extensions: dict[str, Any] = {
+        **(context_extensions or {}),
         LAUNCH_MODE: launch_mode,
         LAUNCH_URL: launch_url,
         MOVE_ON: move_on,

@@ -49,6 +49,32 @@
     }
   }
 
+  // The formatting an agency's feedback may use (the portal allows no more, and sanitises it);
+  // anything else in the document is shown as its text, never as markup.
+  const FORMATTING = new Set(["STRONG", "EM", "B", "I", "BR", "P", "UL", "OL", "LI"]);
+
+  function formatted(html) {
+    const parsed = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
+    const copy = (from, to) => {
+      from.childNodes.forEach((node) => {
+        if (node.nodeType === Node.TEXT_NODE) to.append(node.textContent);
+        else if (node.nodeType === Node.ELEMENT_NODE) {
+          if (FORMATTING.has(node.tagName)) {
+            const element = document.createElement(node.tagName.toLowerCase());
+            copy(node, element);
+            to.append(element);
+          } else {
+            copy(node, to);
+          }
+        }
+      });
+      return to;
+    };
+    const out = copy(parsed.body, document.createDocumentFragment());
+    out.prepend(" ");
+    return out;
+  }
+
   function show(section) {
     section.hidden = false;
     const heading = section.querySelector("h2");
@@ -166,7 +192,7 @@
           previous: normal && progress.answers[q.id] ? { chosen: progress.answers[q.id] } : undefined,
           feedback: (question, correct) => {
             const given = feedback && feedback.questions[question.id];
-            if (given) return " " + (correct ? given.correct : given.incorrect);
+            if (given) return formatted(correct ? given.correct : given.incorrect);
             return correct ? "" : ` The right answer: ${rightAnswerText(question)}.`;
           },
           onAnswer: async (question, chosen, correct) => {
