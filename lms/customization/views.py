@@ -15,7 +15,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -155,9 +154,9 @@ def upload_policy(course_id: int) -> ResponseReturnValue:
     return _editor(place, policy_form=form, status=sent.status)
 
 
-def _pdf(key: str, filename: str) -> Response:
-    body = policy.read_policy(key)
-    response = Response(stream_with_context(body), mimetype="application/pdf")
+def _pdf(key: str, filename: str, size: int) -> Response:
+    response = Response(policy.read_policy(key), mimetype="application/pdf")
+    response.content_length = size
     safe = "".join(ch for ch in filename if ch.isalnum() or ch in "._- ") or "policy.pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{safe}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -171,7 +170,7 @@ def draft_policy(course_id: int) -> ResponseReturnValue:
     customization = services.workspace(current_user, course_id).customization
     if customization is None or not customization.policy_key:
         abort(404, "The draft has no policy yet.")
-    return _pdf(customization.policy_key, customization.policy_filename)
+    return _pdf(customization.policy_key, customization.policy_filename, customization.policy_size)
 
 
 @bp.get("/agency/policies/<int:version_id>")
@@ -181,7 +180,7 @@ def version_policy(version_id: int) -> ResponseReturnValue:
     version = db.session.get(CustomizationVersion, version_id)
     if version is None or version.customization.agency_id != current_user.agency_id:
         abort(404, "No such policy.")
-    return _pdf(version.policy_key, version.policy_filename)
+    return _pdf(version.policy_key, version.policy_filename, version.policy_size)
 
 
 @bp.route("/agency/customizations/<int:course_id>/publish", methods=["GET", "POST"])
