@@ -10,5 +10,11 @@ def policy_pdf(title: str = "Vehicle Pursuit Policy", pages: int = 1) -> bytes:
     pdf.set_font("helvetica", size=12)
     for page in range(pages):
         pdf.add_page()
-        pdf.multi_cell(0, 8, f"{title}\nPage {page + 1}: pursuits are weighed against the danger.")
+        pdf.multi_cell(
+            0,
+            8,
+            f"{title}\nPage {page + 1}: pursuits are weighed against the danger.",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     return bytes(pdf.output())
