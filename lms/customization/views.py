@@ -280,7 +280,10 @@ def preview_return(course_id: int) -> ResponseReturnValue:
 def preview_fetch(token: str) -> ResponseReturnValue:
     if request.method == "OPTIONS":
         return Response(status=204, headers=FETCH_CORS)
-    response = jsonify(preview.fetch(token))
+    answer = preview.fetch(token)
+    response = jsonify(answer)
+    if "error-code" in answer:
+        response.status_code = 404  # as cmi5's fetch answers a URL it never gave
     response.headers.update(FETCH_CORS)
     return response
 

@@ -11,6 +11,7 @@ resources and /static have tests of their own.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,15 +20,19 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from lms import unit_of_work
 from lms.accounts import access_requests, agencies
 from lms.accounts.interfaces import Role
 from lms.catalog import services as catalog
 from lms.catalog.models import Course
+from lms.customization import services
 from lms.db import db
+from lms.packages import bundled
 from lms.packages.access import files_url
 from lms.packages.models import PackageImport
 from lms.packages.services import import_package
 from tests.builders.cmi5 import cmi5_zip
+from tests.builders.policy import policy_pdf
 from tests.builders.scorm import PACKAGES, SCORM12, zip_package
 from tests.builders.tincan import tincan_zip
 from tests.conftest import sign_in
@@ -105,6 +110,11 @@ COMPLIANCE_OF_A = every(403, anonymous=SIGN_IN, lp_admin=200, training_manager=2
 COMPLIANCE_OF_B = every(403, anonymous=SIGN_IN, lp_admin=404, training_manager=404, post_staff=200)
 # Pages of the officer's own registration: nobody else's.
 OFFICERS_OWN = every(404, anonymous=SIGN_IN, officer=200)
+# An agency's customization of a course: its LP administrators and training managers only.
+CUSTOMIZATION_OF_A = every(404, anonymous=SIGN_IN, lp_admin=200, training_manager=200)
+# A published policy PDF: the people of its agency.
+POLICY_OF_A = every(200, anonymous=SIGN_IN, post_staff=404)
+NOBODY_SIGNED_IN = every(404, anonymous=SIGN_IN)
 CSRF_REFUSED = every(400)
 
 PORTAL: list[Case] = [
@@ -218,6 +228,73 @@ PORTAL: list[Case] = [
         CSRF_REFUSED,
     ),
     get("tincan.status", "/tincan/registrations/{tincan_registration}/status", OFFICERS_OWN),
+    # Agency customizations (agency A's LP administrator is sworn).
+    get("customization.editor", "/agency/customizations/{custom_course}", CUSTOMIZATION_OF_A),
+    get("customization.editor", "/agency/customizations/{scorm_course}", NOBODY_SIGNED_IN),
+    post(
+        "customization.save_question",
+        "/agency/customizations/{custom_course}/questions/q01",
+        CSRF_REFUSED,
+    ),
+    post(
+        "customization.upload_policy", "/agency/customizations/{custom_course}/policy", CSRF_REFUSED
+    ),
+    get(
+        "customization.draft_policy",
+        "/agency/customizations/{custom_course}/policy",
+        CUSTOMIZATION_OF_A,
+    ),
+    get("customization.version_policy", "/agency/policies/{policy_a}", POLICY_OF_A),
+    get("customization.version_policy", "/agency/policies/{policy_b}", NOBODY_SIGNED_IN),
+    get(
+        "customization.publish",
+        "/agency/customizations/{custom_course}/publish",
+        CUSTOMIZATION_OF_A,
+    ),
+    get(
+        "customization.versions",
+        "/agency/customizations/{custom_course}/versions",
+        CUSTOMIZATION_OF_A,
+    ),
+    get(
+        "customization.version",
+        "/agency/customizations/{custom_course}/versions/1",
+        CUSTOMIZATION_OF_A,
+    ),
+    get(
+        "customization.compare",
+        "/agency/customizations/{custom_course}/compare?older=1&newer=1",
+        CUSTOMIZATION_OF_A,
+    ),
+    post(
+        "customization.restore",
+        "/agency/customizations/{custom_course}/versions/1/restore",
+        CSRF_REFUSED,
+    ),
+    get(
+        "customization.preview_page",
+        "/agency/customizations/{custom_course}/preview",
+        CUSTOMIZATION_OF_A,
+    ),
+    post(
+        "customization.preview_launch",
+        "/agency/customizations/{custom_course}/preview",
+        CSRF_REFUSED,
+    ),
+    get(
+        "customization.preview_return",
+        "/agency/customizations/{custom_course}/preview/return",
+        PUBLIC,
+    ),
+    post("customization.preview_fetch", "/agency/preview/fetch/no-such-token", every(404)),
+    get(
+        "customization.record", "/agency/customizations/{custom_course}/record", CUSTOMIZATION_OF_A
+    ),
+    get(
+        "customization.record_csv",
+        "/agency/customizations/{custom_course}/record.csv",
+        CUSTOMIZATION_OF_A,
+    ),
     # POST staff.
     get("staff.access_request_list", "/staff/access-requests", STAFF_ONLY),
     get("staff.access_request_page", "/staff/access-requests/{access_request}", STAFF_ONLY),
@@ -320,6 +397,7 @@ def _make_world(app: Flask, folder: Path) -> World:
     scorm_registration = catalog.register(officer, scorm_course.id)
     cmi5_registration = catalog.register(officer, cmi5_course.id)
     tincan_registration = catalog.register(officer, tincan_course.id)
+    custom_course, policy_a, policy_b = _customized_course(folder, agency_a, agency_b)
     package_import = PackageImport(
         requested_by_id=staff.id, file_name="course.zip", size=1, upload_name="course.zip"
     )
@@ -346,6 +424,9 @@ def _make_world(app: Flask, folder: Path) -> World:
         "cmi5_registration": cmi5_registration.id,
         "tincan_registration": tincan_registration.id,
         "package_import": package_import.id,
+        "custom_course": custom_course.id,
+        "policy_a": policy_a,
+        "policy_b": policy_b,
         "credential_key": credential.key,
         "officers_file_path": urlsplit(
             files_url(officer, scorm_registration.package_version_id, "index.html")
@@ -354,8 +435,30 @@ def _make_world(app: Flask, folder: Path) -> World:
     return World(ids, clients)
 
 
+def _customized_course(folder: Path, agency_a, agency_b) -> tuple[Course, int, int]:
+    """A customizable cmi5 course (its folder in a content_packages/ of the test's own) that
+    agencies A and B have each published; the ids of their versions."""
+    (folder / "custom").mkdir()
+    course = make_published_course(cmi5_zip(folder / "custom", None), folder / "custom")
+    course.slug = "customizable-course"
+    db.session.commit()
+    versions = []
+    for agency in (agency_a, agency_b):
+        admin = make_administrator(agency)
+        with unit_of_work.job():
+            services.upload_policy(admin, course.id, policy_pdf(), "policy.pdf", 0)
+            versions.append(services.publish(admin, course.id).id)
+    return course, versions[0], versions[1]
+
+
 @pytest.fixture
-def world(app: Flask, tmp_path: Path) -> World:
+def world(app: Flask, tmp_path: Path, monkeypatch) -> World:
+    sources = tmp_path / "content_packages" / "customizable-course"
+    sources.mkdir(parents=True)
+    (sources / "feedback.json").write_text(
+        json.dumps({"version": "default", "questions": {"q01": {"correct": "c", "incorrect": "i"}}})
+    )
+    monkeypatch.setattr(bundled, "SOURCES", sources.parent)
     return _make_world(app, tmp_path)
 
 
@@ -377,7 +480,7 @@ def _rules(app: Flask) -> set[tuple[str, str]]:
     """(endpoint, method) of every rule to declare: GET for a rule that takes GET, else POST."""
     rules = set()
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static" or rule.endpoint.startswith("xapi."):
+        if rule.endpoint == "static" or rule.endpoint.startswith(("xapi.", "preview_xapi.")):
             continue
         rules.add((rule.endpoint, "GET" if "GET" in rule.methods else "POST"))
     return rules
