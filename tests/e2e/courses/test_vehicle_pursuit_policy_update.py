@@ -1,12 +1,15 @@
 """A sworn officer takes the bundled course Vehicle Pursuit Policy Update (cmi5) through its own
 pages: registers from the catalog, reads the policy lessons (leaving on page 3 and resuming
-there), answers the 58 questions of the knowledge check, seeing POST's default feedback that the
-portal supplies through xAPI, passes, certifies the agency's pursuit policy, and returns; the
-LRS holds the AUs' statements, the certification and the portal's satisfied, and the Training
-Profile shows the course's 2 CPT hours. Every page passes axe-core."""
+there), answers the 58 questions of the knowledge check, seeing the feedback of the version the
+demo's Capitol City Police Department published (its own texts for some questions, POST's
+default for the rest) that the portal supplies through xAPI, and the agency's policy link,
+passes, certifies the agency's pursuit policy, and returns; the LRS holds the AUs' statements,
+the certification (naming the version and the policy's SHA-256) and the portal's satisfied, and
+the Training Profile shows the course's 2 CPT hours. Every page passes axe-core."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -18,6 +21,7 @@ from sqlalchemy import select
 
 from lms.accounts.models import Agency
 from lms.catalog.models import Course, Registration
+from lms.customization import services
 from lms.db import db
 from tests.e2e.courses.helpers import CONTENT_PACKAGES, fits_at_375, register_from_catalog
 from tests.e2e.helpers import NewPage, assert_accessible, sign_in
@@ -28,7 +32,7 @@ pytestmark = pytest.mark.e2e
 TITLE = "Vehicle Pursuit Policy Update"
 FOLDER = CONTENT_PACKAGES / "vehicle-pursuit-policy-update"
 QUESTIONS = json.loads((FOLDER / "package/knowledge-check/questions.json").read_text())
-FEEDBACK = json.loads((FOLDER / "feedback.json").read_text())
+DEFAULT = json.loads((FOLDER / "feedback.json").read_text())
 WRONG = {"q01", "q09", "q30"}  # answered wrongly: 55 of 58, 95 percent, passed
 ACKNOWLEDGED = "http://activitystrea.ms/schema/1.0/acknowledge"
 
@@ -49,7 +53,12 @@ def _next(page: Page, frame: Frame) -> None:
     expect(frame.locator("section.page:not([hidden]) h2")).to_be_focused()
 
 
-def _answer_topic(frame: Frame, topic: dict[str, Any]) -> None:
+def _shown(feedback_html: str) -> str:
+    """A feedback text as the page shows it: its formatting rendered."""
+    return html.unescape(re.sub(r"<[^>]+>", "", feedback_html))
+
+
+def _answer_topic(frame: Frame, topic: dict[str, Any], feedback: dict[str, Any]) -> None:
     for question in topic["questions"]:
         box = frame.locator(f"#question-{question['id']}")
         answer = [question["answer"]] if isinstance(question["answer"], str) else question["answer"]
@@ -60,8 +69,9 @@ def _answer_topic(frame: Frame, topic: dict[str, Any]) -> None:
         for choice in answer:
             box.get_by_label(texts[choice], exact=True).check()
         box.get_by_role("button", name="Check answer").click()
-        given = FEEDBACK["questions"][question["id"]]
-        expected = f"Not quite. {given['incorrect']}" if wrong else f"Correct. {given['correct']}"
+        given = feedback["questions"][question["id"]]
+        text = _shown(given["incorrect"] if wrong else given["correct"])
+        expected = f"Not quite. {text}" if wrong else f"Correct. {text}"
         expect(box.get_by_role("status")).to_have_text(expected)
 
 
@@ -82,6 +92,16 @@ def test_an_officer_takes_the_course_certifies_the_policy_and_earns_2_cpt(
         officer = make_officer(agency, email="pursuit.officer@example.org")
         officer_id = officer.id
         course_id = db.session.scalar(select(Course.id).where(Course.title == TITLE))
+        version = services.live_version(agency.id, course_id)
+        feedback = json.loads(version.feedback)
+        policy_sha256, version_number, version_id = (
+            version.policy_sha256,
+            version.number,
+            version.id,
+        )
+    # The agency's own texts where it wrote them, POST's default elsewhere.
+    assert _shown(feedback["questions"]["q01"]["correct"]) != DEFAULT["questions"]["q01"]["correct"]
+    assert feedback["questions"]["q02"] == DEFAULT["questions"]["q02"]
     page = new_page()
     sign_in(page, "pursuit.officer@example.org", PASSWORD)
     register_from_catalog(page, "pursuit", TITLE)
@@ -120,12 +140,15 @@ def test_an_officer_takes_the_course_certifies_the_policy_and_earns_2_cpt(
     # The knowledge check: feedback from the portal's document, 55 of 58 right.
     page.get_by_role("button", name="Start Knowledge check and certification").click()
     frame = _au(page, "knowledge check")
+    expect(frame.locator("#policy-link a")).to_have_attribute(
+        "href", f"{live_app.config['LMS_BASE_URL']}/agency/policies/{version_id}"
+    )
     topics = QUESTIONS["topics"]
     for number, topic in enumerate(topics, start=1):
         expect(frame.locator("section.page:not([hidden]) h2")).to_have_text(
             f"Topic {number} of {len(topics)}: {topic['title']}"
         )
-        _answer_topic(frame, topic)
+        _answer_topic(frame, topic, feedback)
         assert_accessible(frame, f"knowledge check topic {number}")
         if number == 1:
             fits_at_375(page, frame)
@@ -162,7 +185,10 @@ def test_an_officer_takes_the_course_certifies_the_policy_and_earns_2_cpt(
     (certified,) = [s for s in statements if s["verb"]["id"] == ACKNOWLEDGED]
     extensions = certified["context"]["extensions"]
     assert "California Vehicle Code 17004.7(b)(2)" in extensions.values()
-    assert FEEDBACK["version"] in extensions.values()
+    assert feedback["version"] in extensions.values()
+    base = live_app.config["LMS_BASE_URL"]
+    assert extensions[f"{base}/xapi/extensions/customization-version"]["number"] == version_number
+    assert extensions[f"{base}/xapi/extensions/policy-sha256"] == policy_sha256
     # The certification is the knowledge check's last word before terminated.
     assert verbs.index("acknowledge") > verbs.index("passed")
     assert verbs[-1] in ("terminated", "satisfied")
