@@ -234,6 +234,7 @@ def test_an_administrator_customizes_previews_and_publishes_and_learners_get_it(
     assert _draft_texts(live_app, CAPITOL, "q02") == (right, wrong)
 
     # The new policy.
+    print('DEBUG', admin.locator('section[aria-labelledby=policy]').evaluate('e => e.outerHTML'))
     _upload(admin, policy_file)
     expect(admin.locator(".flashes")).to_contain_text(
         "The policy CCPD General Order 4.12 revised.pdf is uploaded to the draft"
