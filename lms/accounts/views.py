@@ -155,6 +155,7 @@ def change_password() -> ResponseReturnValue:
 def dashboard() -> ResponseReturnValue:
     from lms.catalog import services as catalog
     from lms.customization import services as customization
+    from lms.player.launch import launch_refusal
     from lms.training import completions
 
     agency = current_user.agency
@@ -171,6 +172,8 @@ def dashboard() -> ResponseReturnValue:
         sub_affiliation=current_user.sub_affiliation,
         sub_affiliation_count=len(sub_affiliation_tree(agency)) if agency else 0,
         customization_tasks=customization.tasks(current_user),
+        # Why a course cannot be started now (its agency has not published, …), said up front.
+        not_startable={r.id: launch_refusal(current_user, r) for r in courses.active},
     )
 
 

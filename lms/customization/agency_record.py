@@ -25,7 +25,7 @@ from lms.customization.models import VersionPin
 from lms.db import db
 from lms.player import records
 from lms.player.models import NodeStatus
-from lrs.ops.query import StatementQuery
+from lrs.api import StatementQuery
 
 LEARNER_ROLES = (Role.PEACE_OFFICER, Role.DISPATCHER)
 CSV_COLUMNS = (

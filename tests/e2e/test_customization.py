@@ -192,8 +192,28 @@ def _version_id_of(href: str) -> int:
     return int(match.group(1))
 
 
+def _policy_input(page: Page) -> Locator:
+    """The policy's file input, found by its id and type, not by its label: the label does not
+    reach it (see _assert_policy_field_labelled)."""
+    return page.locator("input#policy[type=file]")
+
+
+def _assert_policy_field_labelled(page: Page) -> None:
+    """The policy's file input has its label as its accessible name. It has not: the editor
+    (templates/customization/editor.html) gives the policy section's heading id="policy" too,
+    before the input, so <label for="policy"> points at the heading, which takes no label, and
+    the input is left unnamed (a screen reader announces an unnamed file button; clicking the
+    label does nothing). This assertion fails until the ids differ."""
+    ids = page.evaluate("() => Array.from(document.querySelectorAll('[id=policy]'), e => e.tagName)")
+    assert ids == ["INPUT"], f"id='policy' is held by {ids}: the label cannot reach the input"
+    expect(
+        page.get_by_label(POLICY_LABEL, exact=True),
+        "the policy's file input has no accessible name from its label",
+    ).to_have_attribute("type", "file")
+
+
 def _upload(page: Page, path: Path | None = None, **payload: Any) -> None:
-    field = page.get_by_label(POLICY_LABEL)
+    field = _policy_input(page)
     field.set_input_files(str(path) if path else payload)
     page.get_by_role("button", name="Upload the policy").click()
 
@@ -234,7 +254,6 @@ def test_an_administrator_customizes_previews_and_publishes_and_learners_get_it(
     assert _draft_texts(live_app, CAPITOL, "q02") == (right, wrong)
 
     # The new policy.
-    print('DEBUG', admin.locator('section[aria-labelledby=policy]').evaluate('e => e.outerHTML'))
     _upload(admin, policy_file)
     expect(admin.locator(".flashes")).to_contain_text(
         "The policy CCPD General Order 4.12 revised.pdf is uploaded to the draft"
@@ -284,6 +303,10 @@ def test_an_administrator_customizes_previews_and_publishes_and_learners_get_it(
     assert served.status == 200
     assert served.headers["content-type"] == "application/pdf"
     assert served.body() == pdf
+
+    # Last, as it fails for now: the policy field's label names it (product bug, see helper).
+    admin.goto(f"/agency/customizations/{_course_id(live_app)}")
+    _assert_policy_field_labelled(admin)
 
 
 def test_learners_wait_for_their_agency_to_publish_and_get_its_own_feedback(
@@ -338,7 +361,7 @@ def test_a_non_sworn_administrator_only_reads_the_customization(
     _open_editor_from_dashboard(page, "Published")
     expect(page.locator("#read-only")).to_contain_text("sworn peace officer")
     expect(page.locator("textarea")).to_have_count(0)
-    expect(page.get_by_label(POLICY_LABEL)).to_have_count(0)
+    expect(page.locator("input[type=file]")).to_have_count(0)
     expect(page.get_by_role("link", name="Review and publish")).to_have_count(0)
     expect(page.locator("#question-q01")).to_contain_text(CAPITOL_Q01)
 
@@ -417,7 +440,7 @@ def test_bad_input_is_refused_beside_its_field_and_changes_nothing(
     expect(page.locator("#policy-error")).to_contain_text("at most 10 MB")
     assert _draft_policy(live_app, CAPITOL) == policy_before
     page.goto(editor)
-    expect(page.locator("#policy")).to_be_attached()
+    expect(_policy_input(page)).to_be_attached()
     expect(page.get_by_role("link", name=policy_before[1])).to_be_visible()
 
     # A script as feedback.
