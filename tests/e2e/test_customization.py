@@ -43,6 +43,9 @@ QUESTIONS = {
     )["topics"]
     for question in topic["questions"]
 }
+POST_FEEDBACK = json.loads(
+    (CONTENT_PACKAGES / "vehicle-pursuit-policy-update/feedback.json").read_text()
+)["questions"]
 REFUSAL = f"Your agency has not published its customization of {TITLE} yet"
 VALLEY_Q01_RIGHT = "The Sheriff's policy 314 defines a pursuit the same way."
 VALLEY_Q01_WRONG = "Policy 314 defines a pursuit by the driver's attempt to avoid arrest."
@@ -104,6 +107,14 @@ def _draft_policy(live_app: Flask, number: str) -> tuple[str, str]:
             .where(Agency.agency_number == number)
         )
         return customization.policy_sha256, customization.policy_filename
+
+
+def _statement_count(live_app: Flask) -> int:
+    """How many statements the LRS holds, once the bridge has written what it holds."""
+    if "bridge" in live_app.extensions:
+        live_app.extensions["bridge"].wait_idle(10)
+    with live_app.app_context():
+        return sum(1 for _ in live_app.extensions["lrs"].read_from(0))
 
 
 def _launch_data(page: Page) -> list[dict[str, Any]]:
@@ -180,7 +191,7 @@ def _start_knowledge_check(page: Page) -> Frame:
 
 def _policy_href(frame: Frame) -> str:
     link = frame.locator("#policy-link a")
-    expect(link).to_be_visible()
+    expect(link).to_be_attached()
     href = link.get_attribute("href")
     assert href
     return href
@@ -204,7 +215,9 @@ def _assert_policy_field_labelled(page: Page) -> None:
     before the input, so <label for="policy"> points at the heading, which takes no label, and
     the input is left unnamed (a screen reader announces an unnamed file button; clicking the
     label does nothing). This assertion fails until the ids differ."""
-    ids = page.evaluate("() => Array.from(document.querySelectorAll('[id=policy]'), e => e.tagName)")
+    ids = page.evaluate(
+        "() => Array.from(document.querySelectorAll('[id=policy]'), e => e.tagName)"
+    )
     assert ids == ["INPUT"], f"id='policy' is held by {ids}: the label cannot reach the input"
     expect(
         page.get_by_label(POLICY_LABEL, exact=True),
@@ -265,11 +278,16 @@ def test_an_administrator_customizes_previews_and_publishes_and_learners_get_it(
     admin.get_by_role("link", name="Preview as a learner").click()
     expect(admin.get_by_role("heading", level=1)).to_have_text(f"Preview {TITLE}")
     assert_accessible(admin, "the preview page")
+    statements_before = _statement_count(live_app)
     admin.get_by_role("button", name=f"Preview {KNOWLEDGE_CHECK}").click()
     frame = _au(admin, "knowledge check")
     assert_accessible(admin, "the preview of the knowledge check")
     _answer(frame, "q02", right=True)
     expect(_feedback(frame, "q02")).to_have_text(f"Correct. {right}")
+    _answer(frame, "q03", right=False)  # left at POST's default
+    default = re.sub(r"<[^>]+>", "", POST_FEEDBACK["q03"]["incorrect"])
+    expect(_feedback(frame, "q03")).to_have_text(f"Not quite. {default}")
+    assert _statement_count(live_app) == statements_before, "the preview recorded statements"
 
     # Publishing: version 2, question 2 no longer at POST's default.
     admin.goto(f"/agency/customizations/{_course_id(live_app)}")
@@ -346,6 +364,15 @@ def test_learners_wait_for_their_agency_to_publish_and_get_its_own_feedback(
     expect(_feedback(frame, "q01")).not_to_contain_text(CAPITOL_Q01)
     href = _policy_href(frame)
     assert _version_id_of(href) == _newest_version(live_app, VALLEY).id
+    assert other.request.get(href).status == 200
+    # Capitol City's policy is not for Valley County's people.
+    capitol_policy = f"/agency/policies/{_newest_version(live_app, CAPITOL).id}"
+    assert other.request.get(capitol_policy).status == 404
+
+    admin.goto("/dashboard")
+    expect(
+        admin.locator("#customization-tasks li", has_text=TITLE).locator(".task-state")
+    ).to_have_text("Published")
 
 
 def test_a_non_sworn_administrator_only_reads_the_customization(
