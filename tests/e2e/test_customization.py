@@ -273,6 +273,9 @@ def test_an_administrator_customizes_previews_and_publishes_and_learners_get_it(
     )
     assert_accessible(admin, "the editor after the upload")
     expect(admin.locator("#q02-correct")).to_have_value(right)
+    expect(admin.locator("#customization-state").locator("..")).to_contain_text(
+        "the draft has changes not published yet"
+    )
 
     # The preview of the knowledge check shows the draft's text.
     admin.get_by_role("link", name="Preview as a learner").click()
@@ -403,6 +406,12 @@ def test_a_learner_who_started_stays_on_the_version_they_started(
     _learner_opens_course(officer_a, first)
     frame = _start_knowledge_check(officer_a)
     old_href = _policy_href(frame)
+    # Capitol City's own text for question 1, its formatting kept.
+    _answer(frame, "q01", right=False)
+    expect(_feedback(frame, "q01")).to_contain_text("General Order 4.12, section 1")
+    expect(
+        _feedback(frame, "q01").locator("strong", has_text="willful failure to yield")
+    ).to_be_visible()
     assert _version_id_of(old_href) == version_1.id
 
     policy_file = tmp_path / "CCPD General Order 4.12 (2027).pdf"
@@ -477,6 +486,7 @@ def test_bad_input_is_refused_beside_its_field_and_changes_nothing(
     )
     expect(page.locator("#q01-correct")).to_have_attribute("aria-invalid", "true")
     expect(_save_state(page, "q01")).to_contain_text("Not saved.")
+    assert_accessible(page, "the editor with the feedback refused")
     assert _draft_texts(live_app, CAPITOL, "q01") == q01_before
     page.reload()
     expect(page.locator("#q01-correct")).to_have_value(q01_before[0])
@@ -504,4 +514,10 @@ def test_bad_input_is_refused_beside_its_field_and_changes_nothing(
     expect(state).to_contain_text("was saved by Morgan Chen")
     expect(state).to_contain_text("Your text was not saved")
     expect(second.locator("#q03-correct")).to_have_value(mine)
+    assert_accessible(second, "the editor with a stale save")
+    assert _draft_texts(live_app, CAPITOL, "q03") == (theirs, "")
+    # Reloading, as the message says, shows the other administrator's text.
+    second.on("dialog", lambda dialog: dialog.accept())
+    second.reload()
+    expect(second.locator("#q03-correct")).to_have_value(theirs)
     assert _draft_texts(live_app, CAPITOL, "q03") == (theirs, "")
