@@ -150,7 +150,7 @@ def upload_policy(course_id: int) -> ResponseReturnValue:
     )
     if sent.done:
         flash(f"The policy {sent.value.policy_filename} is uploaded to the draft.", "success")
-        return redirect(url_for(".editor", course_id=course_id, _anchor="policy"), 303)
+        return redirect(url_for(".editor", course_id=course_id, _anchor="policy-heading"), 303)
     return _editor(place, policy_form=form, status=sent.status)
 
 

@@ -421,6 +421,9 @@ def test_a_learner_who_started_stays_on_the_version_they_started(
     admin.goto(f"/agency/customizations/{_course_id(live_app)}")
     _upload(admin, policy_file)
     expect(admin.locator(".flashes")).to_contain_text("is uploaded to the draft")
+    revised = "Not quite. The 2027 edition of General Order 4.12 defines it in section 1.1."
+    _type(admin, "q01", "incorrect", revised)
+    expect(_save_state(admin, "q01")).to_have_text("Saved.", timeout=SAVE_TIMEOUT_MS)
     _publish(admin, 2)
     version_2 = _newest_version(live_app, CAPITOL)
     assert version_2.number == 2 and version_2.id != version_1.id
@@ -431,6 +434,9 @@ def test_a_learner_who_started_stays_on_the_version_they_started(
     officer_a.get_by_role("link", name=re.compile(rf"^Open course.*{TITLE}")).click()
     frame = _start_knowledge_check(officer_a)
     assert _policy_href(frame) == old_href
+    # Their answer to question 1 comes back with version 1's feedback, not the revised text.
+    expect(_feedback(frame, "q01")).to_contain_text("General Order 4.12, section 1")
+    expect(_feedback(frame, "q01")).not_to_contain_text("2027 edition")
     parameters = launches[-1]["launchParameters"]
     parameters = json.loads(parameters) if isinstance(parameters, str) else parameters
     assert parameters["customization"]["number"] == 1
@@ -442,6 +448,8 @@ def test_a_learner_who_started_stays_on_the_version_they_started(
     new_href = _policy_href(frame)
     assert new_href != old_href
     assert _version_id_of(new_href) == version_2.id
+    _answer(frame, "q01", right=False)
+    expect(_feedback(frame, "q01")).to_have_text(f"Not quite. {revised}")
 
 
 def test_bad_input_is_refused_beside_its_field_and_changes_nothing(

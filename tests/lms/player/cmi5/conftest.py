@@ -23,6 +23,7 @@ from tests.builders.cmi5_client import (  # noqa: F401 (the cmi5 tests import th
     Learner,
     import_course,
     statements_of,
+    verbs,
 )
 from tests.conftest import sign_in
 from tests.factories import PASSWORD, make_officer, make_registration
