@@ -204,17 +204,14 @@ def _version_id_of(href: str) -> int:
 
 
 def _policy_input(page: Page) -> Locator:
-    """The policy's file input, found by its id and type, not by its label: the label does not
-    reach it (see _assert_policy_field_labelled)."""
-    return page.locator("input#policy[type=file]")
+    """The policy's file input, found by its label as a person (or a screen reader) finds it."""
+    return page.get_by_label(POLICY_LABEL, exact=True)
 
 
 def _assert_policy_field_labelled(page: Page) -> None:
-    """The policy's file input has its label as its accessible name. It has not: the editor
-    (templates/customization/editor.html) gives the policy section's heading id="policy" too,
-    before the input, so <label for="policy"> points at the heading, which takes no label, and
-    the input is left unnamed (a screen reader announces an unnamed file button; clicking the
-    label does nothing). This assertion fails until the ids differ."""
+    """The policy's file input has its label as its accessible name, and nothing else on the
+    page has its id (the policy section's heading once did, so <label for="policy"> pointed at
+    the heading and the input was left unnamed)."""
     ids = page.evaluate(
         "() => Array.from(document.querySelectorAll('[id=policy]'), e => e.tagName)"
     )
@@ -226,8 +223,7 @@ def _assert_policy_field_labelled(page: Page) -> None:
 
 
 def _upload(page: Page, path: Path | None = None, **payload: Any) -> None:
-    field = _policy_input(page)
-    field.set_input_files(str(path) if path else payload)
+    _policy_input(page).set_input_files(str(path) if path else payload)
     page.get_by_role("button", name="Upload the policy").click()
 
 
@@ -325,7 +321,7 @@ def test_an_administrator_customizes_previews_and_publishes_and_learners_get_it(
     assert served.headers["content-type"] == "application/pdf"
     assert served.body() == pdf
 
-    # Last, as it fails for now: the policy field's label names it (product bug, see helper).
+    # The policy field's label names it (its id was once shared with the section's heading).
     admin.goto(f"/agency/customizations/{_course_id(live_app)}")
     _assert_policy_field_labelled(admin)
 
@@ -338,6 +334,9 @@ def test_learners_wait_for_their_agency_to_publish_and_get_its_own_feedback(
     learner = new_page()
     sign_in(learner, first, PASSWORD)
     register_from_catalog(learner, "pursuit", TITLE)
+    learner.goto("/dashboard")
+    row = learner.locator("li.course-row", has_text=TITLE)
+    expect(row).to_contain_text(REFUSAL)  # said up front, before they try
     with learner.expect_response(lambda r: r.request.resource_type == "document") as answered:
         learner.get_by_role("link", name=re.compile(rf"^Open course.*{TITLE}")).click()
     assert answered.value.status == 403
@@ -350,9 +349,23 @@ def test_learners_wait_for_their_agency_to_publish_and_get_its_own_feedback(
     sign_in(admin, *VALLEY_ADMIN)
     _open_editor_from_dashboard(admin, "Draft")
     expect(admin.locator("#customization-state")).to_have_text("Draft")
+    # The preview works for a draft never published, with the draft's text and policy.
+    admin.get_by_role("link", name="Preview as a learner").click()
+    assert_accessible(admin, "the preview page of a draft")
+    admin.get_by_role("button", name=f"Preview {KNOWLEDGE_CHECK}").click()
+    frame = _au(admin, "knowledge check")
+    _answer(frame, "q01", right=False)
+    expect(_feedback(frame, "q01")).to_contain_text(VALLEY_Q01_WRONG)
+    draft_href = _policy_href(frame)
+    assert draft_href.endswith(f"/agency/customizations/{_course_id(live_app)}/policy")
+    served = admin.request.get(draft_href)
+    assert served.status == 200 and served.body().startswith(b"%PDF-")
+    admin.get_by_role("link", name=f"← Preview {TITLE}").click()
+    admin.get_by_role("link", name=f"← Customize {TITLE}").click()
     _publish(admin, 1)
 
     learner.goto("/dashboard")
+    expect(learner.locator("li.course-row", has_text=TITLE)).not_to_contain_text(REFUSAL)
     learner.get_by_role("link", name=re.compile(rf"^Open course.*{TITLE}")).click()
     frame = _start_knowledge_check(learner)
     _answer(frame, "q01", right=True)
