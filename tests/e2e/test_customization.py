@@ -542,3 +542,18 @@ def test_bad_input_is_refused_beside_its_field_and_changes_nothing(
     second.reload()
     expect(second.locator("#q03-correct")).to_have_value(theirs)
     assert _draft_texts(live_app, CAPITOL, "q03") == (theirs, "")
+
+    # A stale policy upload: the first administrator uploaded a policy after the second opened
+    # the page; the second's upload is refused beside the field and the first's policy stays.
+    first_policy = tmp_path / "CCPD General Order 4.12 (first).pdf"
+    first_policy.write_bytes(policy_pdf("CCPD General Order 4.12, first"))
+    _upload(page, first_policy)
+    expect(page.locator(".flashes")).to_contain_text("is uploaded to the draft")
+    uploaded = _draft_policy(live_app, CAPITOL)
+    assert uploaded[1] == "CCPD General Order 4.12 (first).pdf"
+    second_policy = tmp_path / "CCPD General Order 4.12 (second).pdf"
+    second_policy.write_bytes(policy_pdf("CCPD General Order 4.12, second"))
+    _upload(second, second_policy)
+    expect(second.locator("#policy-error")).to_contain_text("The policy was changed by Morgan Chen")
+    assert_accessible(second, "the editor with a stale upload")
+    assert _draft_policy(live_app, CAPITOL) == uploaded
