@@ -132,9 +132,8 @@ def _mount_preview_lrs(app: Flask) -> None:
 
     from sqlalchemy import create_engine
 
-    from lrs.api import LearningRecordStore
+    from lrs.api import LearningRecordStore, create_schema
     from lrs.backend.engine import prepare_engine
-    from lrs.backend.schema import metadata
     from lrs.http.blueprint import create_blueprint
 
     url = normalise_database_url(
@@ -148,7 +147,7 @@ def _mount_preview_lrs(app: Flask) -> None:
         with lock:
             if not made:
                 created = prepare_engine(create_engine(url, **engine_options(url)))
-                metadata.create_all(created)
+                create_schema(created)
                 made.append(created)
         return made[0]
 

@@ -95,6 +95,14 @@ CREDENTIAL_SCOPES = credentials.SCOPES
 DOCUMENT_KINDS = (documents.STATE, documents.ACTIVITY_PROFILE, documents.AGENT_PROFILE)
 
 
+def create_schema(engine: Engine) -> None:
+    """Make the LRS's tables on a database that no migration history builds (a throwaway
+    store of the application's own, such as a preview store); those already there are kept."""
+    from lrs.backend.schema import metadata
+
+    metadata.create_all(engine)
+
+
 class LearningRecordStore:
     """One LRS over one database engine (given, or produced on demand by `engine_source`).
 

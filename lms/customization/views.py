@@ -250,10 +250,10 @@ def preview_page(course_id: int) -> ResponseReturnValue:
 @bp.post("/agency/customizations/<int:course_id>/preview")
 @login_required
 def preview_launch(course_id: int) -> ResponseReturnValue:
-    ConfirmForm().validate_on_submit() or abort(400, "The form's security token is stale.")
+    place = services.workspace(current_user, course_id)  # 404 before anything is read
     au_index = request.form.get("au_index", "")
     if not (au_index.isascii() and au_index.isdigit()) or len(au_index) > 9:
-        abort(400, "au_index: the AU's number in the course.")
+        abort(400, "The field au_index must be the number of an AU of the course.")
     urls = preview.PreviewUrls(
         endpoint=url_for("preview_xapi.about", _external=True).rsplit("/", 1)[0],
         return_url=url_for(".preview_return", course_id=course_id, _external=True),
@@ -261,7 +261,6 @@ def preview_launch(course_id: int) -> ResponseReturnValue:
         content_url=lambda version_id, path: files_url(current_user, version_id, path),
     )
     launched = preview.launch(current_user, course_id, int(au_index), urls)
-    place = services.workspace(current_user, course_id)
     return render_template("customization/preview_au.html", place=place, launch=launched)
 
 
