@@ -370,14 +370,21 @@ def upload_policy(
             "policy",
         )
     stored = policy.store_policy(data, filename)
-    customization.policy_key = stored.key
-    customization.policy_sha256 = stored.sha256
-    customization.policy_filename = stored.filename
-    customization.policy_size = stored.size
+    _give_policy(customization, person, stored.key, stored.sha256, stored.filename, stored.size)
+    return customization
+
+
+def _give_policy(
+    customization: Customization, person: Person, key: str, sha256: str, filename: str, size: int
+) -> None:
+    """Make the stored PDF the draft's policy (a new policy revision)."""
+    customization.policy_key = key
+    customization.policy_sha256 = sha256
+    customization.policy_filename = filename
+    customization.policy_size = size
     customization.policy_revision += 1
     _touched(customization, person)
     db.session.flush()
-    return customization
 
 
 # --- publishing and versions --------------------------------------------------------------
@@ -481,13 +488,14 @@ def restore(person: Person, course_id: int, number: int) -> Customization:
         draft.revision += 1
         draft.updated_at = utcnow()
         draft.updated_by_id = person.id
-    customization.policy_key = version.policy_key
-    customization.policy_sha256 = version.policy_sha256
-    customization.policy_filename = version.policy_filename
-    customization.policy_size = version.policy_size
-    customization.policy_revision += 1
-    _touched(customization, person)
-    db.session.flush()
+    _give_policy(
+        customization,
+        person,
+        version.policy_key,
+        version.policy_sha256,
+        version.policy_filename,
+        version.policy_size,
+    )
     return customization
 
 

@@ -28,16 +28,11 @@ from lms.customization.models import CustomizationVersion
 from lms.db import db
 from lms.extensions import csrf
 from lms.packages.access import files_url
+from lms.player.cmi5.interfaces import FETCH_CORS
 from lms.web import act, submit
 
 bp = Blueprint("customization", __name__)
 STALE = 409
-FETCH_CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Content-Type, Authorization, X-Experience-API-Version",
-    "Cache-Control": "no-store",
-}
 
 
 def _wants_json() -> bool:

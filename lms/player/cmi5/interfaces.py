@@ -45,3 +45,13 @@ class RuleBroken(DomainError):
     def __init__(self, section: str, message: str) -> None:
         super().__init__(f"cmi5 §{section}: {message}")
         self.section = section
+
+
+# What a fetch URL (§8.2) answers with: the AU calls it from another origin (the content
+# origin, or its own for an absolute AU URL).
+FETCH_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, Authorization, X-Experience-API-Version",
+    "Cache-Control": "no-store",
+}

@@ -13,6 +13,7 @@ from lms.packages.access import files_url
 from lms.player import launch
 from lms.player.cmi5 import registrations, services
 from lms.player.cmi5.interfaces import (
+    FETCH_CORS,
     FetchUrlNotFound,
     InvalidLaunchMode,
     NotACmi5Course,
@@ -23,14 +24,6 @@ from lms.web import post_id_required
 
 bp = Blueprint("cmi5", __name__)
 register_errors(bp)
-# The AU lives on another origin (the content origin, or its own for an absolute AU URL): the
-# fetch URL answers it (§8.2).
-FETCH_CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Content-Type, Authorization, X-Experience-API-Version",
-    "Cache-Control": "no-store",
-}
 
 
 def _launchable(registration_id: int) -> launch.Launchable:
