@@ -46,9 +46,13 @@ def _empty_tables(app: Flask) -> None:
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:
-            for metadata in models_registry.all_metadata():
-                for table in reversed(metadata.sorted_tables):
-                    connection.execute(table.delete())
+            _delete_all(connection)
+
+
+def _delete_all(connection: Any) -> None:
+    for metadata in models_registry.all_metadata():
+        for table in reversed(metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 @pytest.fixture(scope="session")
@@ -126,12 +130,18 @@ def demo_rows(live_app: Flask) -> list[tuple[Table, list[dict[str, Any]]]]:
 def demo_data(
     live_app: Flask, live_server: str, demo_rows: list[tuple[Table, list[dict[str, Any]]]]
 ) -> Iterator[None]:
-    """Every test starts from the demo data alone and leaves the tables empty."""
-    _empty_tables(live_app)
-    with live_app.app_context(), db.engine.begin() as connection:
-        for table, rows in demo_rows:
-            if rows:
-                connection.execute(table.insert(), rows)
+    """Every test starts from the demo data alone and leaves the tables empty. The tables are
+    emptied and the rows put back in one transaction, after the bridge is idle: a pass the
+    last test's statements started cannot write its cursor in between."""
+    if "bridge" in live_app.extensions:
+        live_app.extensions["bridge"].wait_idle()
+    with live_app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            _delete_all(connection)
+            for table, rows in demo_rows:
+                if rows:
+                    connection.execute(table.insert(), rows)
     yield
     _empty_tables(live_app)
 
