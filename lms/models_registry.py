@@ -8,6 +8,7 @@ def import_all() -> None:
     import lms.bridge.models  # noqa: F401
     import lms.catalog.models  # noqa: F401
     import lms.customization.models  # noqa: F401
+    import lms.facilitation.models  # noqa: F401
     import lms.packages.models  # noqa: F401
     import lms.player.models  # noqa: F401
     import lms.player.scorm.models  # noqa: F401

@@ -14,6 +14,7 @@ from lms.bridge import rules
 from lms.catalog.interfaces import CreditRule
 from lms.catalog.models import Course
 from lms.db import db
+from lms.facilitation.services import roster_course_ids
 from lms.packages.models import PackageVersion
 from lms.player.identity import NPO_ACCOUNT_PREFIX
 from lms.player.records import PORTAL_CREDENTIAL_KEY
@@ -48,6 +49,9 @@ class Lookups:
     def _find_authority(self, key: str) -> rules.Authority:
         if key == PORTAL_CREDENTIAL_KEY:
             return rules.Authority(key=key, portal=True)
+        roster_courses = roster_course_ids(key)
+        if roster_courses is not None:
+            return rules.Authority(key=key, roster_course_ids=roster_courses)
         holder = credential_holder(key)
         if holder is None:
             return rules.Authority(key=key)

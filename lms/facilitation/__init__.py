@@ -1,0 +1,1 @@
+"""Facilitated courses: presentations, access, rosters that become attended statements."""
