@@ -182,6 +182,7 @@ def _subscribe_hooks() -> None:
     from lms.customization import delivery
     from lms.customization.preview import may_preview_files
     from lms.customization.services import on_course_published
+    from lms.facilitation.services import may_fetch_materials
     from lms.packages.services import on_registered as give_package_version
     from lms.player.cmi5.registrations import on_registered as evaluate_move_on
     from lms.player.cmi5.services import add_context_source, add_launch_parameters_source
@@ -195,6 +196,7 @@ def _subscribe_hooks() -> None:
     add_launch_parameters_source(delivery.launch_parameters)
     add_context_source(delivery.context_extensions)
     add_content_access_rule(may_preview_files)
+    add_content_access_rule(may_fetch_materials)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -203,6 +205,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.accounts.views import bp as accounts_bp
     from lms.catalog.views import bp as catalog_bp
     from lms.customization.views import bp as customization_bp
+    from lms.facilitation.views import bp as facilitation_bp
     from lms.packages.content_store import content_store_from_config
     from lms.packages.staff_views import bp as imports_bp
     from lms.packages.views import bp as packages_bp
@@ -224,6 +227,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(tincan_bp)
     app.register_blueprint(scorm_bp)
     app.register_blueprint(customization_bp)
+    app.register_blueprint(facilitation_bp)
     app.register_blueprint(training_bp)
     app.extensions["content_store"] = content_store_from_config(app.config, Path(app.instance_path))
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms.catalog.models import Course
 from lms.db import UTCDateTime, db, utcnow
 
 
@@ -44,6 +45,8 @@ class Presentation(db.Model):
     )
     # Requested fewer than 30 calendar days before it starts (POST Regulation 1055(d)).
     late_request: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    course: Mapped[Course] = relationship(lazy="joined")
 
 
 class FacilitatedAccess(db.Model):

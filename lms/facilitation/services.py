@@ -27,6 +27,7 @@ from lms.accounts.models import Agency, Person
 from lms.catalog.interfaces import Delivery
 from lms.catalog.models import Course
 from lms.db import db, utcnow
+from lms.facilitation import materials
 from lms.facilitation.interfaces import (
     ATTENDED,
     COURSE_CONTROL_EXTENSION,
@@ -45,6 +46,7 @@ from lms.facilitation.models import (
     RosterEvent,
     RosterLine,
 )
+from lms.packages.models import PackageVersion
 from lms.player import identity, records
 
 POST_ID = re.compile(r"^[A-Z]\d{2}-\d{3}-\d{3}$")
@@ -159,7 +161,7 @@ def grant_access(
     if not manages(manager):
         raise FacilitationNotFound("No such course.", "course_id")
     course = db.session.get(Course, course_id)
-    if course is None or course.delivery != Delivery.FACILITATED:
+    if course is None or not facilitated(course):
         raise FacilitationNotFound("No such facilitated course.", "course_id")
     query = select(Person).where(Person.agency_id == manager.agency_id)
     if sub_affiliation_id is not None:
@@ -183,6 +185,29 @@ def grant_access(
             given += 1
     db.session.flush()
     return given
+
+
+def facilitated(course: Course) -> bool:
+    """A course an agency may show a group: a facilitated course, or one whose bundled folder
+    names facilitation materials (a distance course also offered facilitated)."""
+    return course.delivery == Delivery.FACILITATED or materials.materials(course) is not None
+
+
+def facilitated_courses() -> list[Course]:
+    found = db.session.scalars(
+        select(Course).where(Course.published.is_(True)).order_by(Course.title)
+    )
+    return [course for course in found if course.certification is not None and facilitated(course)]
+
+
+def may_fetch_materials(person: Person, version: PackageVersion) -> bool:
+    """A content access rule of lms.player.launch: a facilitator (the agency's training
+    manager or LP administrator) and the people given access may fetch a facilitated course's
+    files, to show its video and materials."""
+    course = db.session.get(Course, version.course_id)
+    if course is None or not facilitated(course):
+        return False
+    return manages(person) or has_access(person, course.id)
 
 
 def has_access(person: Person, course_id: int) -> bool:

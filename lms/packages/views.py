@@ -62,6 +62,10 @@ def package_file(token: str, version_id: int, path: str) -> ResponseReturnValue:
         "Accept-Ranges": "bytes",
         "Cache-Control": "private, max-age=3600",
     }
+    if path.endswith(".vtt"):
+        # Captions are read by the portal's own pages too (a facilitated course's video, shown
+        # from the portal, lms/facilitation): a <track> of another origin needs CORS.
+        headers["Access-Control-Allow-Origin"] = current_app.config["LMS_BASE_URL"].rstrip("/")
     if stored.etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
         return Response(status=304, headers=headers)
     try:

@@ -56,6 +56,8 @@ def every_post_url(app, ids):
         "course_id": 999_999,
         "registration_id": 999_999,
         "question_id": "q01",
+        "presentation_id": 999_999,
+        "roster_id": 999_999,
         "number": 1,
     }
     urls = []

@@ -11,8 +11,10 @@ resources and /static have tests of their own.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,6 +29,7 @@ from lms.catalog import services as catalog
 from lms.catalog.models import Course
 from lms.customization import services
 from lms.db import db
+from lms.facilitation import services as facilitation
 from lms.packages import bundled
 from lms.packages.access import files_url
 from lms.packages.models import PackageImport
@@ -38,6 +41,7 @@ from tests.builders.tincan import tincan_zip
 from tests.conftest import sign_in
 from tests.factories import (
     PASSWORD,
+    certify,
     make_administrator,
     make_agency,
     make_officer,
@@ -115,6 +119,8 @@ CUSTOMIZATION_OF_A = every(404, anonymous=SIGN_IN, lp_admin=200, training_manage
 # A published policy PDF: the people of its agency.
 POLICY_OF_A = every(200, anonymous=SIGN_IN, post_staff=404)
 NOBODY_SIGNED_IN = every(404, anonymous=SIGN_IN)
+# An agency's facilitated training: its training managers and LP administrators.
+FACILITATION_OF_A = every(404, anonymous=SIGN_IN, lp_admin=200, training_manager=200)
 CSRF_REFUSED = every(400)
 
 PORTAL: list[Case] = [
@@ -295,6 +301,18 @@ PORTAL: list[Case] = [
         "/agency/customizations/{custom_course}/record.csv",
         CUSTOMIZATION_OF_A,
     ),
+    # Facilitated courses and rosters (agency A's).
+    get("facilitation.presentations", "/agency/presentations", FACILITATION_OF_A),
+    get(
+        "facilitation.presentation",
+        "/agency/presentations/{presentation_a}",
+        FACILITATION_OF_A,
+    ),
+    get("facilitation.presentation", "/agency/presentations/{presentation_b}", NOBODY_SIGNED_IN),
+    get("facilitation.roster", "/agency/rosters/{roster_a}", FACILITATION_OF_A),
+    get("facilitation.roster", "/agency/rosters/{roster_b}", NOBODY_SIGNED_IN),
+    get("facilitation.access", "/agency/facilitated-access", FACILITATION_OF_A),
+    get("facilitation.materials_page", "/facilitated/{scorm_course}", NOBODY_SIGNED_IN),
     # POST staff.
     get("staff.access_request_list", "/staff/access-requests", STAFF_ONLY),
     get("staff.access_request_page", "/staff/access-requests/{access_request}", STAFF_ONLY),
@@ -398,6 +416,7 @@ def _make_world(app: Flask, folder: Path) -> World:
     cmi5_registration = catalog.register(officer, cmi5_course.id)
     tincan_registration = catalog.register(officer, tincan_course.id)
     custom_course, policy_a, policy_b = _customized_course(folder, agency_a, agency_b)
+    presentations, rosters = _rosters(scorm_course, officer, officer_b)
     package_import = PackageImport(
         requested_by_id=staff.id, file_name="course.zip", size=1, upload_name="course.zip"
     )
@@ -427,12 +446,33 @@ def _make_world(app: Flask, folder: Path) -> World:
         "custom_course": custom_course.id,
         "policy_a": policy_a,
         "policy_b": policy_b,
+        "presentation_a": presentations[0],
+        "presentation_b": presentations[1],
+        "roster_a": rosters[0],
+        "roster_b": rosters[1],
         "credential_key": credential.key,
         "officers_file_path": urlsplit(
             files_url(officer, scorm_registration.package_version_id, "index.html")
         ).path,
     }
     return World(ids, clients)
+
+
+def _rosters(course: Course, officer_a, officer_b) -> tuple[list[int], list[int]]:
+    """A presentation of the course by agency A and one by agency B, each with a roster."""
+    certify(course, "1850-29001", "2")
+    today = dt.date.today()
+    presentations, rosters = [], []
+    for officer in (officer_a, officer_b):
+        manager = make_person(Role.TRAINING_MANAGER, agency=officer.agency)
+        with unit_of_work.job():
+            shown = facilitation.schedule(manager, course.id, today, today, location="Room 1")
+            roster = facilitation.submit_roster(
+                manager, shown.id, [facilitation.Entry(1, officer.post_id)], today, Decimal(1)
+            )
+            presentations.append(shown.id)
+            rosters.append(roster.id)
+    return presentations, rosters
 
 
 def _customized_course(folder: Path, agency_a, agency_b) -> tuple[Course, int, int]:
