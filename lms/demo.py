@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from lms import demo_customization, demo_history
+from lms import demo_customization, demo_facilitation, demo_history
 from lms.accounts import access_requests
 from lms.accounts.agencies import create_agency
 from lms.accounts.interfaces import Role
@@ -278,6 +278,7 @@ def load() -> int:
         created += 1
     db.session.flush()
     created += demo_customization.load()
+    created += demo_facilitation.load()
     # Last: the history is taken on the courses and their packages made above.
     created += demo_history.load()
     return created

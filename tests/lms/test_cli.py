@@ -47,7 +47,7 @@ def test_cli_revokes_a_credential_and_refuses_an_unknown_key(app, tmp_path, monk
 def test_a_command_failing_half_way_exits_with_its_message_and_writes_nothing(app, monkeypatch):
     """A CLI command is one unit of work (lms/unit_of_work.py): `lms demo load` refused after
     it has added its agencies, people and courses leaves none of them."""
-    from lms import demo, demo_history
+    from lms import demo, demo_facilitation, demo_history
     from lms.cli import main
 
     def refused(**fields) -> None:
@@ -66,7 +66,7 @@ def test_a_command_failing_half_way_exits_with_its_message_and_writes_nothing(ap
     loaded = app.test_cli_runner().invoke(main, ["demo", "load"])
     assert loaded.exit_code == 0, loaded.output
     db.session.remove()
-    people = len(demo.ACCOUNTS) + len(demo_history.LEARNERS)
+    people = len(demo.ACCOUNTS) + len(demo_history.LEARNERS) + len(demo_facilitation.ATTENDEES)
     assert db.session.scalar(select(func.count()).select_from(Person)) == people
 
 
