@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -16,7 +17,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.catalog.interfaces import (
+    OUTLINE_MAX_BYTES,
     Audience,
+    CertificationDelivery,
     Completion,
     CreditRule,
     Delivery,
@@ -117,4 +120,77 @@ class SearchForm(FlaskForm):
             (Delivery.FACILITATED.value, "Facilitated"),
         ],
         validators=[Optional()],
+    )
+
+
+class CertificationRequestForm(FlaskForm):
+    """A presenter's request that POST certify a course (new, or modified to resubmit)."""
+
+    title = StringField("Course title", validators=[DataRequired(REQUIRED), Length(max=200)])
+    delivery = RadioField(
+        "Delivery",
+        choices=[(d.value, d.label) for d in CertificationDelivery],
+        validators=[DataRequired(REQUIRED)],
+    )
+    hours = DecimalField(
+        "Hours requested",
+        places=2,
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(0.25, 200, "Hours requested are between 0.25 and 200."),
+        ],
+    )
+    outline = FileField(
+        "Expanded course outline (PDF)",
+        description=f"A PDF file of at most {OUTLINE_MAX_BYTES // (1024 * 1024)} MB.",
+        validators=[FileRequired("Choose the outline's PDF file.")],
+    )
+    mandates = _checkboxes(
+        "Mandates the course asks to meet", [(m.value, m.label) for m in Mandate]
+    )
+    psp_category = SelectField(
+        "Perishable Skills Program category",
+        choices=[("", "(none)")] + [(p.value, p.label) for p in PspCategory],
+        validators=[Optional()],
+    )
+    instructors = TextAreaField(
+        "Instructors",
+        description="One name per line.",
+        validators=[DataRequired("Name at least one instructor."), Length(max=5000)],
+    )
+
+
+class ResubmitForm(CertificationRequestForm):
+    """The same request modified: a new outline is optional (the one on file is kept)."""
+
+    outline = FileField(
+        "A new expanded course outline (PDF)",
+        description="Leave empty to keep the outline on file. A PDF file of at most "
+        f"{OUTLINE_MAX_BYTES // (1024 * 1024)} MB.",
+        validators=[Optional()],
+    )
+    comments = TextAreaField("Comments for POST", validators=[Optional(), Length(max=5000)])
+
+
+class ApproveForm(FlaskForm):
+    certification_number = StringField(
+        "Course Certification Number",
+        description="4-digit presenter, a dash, 5-digit course: 1850-21796.",
+        validators=[DataRequired(REQUIRED), Length(max=10)],
+    )
+    cpt_hours = DecimalField(
+        "CPT hours",
+        places=2,
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(0, 200, "CPT hours are between 0 and 200."),
+        ],
+    )
+
+
+class ReturnForm(FlaskForm):
+    comments = TextAreaField(
+        "Comments for the presenter",
+        description="What the presenter should change before resubmitting.",
+        validators=[DataRequired("Say what the presenter should change."), Length(max=5000)],
     )

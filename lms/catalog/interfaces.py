@@ -113,3 +113,88 @@ class NotEligible(CatalogError):
 
 class AlreadyRegistered(CatalogError):
     pass
+
+
+# --- Course certification requests (docs/certification.md) ------------------------------------
+
+# The expanded course outline a presenter sends: a PDF of at most this many bytes.
+OUTLINE_MAX_BYTES = 10 * 1024 * 1024
+
+
+class CertificationDelivery(enum.StrEnum):
+    """How a presenter will deliver the course it asks POST to certify."""
+
+    CLASSROOM = "classroom"
+    FACILITATED = "facilitated"  # a facilitated video
+    DISTANCE = "distance"
+
+    @property
+    def label(self) -> str:
+        return {
+            "classroom": "Classroom",
+            "facilitated": "Facilitated video",
+            "distance": "Distance learning",
+        }[self.value]
+
+    @property
+    def course_delivery(self) -> Delivery:
+        """The catalog's delivery: a classroom course is given in person, as a facilitated one
+        is (Delivery has no classroom member)."""
+        return Delivery.DISTANCE if self is CertificationDelivery.DISTANCE else Delivery.FACILITATED
+
+    @property
+    def credit_rule(self) -> CreditRule:
+        """CPT from a roster for a facilitated video; the completion itself otherwise."""
+        if self is CertificationDelivery.FACILITATED:
+            return CreditRule.ROSTER
+        return CreditRule.AUTOMATIC
+
+
+class CertificationStatus(enum.StrEnum):
+    SUBMITTED = "submitted"  # waiting for POST staff
+    RETURNED = "returned"  # back with the presenter, with POST's comments
+    APPROVED = "approved"  # certified: a number and CPT hours
+    IN_CATALOG = "in_catalog"  # the course exists in the catalog
+
+    @property
+    def label(self) -> str:
+        return {
+            "submitted": "Submitted",
+            "returned": "Returned for changes",
+            "approved": "Approved",
+            "in_catalog": "In the catalog",
+        }[self.value]
+
+
+class CertificationAction(enum.StrEnum):
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    RESUBMITTED = "resubmitted"
+    APPROVED = "approved"
+    PUT_IN_CATALOG = "put_in_catalog"
+
+    @property
+    def label(self) -> str:
+        return {
+            "submitted": "Submitted",
+            "returned": "Returned with comments",
+            "resubmitted": "Modified and resubmitted",
+            "approved": "Approved",
+            "put_in_catalog": "Put in the catalog",
+        }[self.value]
+
+
+class CertificationError(CatalogError):
+    """A rule of course certification was broken."""
+
+
+class CertificationRequestNotFound(CertificationError, NotFound):
+    """No such certification request, or not the person's agency's (answered 404)."""
+
+
+class OutlineRefused(CertificationError):
+    """The course outline is not a readable PDF, or is too large."""
+
+
+class WrongStatus(CertificationError):
+    """The request is not at the step the action needs (resubmit only what was returned...)."""

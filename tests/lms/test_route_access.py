@@ -25,9 +25,12 @@ from flask.testing import FlaskClient
 from lms import unit_of_work
 from lms.accounts import access_requests, agencies
 from lms.accounts.interfaces import Role
+from lms.catalog import certification
 from lms.catalog import services as catalog
+from lms.catalog.interfaces import CertificationDelivery
 from lms.catalog.models import Course
 from lms.customization import services
+from lms.customization.policy import check_pdf
 from lms.db import db
 from lms.facilitation import services as facilitation
 from lms.packages import bundled
@@ -119,6 +122,9 @@ CUSTOMIZATION_OF_A = every(404, anonymous=SIGN_IN, lp_admin=200, training_manage
 # A published policy PDF: the people of its agency.
 POLICY_OF_A = every(200, anonymous=SIGN_IN, post_staff=404)
 NOBODY_SIGNED_IN = every(404, anonymous=SIGN_IN)
+# An agency's course certification requests: its LP administrators and training managers.
+PRESENTERS_OF_A = every(404, anonymous=SIGN_IN, lp_admin=200, training_manager=200)
+PRESENTERS_OF_B = NOBODY_SIGNED_IN
 # An agency's facilitated training: its training managers and LP administrators.
 FACILITATION_OF_A = every(404, anonymous=SIGN_IN, lp_admin=200, training_manager=200)
 CSRF_REFUSED = every(400)
@@ -313,6 +319,80 @@ PORTAL: list[Case] = [
     get("facilitation.roster", "/agency/rosters/{roster_b}", NOBODY_SIGNED_IN),
     get("facilitation.access", "/agency/facilitated-access", FACILITATION_OF_A),
     get("facilitation.materials_page", "/facilitated/{scorm_course}", NOBODY_SIGNED_IN),
+    # Course certification requests (presenters: an agency's LP administrators and training
+    # managers; request A is returned, so it may be modified; POST staff review).
+    get("catalog.certification_requests", "/agency/certification-requests", PRESENTERS_OF_A),
+    get(
+        "catalog.new_certification_request",
+        "/agency/certification-requests/new",
+        PRESENTERS_OF_A,
+    ),
+    get(
+        "catalog.certification_request",
+        "/agency/certification-requests/{certification_a}",
+        PRESENTERS_OF_A,
+    ),
+    get(
+        "catalog.certification_request",
+        "/agency/certification-requests/{certification_b}",
+        PRESENTERS_OF_B,
+    ),
+    get(
+        "catalog.modify_certification_request",
+        "/agency/certification-requests/{certification_a}/modify",
+        PRESENTERS_OF_A,
+    ),
+    get(
+        "catalog.modify_certification_request",
+        "/agency/certification-requests/{certification_b}/modify",
+        PRESENTERS_OF_B,
+    ),
+    get(
+        "catalog.certification_outline",
+        "/agency/certification-requests/{certification_a}/outline",
+        PRESENTERS_OF_A,
+    ),
+    get(
+        "catalog.certification_outline",
+        "/agency/certification-requests/{certification_b}/outline",
+        PRESENTERS_OF_B,
+    ),
+    get("catalog.staff_certification_requests", "/staff/certification-requests", STAFF_ONLY),
+    get(
+        "catalog.staff_certification_requests",
+        "/staff/certification-requests?status=returned",
+        STAFF_ONLY,
+    ),
+    get(
+        "catalog.review_certification_request",
+        "/staff/certification-requests/{certification_b}",
+        STAFF_ONLY,
+    ),
+    get(
+        "catalog.staff_certification_outline",
+        "/staff/certification-requests/{certification_a}/outline",
+        STAFF_ONLY,
+    ),
+    get(
+        "catalog.review_certification_request",
+        "/staff/certification-requests/999999",
+        every(403, anonymous=SIGN_IN, post_staff=404),
+    ),
+    post(
+        "catalog.approve_certification_request",
+        "/staff/certification-requests/{certification_b}/approve",
+        CSRF_REFUSED,
+    ),
+    post(
+        "catalog.return_certification_request",
+        "/staff/certification-requests/{certification_b}/return",
+        CSRF_REFUSED,
+    ),
+    post(
+        "catalog.put_certification_in_catalog",
+        "/staff/certification-requests/{certification_b}/catalog",
+        CSRF_REFUSED,
+    ),
     # POST staff.
     get("staff.access_request_list", "/staff/access-requests", STAFF_ONLY),
     get("staff.access_request_page", "/staff/access-requests/{access_request}", STAFF_ONLY),
@@ -417,6 +497,7 @@ def _make_world(app: Flask, folder: Path) -> World:
     tincan_registration = catalog.register(officer, tincan_course.id)
     custom_course, policy_a, policy_b = _customized_course(folder, agency_a, agency_b)
     presentations, rosters = _rosters(scorm_course, officer, officer_b)
+    certification_a, certification_b = _certification_requests(agency_a, agency_b, staff)
     package_import = PackageImport(
         requested_by_id=staff.id, file_name="course.zip", size=1, upload_name="course.zip"
     )
@@ -450,12 +531,34 @@ def _make_world(app: Flask, folder: Path) -> World:
         "presentation_b": presentations[1],
         "roster_a": rosters[0],
         "roster_b": rosters[1],
+        "certification_a": certification_a,
+        "certification_b": certification_b,
         "credential_key": credential.key,
         "officers_file_path": urlsplit(
             files_url(officer, scorm_registration.package_version_id, "index.html")
         ).path,
     }
     return World(ids, clients)
+
+
+def _certification_requests(agency_a, agency_b, staff) -> tuple[int, int]:
+    """A certification request of agency A, returned to it, and one of agency B, submitted."""
+    ids = []
+    for agency in (agency_a, agency_b):
+        presenter = make_person(Role.TRAINING_MANAGER, agency=agency)
+        outline = certification.store_outline(policy_pdf("Outline"), "outline.pdf", check_pdf)
+        fields = certification.RequestFields(
+            "Tactical Communications",
+            CertificationDelivery.DISTANCE,
+            Decimal(4),
+            set(),
+            None,
+            ["A"],
+        )
+        ids.append(certification.submit(presenter, fields, outline).id)
+    certification.return_request(staff, ids[0], "Give the hours per topic.")
+    db.session.commit()
+    return ids[0], ids[1]
 
 
 def _rosters(course: Course, officer_a, officer_b) -> tuple[list[int], list[int]]:
