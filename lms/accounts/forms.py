@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     PasswordField,
     RadioField,
@@ -165,6 +167,17 @@ class CredentialForm(FlaskForm):
         option_widget=CheckboxInput(),
         validators=[DataRequired("Choose at least one scope.")],
     )
+
+
+class BulletinForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(REQUIRED), Length(max=200)])
+    published_on = DateField("Date", validators=[DataRequired("Give the date, like 2026-12-03.")])
+    text = TextAreaField(
+        "Text",
+        description="Plain text; a blank line starts a new paragraph.",
+        validators=[DataRequired(REQUIRED), Length(max=20_000)],
+    )
+    pdf = FileField("PDF (optional)", description="At most 10 MB.")
 
 
 class ConfirmForm(FlaskForm):

@@ -3,6 +3,7 @@ services raise."""
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -11,7 +12,7 @@ from lms import domain
 from lms.domain import DomainError
 
 if TYPE_CHECKING:
-    from lms.accounts.models import Person
+    from lms.accounts.models import Bulletin, Person
 
 
 class Role(enum.StrEnum):
@@ -115,6 +116,42 @@ class CredentialNotFound(NotFound):
 class NotAChoice(AccountsError):
     """A form names something that is not there to choose (an agency, a sub-affiliation of
     another agency): shown beside the field, the form to correct."""
+
+
+# A bulletin's PDF: the same ceiling as an agency's policy PDF.
+BULLETIN_PDF_MAX_BYTES = 10 * 1024 * 1024
+
+
+class BulletinRefused(AccountsError):
+    """A bulletin POST staff tried to publish breaks a rule (its title, its text, its PDF)."""
+
+
+class BulletinNotFound(NotFound):
+    """No bulletin has this id, or it has no PDF (answered 404)."""
+
+
+class OnlyStaffPublish(AccountsError, domain.NotAllowed):
+    """Only POST staff publish bulletins (answered 403)."""
+
+    def __init__(self) -> None:
+        super().__init__("Only POST staff publish bulletins.")
+
+
+@dataclass(frozen=True)
+class BulletinFields:
+    """What POST staff write in a bulletin."""
+
+    title: str
+    published_on: dt.date
+    text: str
+
+
+@dataclass(frozen=True)
+class BulletinView:
+    """A bulletin as one person sees it: `read` once they have opened it."""
+
+    bulletin: Bulletin
+    read: bool
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,12 @@
-"""People, agencies, sub-affiliations, roles, sign-in throttling, invitations, access requests."""
+"""People, agencies, sub-affiliations, roles, sign-in throttling, invitations, access requests,
+POST's bulletins and who has read them."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.interfaces import Role
@@ -159,3 +160,35 @@ class AccessRequest(db.Model):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
 
     agency: Mapped[Agency | None] = relationship()
+
+
+class Bulletin(db.Model):
+    """An update or bulletin POST staff publish to every account: plain text and an optional
+    PDF, kept in the content store under its SHA-256."""
+
+    __tablename__ = "bulletin"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    published_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    text: Mapped[str] = mapped_column(Text)
+    pdf_key: Mapped[str | None] = mapped_column(String(200))
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    pdf_filename: Mapped[str | None] = mapped_column(String(200))
+    pdf_size: Mapped[int | None] = mapped_column(Integer)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    created_by: Mapped[Person | None] = relationship()
+
+
+class BulletinRead(db.Model):
+    """A person opened a bulletin: from then on it is no longer shown as new to them."""
+
+    __tablename__ = "bulletin_read"
+    __table_args__ = (UniqueConstraint("bulletin_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bulletin_id: Mapped[int] = mapped_column(ForeignKey("bulletin.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    read_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

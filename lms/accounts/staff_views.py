@@ -1,15 +1,19 @@
-"""POST staff: deciding access requests from agencies outside the POST program."""
+"""POST staff: deciding access requests from agencies outside the POST program, LRS
+credentials, publishing bulletins to every account."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from lms.accounts import access_requests, services
-from lms.accounts.forms import CredentialForm, DecisionForm
-from lms.accounts.interfaces import AccountsError, Role
+from lms.accounts import access_requests, bulletins, services
+from lms.accounts.forms import BulletinForm, CredentialForm, DecisionForm
+from lms.accounts.interfaces import AccountsError, BulletinFields, Role
 from lms.accounts.models import AccessRequest
+from lms.customization.policy import check_pdf  # a view may use any area's services
 from lms.web import act, role_required, submit
 from lrs.api import CREDENTIAL_SCOPES
 
@@ -127,3 +131,39 @@ def revoke_credential(key: str) -> ResponseReturnValue:
     act(lambda: services.revoke_lrs_credential(key), back=url_for("staff.credential_list"))
     flash(f"Credential {key} revoked: it stops working at once.", "success")
     return redirect(url_for("staff.credential_list"))
+
+
+def _bulletins_page(form: BulletinForm, status: int = 200) -> ResponseReturnValue:
+    return render_template(
+        "staff/bulletins.html", form=form, bulletins=bulletins.list_for(current_user)
+    ), status
+
+
+@bp.get("/bulletins")
+@role_required(Role.POST_STAFF)
+def bulletin_list() -> ResponseReturnValue:
+    return _bulletins_page(BulletinForm(formdata=None, data={"published_on": dt.date.today()}))
+
+
+def _publish(form: BulletinForm):
+    upload = form.pdf.data
+    pdf = upload.read() if upload and getattr(upload, "filename", "") else None
+    fields = BulletinFields(form.title.data, form.published_on.data, form.text.data)
+    return bulletins.publish(
+        current_user,
+        fields,
+        pdf,
+        upload.filename if pdf is not None else "",
+        check_pdf=check_pdf,
+    )
+
+
+@bp.post("/bulletins")
+@role_required(Role.POST_STAFF)
+def publish_bulletin() -> ResponseReturnValue:
+    form = BulletinForm()
+    sent = submit(form, lambda: _publish(form))
+    if not sent.done:
+        return _bulletins_page(form, sent.status)
+    flash(f"Bulletin “{sent.value.title}” published to every account.", "success")
+    return redirect(url_for("staff.bulletin_list"), 303)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from lms.accounts import access_requests, invitations, services
+from lms.accounts import access_requests, bulletins, invitations, services
 from lms.accounts.agencies import sub_affiliation_tree
 from lms.accounts.forms import (
     AcceptInvitationForm,
@@ -28,6 +28,8 @@ from lms.web import INVALID, place_error, post_id_required, submit
 
 bp = Blueprint("accounts", __name__)
 THROTTLED = {TooManyFailedSignIns: 429}
+# The newest bulletins the dashboard shows; the rest are on /bulletins.
+DASHBOARD_BULLETINS = 5
 
 
 # A path on this site: a slash not followed by another, then printable ASCII but the
@@ -174,7 +176,40 @@ def dashboard() -> ResponseReturnValue:
         customization_tasks=customization.tasks(current_user),
         # Why a course cannot be started now (its agency has not published, …), said up front.
         not_startable={r.id: launch_refusal(current_user, r) for r in courses.active},
+        bulletins=bulletins.list_for(current_user, limit=DASHBOARD_BULLETINS),
+        unread_bulletins=bulletins.unread_count(current_user),
     )
+
+
+@bp.get("/bulletins")
+@post_id_required
+def bulletin_list() -> ResponseReturnValue:
+    return render_template("accounts/bulletins.html", bulletins=bulletins.list_for(current_user))
+
+
+@bp.get("/bulletins/<int:bulletin_id>")
+@post_id_required
+def bulletin_page(bulletin_id: int) -> ResponseReturnValue:
+    """The bulletin; opening it marks it read (it is no longer shown as new)."""
+    was_read = bulletins.get(current_user, bulletin_id).read
+    bulletin = bulletins.mark_read(current_user, bulletin_id)
+    paragraphs = [part.strip() for part in re.split(r"\n\s*\n", bulletin.text) if part.strip()]
+    return render_template(
+        "accounts/bulletin.html", bulletin=bulletin, paragraphs=paragraphs, was_read=was_read
+    )
+
+
+@bp.get("/bulletins/<int:bulletin_id>/pdf")
+@post_id_required
+def bulletin_pdf(bulletin_id: int) -> ResponseReturnValue:
+    bulletin, chunks = bulletins.pdf_of(current_user, bulletin_id)
+    response = Response(chunks, mimetype="application/pdf")
+    response.content_length = bulletin.pdf_size
+    safe = "".join(ch for ch in bulletin.pdf_filename or "" if ch.isalnum() or ch in "._- ")
+    response.headers["Content-Disposition"] = f'inline; filename="{safe or "bulletin.pdf"}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])

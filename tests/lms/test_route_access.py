@@ -23,8 +23,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from lms import unit_of_work
-from lms.accounts import access_requests, agencies
-from lms.accounts.interfaces import Role
+from lms.accounts import access_requests, agencies, bulletins
+from lms.accounts.interfaces import BulletinFields, Role
 from lms.catalog import certification
 from lms.catalog import services as catalog
 from lms.catalog.interfaces import CertificationDelivery
@@ -144,6 +144,10 @@ PORTAL: list[Case] = [
     ),
     get("accounts.dashboard", "/dashboard", SIGNED_IN),
     get("accounts.change_password", "/account/password", SIGNED_IN),
+    get("accounts.bulletin_list", "/bulletins", SIGNED_IN),
+    get("accounts.bulletin_page", "/bulletins/{bulletin}", SIGNED_IN),
+    get("accounts.bulletin_pdf", "/bulletins/{bulletin}/pdf", SIGNED_IN),
+    get("accounts.bulletin_page", "/bulletins/999999", every(404, anonymous=SIGN_IN)),
     get("health.healthz", "/healthz", PUBLIC),
     # Agency administration.
     get(
@@ -405,6 +409,8 @@ PORTAL: list[Case] = [
         "/staff/lrs-credentials/{credential_key}/revoke",
         CSRF_REFUSED,
     ),
+    get("staff.bulletin_list", "/staff/bulletins", STAFF_ONLY),
+    post("staff.publish_bulletin", "/staff/bulletins", CSRF_REFUSED),
     get("catalog.course_list", "/staff/courses", STAFF_ONLY),
     get("catalog.new_course", "/staff/courses/new", STAFF_ONLY),
     get("catalog.edit_course", "/staff/courses/{scorm_course}", STAFF_ONLY),
@@ -504,6 +510,14 @@ def _make_world(app: Flask, folder: Path) -> World:
     db.session.add(package_import)
     db.session.commit()
     credential, _ = app.extensions["lrs"].create_credential("Route test", ["statements/read"])
+    with unit_of_work.job():
+        bulletin = bulletins.publish(
+            staff,
+            BulletinFields("Route test", dt.date(2026, 12, 1), "A bulletin."),
+            policy_pdf("Bulletin"),
+            "bulletin.pdf",
+            check_pdf=check_pdf,
+        )
 
     clients = {"anonymous": app.test_client()}
     for role in SIGNED_IN_ROLES:
@@ -534,6 +548,7 @@ def _make_world(app: Flask, folder: Path) -> World:
         "certification_a": certification_a,
         "certification_b": certification_b,
         "credential_key": credential.key,
+        "bulletin": bulletin.id,
         "officers_file_path": urlsplit(
             files_url(officer, scorm_registration.package_version_id, "index.html")
         ).path,

@@ -1,0 +1,166 @@
+"""POST's bulletins: updates POST staff publish to every account (a title, a date, plain text,
+an optional PDF), and who has read each one.
+
+The PDF is checked by what it holds with the check the caller gives (the views pass
+`lms.customization.policy.check_pdf`: accounts, first in the line of areas, imports no later
+area) and stored in the content store under its SHA-256, as a policy PDF is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flask import current_app
+from sqlalchemy import select
+
+from lms.accounts.interfaces import (
+    BULLETIN_PDF_MAX_BYTES,
+    BulletinFields,
+    BulletinNotFound,
+    BulletinRefused,
+    BulletinView,
+    OnlyStaffPublish,
+)
+from lms.accounts.models import Bulletin, BulletinRead, Person
+from lms.db import db, utcnow
+from lms.domain import DomainError
+
+if TYPE_CHECKING:
+    from lms.packages.content_store import ContentStore
+
+KEY_PREFIX = "bulletins"
+FILE_NAME = "bulletin.pdf"
+TITLE_MAX = 200
+TEXT_MAX = 20_000
+
+# Checks a PDF by its content: raises a DomainError saying what is wrong with it.
+PdfCheck = Callable[[bytes, str], object]
+
+
+def _store() -> ContentStore:
+    return current_app.extensions["content_store"]
+
+
+def _display_name(filename: str) -> str:
+    name = Path(filename.replace("\\", "/")).name.strip() or FILE_NAME
+    return "".join(ch for ch in name if ch.isprintable())[:200]
+
+
+def publish(
+    staff: Person,
+    fields: BulletinFields,
+    pdf: bytes | None,
+    filename: str = "",
+    *,
+    check_pdf: PdfCheck | None = None,
+) -> Bulletin:
+    """A new bulletin, seen by every account from now on. Only POST staff publish; the title
+    and text are required; a PDF must be one (`check_pdf`), of at most 10 MB."""
+    if not staff.is_post_staff:
+        raise OnlyStaffPublish()
+    title = (fields.title or "").strip()
+    text = (fields.text or "").strip()
+    if not title:
+        raise BulletinRefused("Give the bulletin a title.", "title")
+    if len(title) > TITLE_MAX:
+        raise BulletinRefused(f"The title may be at most {TITLE_MAX} characters.", "title")
+    if not text:
+        raise BulletinRefused("Write the bulletin's text.", "text")
+    if len(text) > TEXT_MAX:
+        raise BulletinRefused(f"The text may be at most {TEXT_MAX:,} characters.", "text")
+    if fields.published_on is None:
+        raise BulletinRefused("Give the bulletin's date.", "published_on")
+    bulletin = Bulletin(
+        title=title, published_on=fields.published_on, text=text, created_by_id=staff.id
+    )
+    if pdf is not None:
+        _attach_pdf(bulletin, pdf, filename, check_pdf)
+    db.session.add(bulletin)
+    db.session.flush()
+    return bulletin
+
+
+def _attach_pdf(bulletin: Bulletin, pdf: bytes, filename: str, check_pdf: PdfCheck | None) -> None:
+    shown = _display_name(filename)
+    if len(pdf) > BULLETIN_PDF_MAX_BYTES:
+        raise BulletinRefused(
+            f"{shown}: the PDF may be at most {BULLETIN_PDF_MAX_BYTES // (1024 * 1024)} MB; "
+            f"this file is {len(pdf) / (1024 * 1024):.1f} MB.",
+            "pdf",
+        )
+    if check_pdf is None:
+        raise TypeError("publish needs check_pdf to accept a PDF")
+    try:
+        check_pdf(pdf, shown)
+    except DomainError as error:
+        raise BulletinRefused(error.message, "pdf") from None
+    digest = hashlib.sha256(pdf).hexdigest()
+    prefix = f"{KEY_PREFIX}/{digest}"
+    key = f"{prefix}/{FILE_NAME}"
+    store = _store()
+    if not store.exists(key):
+        with tempfile.TemporaryDirectory() as folder:
+            (Path(folder) / FILE_NAME).write_bytes(pdf)
+            store.put_tree(prefix, Path(folder), [FILE_NAME])
+    bulletin.pdf_key = key
+    bulletin.pdf_sha256 = digest
+    bulletin.pdf_filename = shown
+    bulletin.pdf_size = len(pdf)
+
+
+def _read_ids(person: Person) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(BulletinRead.bulletin_id).where(BulletinRead.person_id == person.id)
+        )
+    )
+
+
+def list_for(person: Person, limit: int | None = None) -> list[BulletinView]:
+    """Every bulletin, newest first (by its date, then the later published), each marked read
+    or not for this person."""
+    query = select(Bulletin).order_by(Bulletin.published_on.desc(), Bulletin.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    read = _read_ids(person)
+    return [BulletinView(b, b.id in read) for b in db.session.scalars(query)]
+
+
+def unread_count(person: Person) -> int:
+    read = _read_ids(person)
+    ids = db.session.scalars(select(Bulletin.id))
+    return sum(1 for bulletin_id in ids if bulletin_id not in read)
+
+
+def get(person: Person, bulletin_id: int) -> BulletinView:
+    """The bulletin as this person sees it; BulletinNotFound if there is none."""
+    bulletin = db.session.get(Bulletin, bulletin_id)
+    if bulletin is None:
+        raise BulletinNotFound("No such bulletin.")
+    return BulletinView(bulletin, bulletin.id in _read_ids(person))
+
+
+def mark_read(person: Person, bulletin_id: int) -> Bulletin:
+    """The person has opened the bulletin: it is no longer new to them (once is enough)."""
+    bulletin = get(person, bulletin_id).bulletin
+    already = db.session.scalar(
+        select(BulletinRead).where(
+            BulletinRead.bulletin_id == bulletin.id, BulletinRead.person_id == person.id
+        )
+    )
+    if already is None:
+        db.session.add(BulletinRead(bulletin_id=bulletin.id, person_id=person.id, read_at=utcnow()))
+        db.session.flush()
+    return bulletin
+
+
+def pdf_of(person: Person, bulletin_id: int) -> tuple[Bulletin, Iterator[bytes]]:
+    """The bulletin and its PDF's bytes, in chunks; BulletinNotFound if it has none."""
+    bulletin = get(person, bulletin_id).bulletin
+    if not bulletin.pdf_key:
+        raise BulletinNotFound("This bulletin has no PDF.")
+    return bulletin, _store().open_range(bulletin.pdf_key)
