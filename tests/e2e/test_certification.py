@@ -47,7 +47,7 @@ def test_a_course_is_submitted_returned_resubmitted_approved_and_put_in_the_cata
     staff = new_page()
     sign_in(staff, *STAFF)
     staff.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Certification requests"
+        "link", name="Course certification"
     ).click()
     assert_accessible(staff, "staff's requests")
     staff.get_by_role("link", name=TITLE).click()
