@@ -289,8 +289,10 @@ def check_roster(
     default_date: dt.date | None,
     default_hours: Decimal | None,
     today: dt.date | None = None,
+    roster_id: int | None = None,
 ) -> list[Checked]:
-    """Every line checked; RosterRefused with every line's error if any is wrong."""
+    """Every line checked; RosterRefused with every line's error if any is wrong. `roster_id`:
+    the roster being corrected (its own lines are not "another roster")."""
     today = today or utcnow().date()
     course = db.session.get(Course, presentation.course_id)
     certified = course.certification.cpt_hours
@@ -303,6 +305,17 @@ def check_roster(
         )
     seen: dict[str, int] = {}
     checked = []
+    on_other_rosters = set(
+        db.session.scalars(
+            select(RosterLine.person_id)
+            .join(Roster, Roster.id == RosterLine.roster_id)
+            .where(
+                Roster.presentation_id == presentation.id,
+                Roster.id != (roster_id or 0),
+                RosterLine.voided_at.is_(None),
+            )
+        )
+    )
     for entry in entries:
         post_id = entry.post_id.strip().upper()
         wrong = lambda message, line=entry.line: errors.append(LineError(line, message))  # noqa: E731
@@ -319,6 +332,9 @@ def check_roster(
             continue
         if person.agency_id != presentation.agency_id:
             wrong(f"{post_id} is not a person of your agency")
+            continue
+        if person.id in on_other_rosters:
+            wrong(f"{post_id} is already on another roster of this presentation")
             continue
         try:
             day = dt.date.fromisoformat(entry.attended_on) if entry.attended_on else default_date
@@ -480,7 +496,7 @@ def correct_roster(
     presentation = roster.presentation
     checked = {
         c.person.id: c
-        for c in check_roster(presentation, entries, default_date, default_hours, today)
+        for c in check_roster(presentation, entries, default_date, default_hours, today, roster.id)
     }
     now = utcnow()
     voids, added, removed = [], [], []

@@ -32,7 +32,8 @@ def test_a_facilitator_enters_rosters_by_paste_and_csv_and_the_profile_shows_the
             agency, email="pasted@example.org", first_name="Paste", last_name="Lane"
         )
         uploaded = make_officer(agency, email="csv@example.org", first_name="Cass", last_name="Vee")
-        pasted_id, uploaded_id = pasted.post_id, uploaded.post_id
+        ticked = make_officer(agency, email="tick@example.org", first_name="Tick", last_name="Box")
+        pasted_id, uploaded_id, ticked_id = pasted.post_id, uploaded.post_id, ticked.post_id
     today = dt.date.today()
     page = new_page()
     sign_in(page, *MANAGER)
@@ -83,6 +84,16 @@ def test_a_facilitator_enters_rosters_by_paste_and_csv_and_the_profile_shows_the
     expect(page.locator("#roster-lines")).to_contain_text(pasted_id)
     expect(page.locator("#roster-history")).to_contain_text("Submitted")
     assert_accessible(page, "roster")
+
+    # A roster of a person found by searching the agency's people and ticked.
+    page.get_by_role("link", name="← Presentation").click()
+    page.get_by_label("Search your agency's people").fill("Box")
+    expect(page.locator("#people-search-status")).to_have_text("1 person shown")
+    page.get_by_label(f"Box, Tick ({ticked_id})").check()
+    page.get_by_label("Date attended (for lines without one)").fill(today.isoformat())
+    page.get_by_label("Hours (for lines without them)").fill("1")
+    page.get_by_role("button", name="Submit the roster").click()
+    expect(page.locator("#roster-lines")).to_contain_text(ticked_id)  # a second roster
 
     # A roster by CSV.
     page.get_by_role("link", name="← Presentation").click()

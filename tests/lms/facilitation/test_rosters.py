@@ -160,6 +160,13 @@ def test_another_agencys_manager_gets_404(app, setting):
         services.presentation_of(officer, presentation_id)
 
 
+def test_a_person_on_another_roster_of_the_presentation_is_refused(app, setting):
+    agency, manager, course, presentation_id, officers = setting
+    _submit(manager, presentation_id, officers[0].post_id)
+    with pytest.raises(RosterRefused, match="already on another roster of this presentation"):
+        _submit(manager, presentation_id, f"{officers[1].post_id}\n{officers[0].post_id}")
+
+
 def test_a_csv_roster_is_read_by_its_header(app, setting):
     agency, manager, course, presentation_id, officers = setting
     data = f"post_id,date,hours\n{officers[0].post_id},2026-11-05,1.5\n\n{officers[1].post_id},,\n"
