@@ -1,22 +1,17 @@
 """POST's bulletins: updates POST staff publish to every account (a title, a date, plain text,
 an optional PDF), and who has read each one.
 
-The PDF is checked by what it holds with the check the caller gives (the views pass
-`lms.customization.policy.check_pdf`: accounts, first in the line of areas, imports no later
-area) and stored in the content store under its SHA-256, as a policy PDF is.
+The PDF is checked by what it holds and stored in the content store under its SHA-256, as every
+uploaded document is (lms.documents).
 """
 
 from __future__ import annotations
 
-import hashlib
-import tempfile
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
 
-from flask import current_app
 from sqlalchemy import select
 
+from lms import documents
 from lms.accounts.interfaces import (
     BULLETIN_PDF_MAX_BYTES,
     BulletinFields,
@@ -27,27 +22,11 @@ from lms.accounts.interfaces import (
 )
 from lms.accounts.models import Bulletin, BulletinRead, Person
 from lms.db import db, utcnow
-from lms.domain import DomainError
-
-if TYPE_CHECKING:
-    from lms.packages.content_store import ContentStore
 
 KEY_PREFIX = "bulletins"
 FILE_NAME = "bulletin.pdf"
 TITLE_MAX = 200
 TEXT_MAX = 20_000
-
-# Checks a PDF by its content: raises a DomainError saying what is wrong with it.
-PdfCheck = Callable[[bytes, str], object]
-
-
-def _store() -> ContentStore:
-    return current_app.extensions["content_store"]
-
-
-def _display_name(filename: str) -> str:
-    name = Path(filename.replace("\\", "/")).name.strip() or FILE_NAME
-    return "".join(ch for ch in name if ch.isprintable())[:200]
 
 
 def publish(
@@ -55,11 +34,9 @@ def publish(
     fields: BulletinFields,
     pdf: bytes | None,
     filename: str = "",
-    *,
-    check_pdf: PdfCheck | None = None,
 ) -> Bulletin:
     """A new bulletin, seen by every account from now on. Only POST staff publish; the title
-    and text are required; a PDF must be one (`check_pdf`), of at most 10 MB."""
+    and text are required; a PDF must be one, of at most 10 MB."""
     if not staff.is_post_staff:
         raise OnlyStaffPublish()
     title = (fields.title or "").strip()
@@ -78,38 +55,27 @@ def publish(
         title=title, published_on=fields.published_on, text=text, created_by_id=staff.id
     )
     if pdf is not None:
-        _attach_pdf(bulletin, pdf, filename, check_pdf)
+        _attach_pdf(bulletin, pdf, filename)
     db.session.add(bulletin)
     db.session.flush()
     return bulletin
 
 
-def _attach_pdf(bulletin: Bulletin, pdf: bytes, filename: str, check_pdf: PdfCheck | None) -> None:
-    shown = _display_name(filename)
-    if len(pdf) > BULLETIN_PDF_MAX_BYTES:
-        raise BulletinRefused(
-            f"{shown}: the PDF may be at most {BULLETIN_PDF_MAX_BYTES // (1024 * 1024)} MB; "
-            f"this file is {len(pdf) / (1024 * 1024):.1f} MB.",
-            "pdf",
-        )
-    if check_pdf is None:
-        raise TypeError("publish needs check_pdf to accept a PDF")
-    try:
-        check_pdf(pdf, shown)
-    except DomainError as error:
-        raise BulletinRefused(error.message, "pdf") from None
-    digest = hashlib.sha256(pdf).hexdigest()
-    prefix = f"{KEY_PREFIX}/{digest}"
-    key = f"{prefix}/{FILE_NAME}"
-    store = _store()
-    if not store.exists(key):
-        with tempfile.TemporaryDirectory() as folder:
-            (Path(folder) / FILE_NAME).write_bytes(pdf)
-            store.put_tree(prefix, Path(folder), [FILE_NAME])
-    bulletin.pdf_key = key
-    bulletin.pdf_sha256 = digest
-    bulletin.pdf_filename = shown
-    bulletin.pdf_size = len(pdf)
+def _attach_pdf(bulletin: Bulletin, pdf: bytes, filename: str) -> None:
+    stored = documents.store_pdf(
+        pdf,
+        filename,
+        key_prefix=KEY_PREFIX,
+        file_name=FILE_NAME,
+        max_bytes=BULLETIN_PDF_MAX_BYTES,
+        what="the PDF",
+        error=BulletinRefused,
+        field="pdf",
+    )
+    bulletin.pdf_key = stored.key
+    bulletin.pdf_sha256 = stored.sha256
+    bulletin.pdf_filename = stored.filename
+    bulletin.pdf_size = stored.size
 
 
 def _read_ids(person: Person) -> set[int]:
@@ -163,4 +129,4 @@ def pdf_of(person: Person, bulletin_id: int) -> tuple[Bulletin, Iterator[bytes]]
     bulletin = get(person, bulletin_id).bulletin
     if not bulletin.pdf_key:
         raise BulletinNotFound("This bulletin has no PDF.")
-    return bulletin, _store().open_range(bulletin.pdf_key)
+    return bulletin, documents.read(bulletin.pdf_key)

@@ -13,7 +13,6 @@ from lms.accounts import access_requests, bulletins, services
 from lms.accounts.forms import BulletinForm, CredentialForm, DecisionForm
 from lms.accounts.interfaces import AccountsError, BulletinFields, Role
 from lms.accounts.models import AccessRequest
-from lms.customization.policy import check_pdf  # a view may use any area's services
 from lms.web import act, role_required, submit
 from lrs.api import CREDENTIAL_SCOPES
 
@@ -149,13 +148,7 @@ def _publish(form: BulletinForm):
     upload = form.pdf.data
     pdf = upload.read() if upload and getattr(upload, "filename", "") else None
     fields = BulletinFields(form.title.data, form.published_on.data, form.text.data)
-    return bulletins.publish(
-        current_user,
-        fields,
-        pdf,
-        upload.filename if pdf is not None else "",
-        check_pdf=check_pdf,
-    )
+    return bulletins.publish(current_user, fields, pdf, upload.filename if pdf is not None else "")
 
 
 @bp.post("/bulletins")

@@ -5,17 +5,14 @@ kept as a CertificationEvent (docs/certification.md)."""
 
 from __future__ import annotations
 
-import hashlib
 import re
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import select
 
+from lms import documents
 from lms.accounts.interfaces import Role
 from lms.accounts.models import Person
 from lms.catalog.interfaces import (
@@ -34,15 +31,12 @@ from lms.catalog.interfaces import (
 from lms.catalog.models import CertificationEvent, CertificationRequest, Course, CourseCertification
 from lms.catalog.services import CERTIFICATION_NUMBER, CourseFields, save_course
 from lms.db import db, utcnow
-from lms.domain import DomainError, NotAllowed
+from lms.domain import NotAllowed
 
 KEY_PREFIX = "certification-outlines"
 FILE_NAME = "outline.pdf"
 PRESENTER_ROLES = (Role.LP_ADMINISTRATOR, Role.TRAINING_MANAGER)
 MAX_HOURS = Decimal(200)
-# Checks a PDF by what it holds: returns its page count or raises a DomainError. The views pass
-# lms.customization.policy.check_pdf (the catalog imports no area after it).
-PdfCheck = Callable[[bytes, str], int]
 # The fields a resubmission compares, with the names the history shows.
 FIELD_LABELS = {
     "title": "Title",
@@ -93,40 +87,24 @@ def _staff(person: Person) -> None:
         raise NotAllowed("Only POST staff review certification requests.")
 
 
-def _display_name(filename: str) -> str:
-    name = Path(filename.replace("\\", "/")).name.strip() or FILE_NAME
-    return "".join(ch for ch in name if ch.isprintable())[:200]
-
-
-def store_outline(content: bytes, filename: str, check_pdf: PdfCheck) -> StoredOutline:
+def store_outline(content: bytes, filename: str) -> StoredOutline:
     """Check the outline (not empty, at most OUTLINE_MAX_BYTES, a PDF a reader opens: by its
     content, not its name) and store it in the content store under its SHA-256."""
-    shown = _display_name(filename)
-    if not content:
-        raise OutlineRefused(f"{shown}: the file is empty.", "outline")
-    if len(content) > OUTLINE_MAX_BYTES:
-        raise OutlineRefused(
-            f"{shown}: the outline may be at most {OUTLINE_MAX_BYTES // (1024 * 1024)} MB; "
-            f"this file is {len(content) / (1024 * 1024):.1f} MB.",
-            "outline",
-        )
-    try:
-        check_pdf(content, filename)
-    except DomainError as refused:
-        raise OutlineRefused(refused.message, "outline") from None
-    digest = hashlib.sha256(content).hexdigest()
-    prefix = f"{KEY_PREFIX}/{digest}"
-    key = f"{prefix}/{FILE_NAME}"
-    store = current_app.extensions["content_store"]
-    if not store.exists(key):
-        with tempfile.TemporaryDirectory() as folder:
-            (Path(folder) / FILE_NAME).write_bytes(content)
-            store.put_tree(prefix, Path(folder), [FILE_NAME])
-    return StoredOutline(key, digest, shown, len(content))
+    stored = documents.store_pdf(
+        content,
+        filename,
+        key_prefix=KEY_PREFIX,
+        file_name=FILE_NAME,
+        max_bytes=OUTLINE_MAX_BYTES,
+        what="the outline",
+        error=OutlineRefused,
+        field="outline",
+    )
+    return StoredOutline(stored.key, stored.sha256, stored.filename, stored.size)
 
 
 def read_outline(request: CertificationRequest) -> Iterator[bytes]:
-    return current_app.extensions["content_store"].open_range(request.outline_key)
+    return documents.read(request.outline_key)
 
 
 def _check(fields: RequestFields) -> None:

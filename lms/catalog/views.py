@@ -32,7 +32,6 @@ from lms.catalog.interfaces import (
     PspCategory,
 )
 from lms.catalog.models import CertificationRequest, Course
-from lms.customization.policy import check_pdf
 from lms.packages.services import latest_version, versions_of
 from lms.packages.staff_warnings import check_warnings_read, course_warnings
 from lms.web import act, post_id_required, role_required, submit
@@ -178,7 +177,7 @@ def _uploaded_outline(form: CertificationRequestForm) -> certification.StoredOut
     upload = form.outline.data
     if upload is None or not getattr(upload, "filename", ""):
         return None
-    return certification.store_outline(upload.read(), upload.filename or "", check_pdf)
+    return certification.store_outline(upload.read(), upload.filename or "")
 
 
 def _labels() -> dict[str, object]:

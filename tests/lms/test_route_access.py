@@ -30,7 +30,6 @@ from lms.catalog import services as catalog
 from lms.catalog.interfaces import CertificationDelivery
 from lms.catalog.models import Course
 from lms.customization import services
-from lms.customization.policy import check_pdf
 from lms.db import db
 from lms.facilitation import services as facilitation
 from lms.packages import bundled
@@ -516,7 +515,6 @@ def _make_world(app: Flask, folder: Path) -> World:
             BulletinFields("Route test", dt.date(2026, 12, 1), "A bulletin."),
             policy_pdf("Bulletin"),
             "bulletin.pdf",
-            check_pdf=check_pdf,
         )
 
     clients = {"anonymous": app.test_client()}
@@ -561,7 +559,7 @@ def _certification_requests(agency_a, agency_b, staff) -> tuple[int, int]:
     ids = []
     for agency in (agency_a, agency_b):
         presenter = make_person(Role.TRAINING_MANAGER, agency=agency)
-        outline = certification.store_outline(policy_pdf("Outline"), "outline.pdf", check_pdf)
+        outline = certification.store_outline(policy_pdf("Outline"), "outline.pdf")
         fields = certification.RequestFields(
             "Tactical Communications",
             CertificationDelivery.DISTANCE,

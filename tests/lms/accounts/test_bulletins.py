@@ -13,7 +13,6 @@ from lms import unit_of_work
 from lms.accounts import bulletins
 from lms.accounts.interfaces import BulletinFields, BulletinRefused, OnlyStaffPublish
 from lms.accounts.models import Bulletin, BulletinRead
-from lms.customization.policy import check_pdf
 from lms.db import db
 from tests.builders.policy import policy_pdf
 from tests.conftest import csrf_token, sign_in
@@ -141,7 +140,7 @@ def test_a_damaged_pdf_is_refused(app, people):
     staff, _ = people
     fields = BulletinFields("Title", dt.date(2026, 12, 1), "Body.")
     with pytest.raises(BulletinRefused, match="damaged") as refused, unit_of_work.job():
-        bulletins.publish(staff, fields, b"%PDF-1.4 garbage", "x.pdf", check_pdf=check_pdf)
+        bulletins.publish(staff, fields, b"%PDF-1.4 garbage", "x.pdf")
     assert refused.value.field == "pdf"
 
 
@@ -150,7 +149,7 @@ def test_a_pdf_over_ten_megabytes_is_refused(app, people, monkeypatch):
     monkeypatch.setattr(bulletins, "BULLETIN_PDF_MAX_BYTES", 1024)
     fields = BulletinFields("Title", dt.date(2026, 12, 1), "Body.")
     with pytest.raises(BulletinRefused, match="at most") as refused, unit_of_work.job():
-        bulletins.publish(staff, fields, policy_pdf() + b" " * 2048, "big.pdf", check_pdf=check_pdf)
+        bulletins.publish(staff, fields, policy_pdf() + b" " * 2048, "big.pdf")
     assert refused.value.field == "pdf"
 
 

@@ -21,7 +21,6 @@ from lms.catalog.interfaces import (
     PspCategory,
 )
 from lms.catalog.models import CertificationEvent, CertificationRequest, Course
-from lms.customization.policy import check_pdf
 from lms.db import db
 from tests.builders.policy import policy_pdf
 from tests.conftest import csrf_token, sign_in
@@ -170,7 +169,7 @@ def test_from_submission_through_return_resubmission_and_approval_to_the_catalog
 
 def test_a_facilitated_video_gets_credit_from_its_roster(app, people):
     _, presenter, _, staff = people
-    outline = certification.store_outline(policy_pdf(), "outline.pdf", check_pdf)
+    outline = certification.store_outline(policy_pdf(), "outline.pdf")
     fields = certification.RequestFields(
         "Use of Force Video", CertificationDelivery.FACILITATED, Decimal(2), set(), None, ["A B"]
     )
@@ -190,13 +189,13 @@ def test_a_non_pdf_outline_is_refused_and_nothing_is_written(app, people):
     assert db.session.scalar(select(func.count()).select_from(CertificationEvent)) == 0
     big = certification.OUTLINE_MAX_BYTES + 1
     with pytest.raises(CertificationError, match="at most 10 MB"):
-        certification.store_outline(b"%PDF-" + b"0" * big, "huge.pdf", check_pdf)
+        certification.store_outline(b"%PDF-" + b"0" * big, "huge.pdf")
 
 
 def test_a_duplicate_certification_number_is_refused(app, people):
     _, presenter, _, staff = people
     make_course("1850-21796")
-    outline = certification.store_outline(policy_pdf(), "outline.pdf", check_pdf)
+    outline = certification.store_outline(policy_pdf(), "outline.pdf")
     fields = certification.RequestFields(
         "Another course", CertificationDelivery.DISTANCE, Decimal(4), set(), None, ["A B"]
     )
@@ -230,7 +229,7 @@ def test_a_duplicate_certification_number_is_refused(app, people):
 
 def test_another_agencys_presenter_gets_404(app, people):
     _, presenter, _, _ = people
-    outline = certification.store_outline(policy_pdf(), "outline.pdf", check_pdf)
+    outline = certification.store_outline(policy_pdf(), "outline.pdf")
     fields = certification.RequestFields(
         "Ours", CertificationDelivery.DISTANCE, Decimal(4), set(), None, ["A B"]
     )
@@ -244,7 +243,7 @@ def test_another_agencys_presenter_gets_404(app, people):
 
 def test_only_post_staff_review(app, people):
     agency, presenter, _, _ = people
-    outline = certification.store_outline(policy_pdf(), "outline.pdf", check_pdf)
+    outline = certification.store_outline(policy_pdf(), "outline.pdf")
     fields = certification.RequestFields(
         "Ours", CertificationDelivery.DISTANCE, Decimal(4), set(), None, ["A B"]
     )

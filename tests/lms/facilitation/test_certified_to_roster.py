@@ -14,7 +14,6 @@ from lms.accounts.interfaces import Role
 from lms.bridge import services as bridge
 from lms.catalog import certification
 from lms.catalog.interfaces import CertificationDelivery
-from lms.customization.policy import check_pdf
 from lms.db import db
 from lms.facilitation import services
 from lms.training.models import CptEntry
@@ -36,7 +35,7 @@ def test_a_certified_courses_presentation_gives_its_rosters_attendees_cpt(app):
         instructors=["Sgt. R. Vega"],
     )
     with unit_of_work.job():
-        outline = certification.store_outline(policy_pdf("Outline"), "outline.pdf", check_pdf)
+        outline = certification.store_outline(policy_pdf("Outline"), "outline.pdf")
         request_id = certification.submit(presenter, fields, outline).id
     with unit_of_work.job():
         certification.return_request(staff, request_id, "Add the learning objectives.")
