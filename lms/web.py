@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Generic, ParamSpec, TypeVar
 
-from flask import Flask, abort, current_app, flash, redirect, request, url_for
+from flask import Flask, Response, abort, current_app, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -163,3 +163,17 @@ def init_upload_limits(app: Flask) -> None:
                 f"is {human_size(limit)} (setting {setting}).",
             )
         return None
+
+
+def pdf_response(key: str, filename: str, size: int) -> Response:
+    """A stored PDF document (lms.documents) for the person who may see it: shown inline, its
+    name made safe for the header, never sniffed as something else, never cached."""
+    from lms import documents
+
+    response = Response(documents.read(key), mimetype="application/pdf")
+    response.content_length = size
+    safe = "".join(ch for ch in filename if ch.isalnum() or ch in "._- ") or "document.pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{safe}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

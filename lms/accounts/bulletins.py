@@ -7,8 +7,6 @@ uploaded document is (lms.documents).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from sqlalchemy import select
 
 from lms import documents
@@ -124,9 +122,9 @@ def mark_read(person: Person, bulletin_id: int) -> Bulletin:
     return bulletin
 
 
-def pdf_of(person: Person, bulletin_id: int) -> tuple[Bulletin, Iterator[bytes]]:
-    """The bulletin and its PDF's bytes, in chunks; BulletinNotFound if it has none."""
+def pdf_of(person: Person, bulletin_id: int) -> Bulletin:
+    """The bulletin whose PDF the person asks for; BulletinNotFound if it has none."""
     bulletin = get(person, bulletin_id).bulletin
     if not bulletin.pdf_key:
         raise BulletinNotFound("This bulletin has no PDF.")
-    return bulletin, documents.read(bulletin.pdf_key)
+    return bulletin

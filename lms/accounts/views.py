@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -24,7 +24,7 @@ from lms.accounts.forms import (
 from lms.accounts.interfaces import InvitationInvalid, Role, SignInAttempt, TooManyFailedSignIns
 from lms.accounts.models import Agency
 from lms.db import db
-from lms.web import INVALID, place_error, post_id_required, submit
+from lms.web import INVALID, pdf_response, place_error, post_id_required, submit
 
 bp = Blueprint("accounts", __name__)
 THROTTLED = {TooManyFailedSignIns: 429}
@@ -202,14 +202,8 @@ def bulletin_page(bulletin_id: int) -> ResponseReturnValue:
 @bp.get("/bulletins/<int:bulletin_id>/pdf")
 @post_id_required
 def bulletin_pdf(bulletin_id: int) -> ResponseReturnValue:
-    bulletin, chunks = bulletins.pdf_of(current_user, bulletin_id)
-    response = Response(chunks, mimetype="application/pdf")
-    response.content_length = bulletin.pdf_size
-    safe = "".join(ch for ch in bulletin.pdf_filename or "" if ch.isalnum() or ch in "._- ")
-    response.headers["Content-Disposition"] = f'inline; filename="{safe or "bulletin.pdf"}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    bulletin = bulletins.pdf_of(current_user, bulletin_id)
+    return pdf_response(bulletin.pdf_key, bulletin.pdf_filename or "", bulletin.pdf_size)
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])

@@ -6,7 +6,6 @@ kept as a CertificationEvent (docs/certification.md)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -101,10 +100,6 @@ def store_outline(content: bytes, filename: str) -> StoredOutline:
         field="outline",
     )
     return StoredOutline(stored.key, stored.sha256, stored.filename, stored.size)
-
-
-def read_outline(request: CertificationRequest) -> Iterator[bytes]:
-    return documents.read(request.outline_key)
 
 
 def _check(fields: RequestFields) -> None:

@@ -42,6 +42,25 @@ def _checkboxes(
     )
 
 
+def _certification_number() -> StringField:
+    return StringField(
+        "Course Certification Number",
+        description="4-digit presenter, a dash, 5-digit course: 1850-21796.",
+        validators=[DataRequired(REQUIRED), Length(max=10)],
+    )
+
+
+def _cpt_hours() -> DecimalField:
+    return DecimalField(
+        "CPT hours",
+        places=2,
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(0, 200, "CPT hours are between 0 and 200."),
+        ],
+    )
+
+
 class CourseForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(REQUIRED), Length(max=200)])
     slug = StringField(
@@ -70,19 +89,8 @@ class CourseForm(FlaskForm):
         validators=[DataRequired(REQUIRED)],
     )
     published = BooleanField("Published in the catalog")
-    certification_number = StringField(
-        "Course Certification Number",
-        description="4-digit presenter, a dash, 5-digit course: 1850-21796.",
-        validators=[DataRequired(REQUIRED), Length(max=10)],
-    )
-    cpt_hours = DecimalField(
-        "CPT hours",
-        places=2,
-        validators=[
-            InputRequired(REQUIRED),
-            NumberRange(0, 200, "CPT hours are between 0 and 200."),
-        ],
-    )
+    certification_number = _certification_number()
+    cpt_hours = _cpt_hours()
     credit_rule = SelectField(
         "Credit rule",
         choices=[(r.value, r.label) for r in CreditRule],
@@ -173,19 +181,8 @@ class ResubmitForm(CertificationRequestForm):
 
 
 class ApproveForm(FlaskForm):
-    certification_number = StringField(
-        "Course Certification Number",
-        description="4-digit presenter, a dash, 5-digit course: 1850-21796.",
-        validators=[DataRequired(REQUIRED), Length(max=10)],
-    )
-    cpt_hours = DecimalField(
-        "CPT hours",
-        places=2,
-        validators=[
-            InputRequired(REQUIRED),
-            NumberRange(0, 200, "CPT hours are between 0 and 200."),
-        ],
-    )
+    certification_number = _certification_number()
+    cpt_hours = _cpt_hours()
 
 
 class ReturnForm(FlaskForm):

@@ -34,7 +34,7 @@ from lms.catalog.interfaces import (
 from lms.catalog.models import CertificationRequest, Course
 from lms.packages.services import latest_version, versions_of
 from lms.packages.staff_warnings import check_warnings_read, course_warnings
-from lms.web import act, post_id_required, role_required, submit
+from lms.web import act, pdf_response, post_id_required, role_required, submit
 
 bp = Blueprint("catalog", __name__)
 
@@ -276,13 +276,9 @@ def modify_certification_request(request_id: int) -> ResponseReturnValue:
 
 
 def _outline_pdf(cert_request: CertificationRequest) -> Response:
-    response = Response(certification.read_outline(cert_request), mimetype="application/pdf")
-    response.content_length = cert_request.outline_size
-    safe = "".join(ch for ch in cert_request.outline_filename if ch.isalnum() or ch in "._- ")
-    response.headers["Content-Disposition"] = f'inline; filename="{safe or "outline.pdf"}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(
+        cert_request.outline_key, cert_request.outline_filename, cert_request.outline_size
+    )
 
 
 @bp.get("/agency/certification-requests/<int:request_id>/outline")

@@ -1,10 +1,7 @@
 """An agency's pursuit policy: a PDF, checked by what it holds (not by its name), stored in
-the content store under its SHA-256, and read back for the people who may see it
-(lms.documents does the checking and storing for every area)."""
+the content store under its SHA-256 (lms.documents does it for every area's uploads)."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 from lms import documents
 from lms.customization.interfaces import POLICY_MAX_BYTES, PolicyRefused
@@ -26,8 +23,3 @@ def store_policy(content: bytes, filename: str) -> StoredDocument:
         error=PolicyRefused,
         field="policy",
     )
-
-
-def read_policy(key: str) -> Iterator[bytes]:
-    """The stored PDF's bytes, in chunks."""
-    return documents.read(key)

@@ -21,7 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from lms.accounts.forms import ConfirmForm
-from lms.customization import agency_record, policy, preview, services
+from lms.customization import agency_record, preview, services
 from lms.customization.forms import FeedbackForm, PolicyForm
 from lms.customization.interfaces import CustomizationNotFound, StaleDraft
 from lms.customization.models import CustomizationVersion
@@ -29,7 +29,7 @@ from lms.db import db
 from lms.extensions import csrf
 from lms.packages.access import files_url
 from lms.player.cmi5.interfaces import FETCH_CORS
-from lms.web import act, submit
+from lms.web import act, pdf_response, submit
 
 bp = Blueprint("customization", __name__)
 STALE = 409
@@ -149,23 +149,15 @@ def upload_policy(course_id: int) -> ResponseReturnValue:
     return _editor(place, policy_form=form, status=sent.status)
 
 
-def _pdf(key: str, filename: str, size: int) -> Response:
-    response = Response(policy.read_policy(key), mimetype="application/pdf")
-    response.content_length = size
-    safe = "".join(ch for ch in filename if ch.isalnum() or ch in "._- ") or "policy.pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="{safe}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 @bp.get("/agency/customizations/<int:course_id>/policy")
 @login_required
 def draft_policy(course_id: int) -> ResponseReturnValue:
     customization = services.workspace(current_user, course_id).customization
     if customization is None or not customization.policy_key:
         abort(404, "The draft has no policy yet.")
-    return _pdf(customization.policy_key, customization.policy_filename, customization.policy_size)
+    return pdf_response(
+        customization.policy_key, customization.policy_filename, customization.policy_size
+    )
 
 
 @bp.get("/agency/policies/<int:version_id>")
@@ -175,7 +167,7 @@ def version_policy(version_id: int) -> ResponseReturnValue:
     version = db.session.get(CustomizationVersion, version_id)
     if version is None or version.customization.agency_id != current_user.agency_id:
         abort(404, "No such policy.")
-    return _pdf(version.policy_key, version.policy_filename, version.policy_size)
+    return pdf_response(version.policy_key, version.policy_filename, version.policy_size)
 
 
 @bp.route("/agency/customizations/<int:course_id>/publish", methods=["GET", "POST"])
