@@ -213,6 +213,9 @@ def _register_blueprints(app: Flask) -> None:
     from lms.player.scorm.views import bp as scorm_bp
     from lms.player.tincan.views import bp as tincan_bp
     from lms.player.views import bp as player_bp
+    from lms.reports.certificate_views import bp as certificates_bp
+    from lms.reports.dashboard_views import bp as dashboard_bp
+    from lms.reports.views import bp as reports_bp
     from lms.training.views import bp as training_bp
 
     app.register_blueprint(health.bp)
@@ -229,6 +232,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(customization_bp)
     app.register_blueprint(facilitation_bp)
     app.register_blueprint(training_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(certificates_bp)
     app.extensions["content_store"] = content_store_from_config(app.config, Path(app.instance_path))
 
 

@@ -12,6 +12,7 @@ def import_all() -> None:
     import lms.packages.models  # noqa: F401
     import lms.player.models  # noqa: F401
     import lms.player.scorm.models  # noqa: F401
+    import lms.reports.models  # noqa: F401
     import lms.training.models  # noqa: F401
 
 

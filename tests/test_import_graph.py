@@ -164,6 +164,7 @@ AREAS = (
     "facilitation",
     "training",
     "bridge",
+    "reports",
 )
 TOP_LAYER = ("views", "admin_views", "staff_views", "forms")
 
