@@ -173,7 +173,7 @@ def _start_bridge(app: Flask) -> None:
 def _subscribe_hooks() -> None:
     """Areas that act on another's events subscribe here, so the announcing area imports
     none of them (docs/foundation.md, "Extension points")."""
-    from lms.bridge.services import rejudge_course
+    from lms.bridge.services import add_follower, rejudge_course
     from lms.catalog.services import (
         add_publication_hook,
         add_registration_hook,
@@ -187,6 +187,7 @@ def _subscribe_hooks() -> None:
     from lms.player.cmi5.registrations import on_registered as evaluate_move_on
     from lms.player.cmi5.services import add_context_source, add_launch_parameters_source
     from lms.player.launch import add_content_access_rule, add_launch_rule
+    from lms.reports import activity
 
     add_registration_hook(give_package_version)  # first: the player's hooks need the version
     add_registration_hook(evaluate_move_on)
@@ -197,6 +198,7 @@ def _subscribe_hooks() -> None:
     add_context_source(delivery.context_extensions)
     add_content_access_rule(may_preview_files)
     add_content_access_rule(may_fetch_materials)
+    add_follower(activity.catch_up)  # the reports' projection, in the bridge's thread
 
 
 def _register_blueprints(app: Flask) -> None:

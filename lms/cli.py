@@ -305,11 +305,12 @@ def bridge_command(follow: bool, interval: float) -> None:
     import json
     import time
 
-    from lms.bridge.services import catch_up
+    from lms.bridge.services import catch_up, run_followers
 
     first = True
     while True:
         done = catch_up()
+        run_followers()  # the readers that follow it (the reports' activity projection)
         if done.read or first:
             first = False
             click.echo(
