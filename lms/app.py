@@ -243,12 +243,14 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_globals(app: Flask) -> None:
     from lms.accounts.interfaces import Role
     from lms.packages.upload_queue import human_size
+    from lms.reports.learner_activity import format_duration
     from lms.training.services import format_hours
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.filters["human_size"] = human_size
     app.jinja_env.filters["hours"] = format_hours
+    app.jinja_env.filters["duration"] = format_duration
 
 
 @login_manager.user_loader

@@ -25,6 +25,7 @@ from lms.customization.models import VersionPin
 from lms.db import db
 from lms.player import records
 from lms.player.models import NodeStatus
+from lms.spreadsheets import safe_cell
 from lrs.api import StatementQuery
 
 LEARNER_ROLES = (Role.PEACE_OFFICER, Role.DISPATCHER)
@@ -155,10 +156,10 @@ def record_csv(rows: list[RecordRow]) -> str:
     for row in rows:
         writer.writerow(
             [
-                _safe(row.person.last_name),
-                _safe(row.person.first_name),
+                safe_cell(row.person.last_name),
+                safe_cell(row.person.first_name),
                 row.person.post_id or "",
-                _safe(row.sub_affiliation),
+                safe_cell(row.sub_affiliation),
                 row.status,
                 row.started_version or "",
                 _date(row.completed_at),
@@ -168,8 +169,3 @@ def record_csv(rows: list[RecordRow]) -> str:
             ]
         )
     return out.getvalue()
-
-
-def _safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

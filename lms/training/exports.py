@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from lms.accounts.models import Person
+from lms.spreadsheets import safe_cell
 from lms.training.cycles import Cycle
 from lms.training.models import CptEntry
 
@@ -64,7 +65,7 @@ def as_csv(rows: Iterable[dict[str, Any]], columns: tuple[str, ...] = COLUMNS) -
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for item in rows:
-        writer.writerow({key: _safe(item[key]) for key in columns})
+        writer.writerow({key: safe_cell(item[key]) for key in columns})
     return out.getvalue()
 
 
@@ -78,10 +79,3 @@ def as_json(rows: Iterable[dict[str, Any]]) -> str:
         },
         indent=1,
     )
-
-
-def _safe(value: object) -> object:
-    """Text a spreadsheet would run as a formula starts with an apostrophe (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

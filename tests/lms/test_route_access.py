@@ -121,6 +121,9 @@ CUSTOMIZATION_OF_A = every(404, anonymous=SIGN_IN, lp_admin=200, training_manage
 # A published policy PDF: the people of its agency.
 POLICY_OF_A = every(200, anonymous=SIGN_IN, post_staff=404)
 NOBODY_SIGNED_IN = every(404, anonymous=SIGN_IN)
+# A manager's page for something that is not the agency's (or not anybody's): 404 to POST
+# staff too.
+NOT_OF_B = every(403, anonymous=SIGN_IN, lp_admin=404, training_manager=404, post_staff=404)
 # An agency's course certification requests: its LP administrators and training managers.
 PRESENTERS_OF_A = every(404, anonymous=SIGN_IN, lp_admin=200, training_manager=200)
 PRESENTERS_OF_B = NOBODY_SIGNED_IN
@@ -217,6 +220,40 @@ PORTAL: list[Case] = [
     get("training.training_profile", "/profile", SIGNED_IN),
     get("training.profile_export", "/profile/entries.csv", SIGNED_IN),
     get("training.profile_export", "/profile/entries.json", SIGNED_IN),
+    get("reports.activity", "/agencies/{agency_a}/activity", COMPLIANCE_OF_A),
+    get("reports.activity", "/agencies/{agency_b}/activity?status=completed", COMPLIANCE_OF_B),
+    get("reports.activity_export", "/agencies/{agency_a}/activity.csv", COMPLIANCE_OF_A),
+    get("reports.activity_export", "/agencies/{agency_b}/activity.csv", COMPLIANCE_OF_B),
+    get(
+        "reports.person_activity",
+        "/agencies/{agency_a}/people/{officer_a}/activity",
+        COMPLIANCE_OF_A,
+    ),
+    get(
+        "reports.person_activity",
+        "/agencies/{agency_b}/people/{officer_b}/activity",
+        COMPLIANCE_OF_B,
+    ),
+    get(
+        "reports.person_activity",  # A's officer asked for under B
+        "/agencies/{agency_b}/people/{officer_a}/activity",
+        NOT_OF_B,
+    ),
+    get(
+        "reports.registration_activity",
+        "/agencies/{agency_a}/registrations/{scorm_registration}",
+        COMPLIANCE_OF_A,
+    ),
+    get(
+        "reports.registration_activity",
+        "/agencies/{agency_b}/registrations/{scorm_registration}",
+        NOT_OF_B,
+    ),
+    get(
+        "reports.statement",
+        "/agencies/{agency_a}/statements/00000000-0000-4000-8000-000000000000",
+        NOT_OF_B,
+    ),
     # The catalog and registrations.
     get("catalog.course_catalog", "/courses", SIGNED_IN),
     post("catalog.register", "/courses/{scorm_course}/register", CSRF_REFUSED),
