@@ -299,8 +299,9 @@ def packages_build(names: tuple[str, ...], check: bool, force: bool) -> None:
 )
 @with_appcontext  # not one unit of work: catch_up commits each pass as its own
 def bridge_command(follow: bool, interval: float) -> None:
-    """Turn the statements stored since the last run into CPT entries; prints one JSON object
-    with what it read, made, removed and skipped (with --follow: after the first look, and after
+    """Turn the statements stored since the last run into CPT entries, then let the bridge's
+    followers (the reports' activity projection) read them; prints one JSON object with what the
+    bridge read, made, removed and skipped (with --follow: after the first look, and after
     every look that read something)."""
     import json
     import time
