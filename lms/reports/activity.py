@@ -42,9 +42,10 @@ SUSPENDED = verbs.VERB + "suspended"
 EXITED = verbs.VERB + "exited"
 # A new attempt (SCORM's initialized; cmi5's AU session) or Tin Can content's "attempted".
 ATTEMPT_VERBS = (verbs.INITIALIZED, ATTEMPTED)
-# The statements that end a session carry its duration (cmi5 §9.5.4.1, the xAPI SCORM
-# Profile's terminated and suspended); those of completed/passed/failed would count it twice.
-SESSION_END_VERBS = (verbs.TERMINATED, SUSPENDED, EXITED)
+# The statements that end a session carry its duration (cmi5 §9.5.4.1 terminated, §9.5.4.2 the
+# LMS's abandoned, the xAPI SCORM Profile's terminated and suspended, Tin Can's exited); those
+# of completed/passed/failed would count the same time twice.
+SESSION_END_VERBS = (verbs.TERMINATED, verbs.ABANDONED, SUSPENDED, EXITED)
 FINISH_VERBS = (verbs.COMPLETED, verbs.PASSED)
 
 

@@ -93,3 +93,24 @@ def test_a_failed_attempt_then_a_pass(app):
         "completed",
         0.9,
     )
+
+
+def test_an_abandoned_session_counts_its_time_and_a_completed_statements_duration_does_not(app):
+    officer = make_officer()
+    registration = make_registration(officer, make_course())
+    records.record(
+        [
+            statement(officer, registration, "initialized", "2026-03-02T09:00:00Z"),
+            statement(officer, registration, "completed", "2026-03-02T09:20:00Z", duration="PT20M"),
+            statement(
+                officer,
+                registration,
+                "abandoned",
+                "2026-03-02T09:30:00Z",
+                duration="PT30M",
+            )
+            | {"verb": {"id": "https://w3id.org/xapi/adl/verbs/abandoned"}},
+        ]
+    )
+    activity.catch_up()
+    assert summary_of(registration).time_spent_seconds == 30 * 60
