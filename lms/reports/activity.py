@@ -16,6 +16,7 @@ report). Voiding a statement removes its event, and the summary is made again wi
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,7 @@ from lms.reports.interfaces import ActivityStatus
 from lms.reports.models import ActivityEvent, ActivitySummary, ReportCursor
 from lrs.spec.durations import parse_duration
 
+log = logging.getLogger(__name__)
 CURSOR = "activity"
 PASS_STATEMENTS = 5000  # per unit of work: short enough not to hold the write lock for long
 PROGRESS = "https://w3id.org/xapi/cmi5/result/extensions/progress"  # cmi5 §9.6.3.1
@@ -176,8 +178,14 @@ def _add_events(
         person = lookups.person(statement.get("actor") or {})
         if person is None or person.person_id != person_id:
             continue
+        try:
+            rows.append(_event_row(seq, statement_id, registration_id, statement))
+        except (ValueError, TypeError, KeyError, OverflowError):
+            # Something the LRS accepted but the report cannot read (a timestamp outside
+            # Python's range): skipped, so that one statement never stops the projection.
+            log.warning("statement %s skipped by the activity projection", statement_id)
+            continue
         held.add(statement_id)
-        rows.append(_event_row(seq, statement_id, registration_id, statement))
     if rows:
         db.session.execute(insert(ActivityEvent), rows)
     result.events += len(rows)
