@@ -10,10 +10,12 @@ request check sees every authenticated HTTP request before its resource answers.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any, Protocol
 
 from sqlalchemy.engine import Connection, Engine
@@ -239,6 +241,51 @@ class LearningRecordStore:
             self.notify(stored_seqs)
         return ids or []
 
+    def record_many(
+        self,
+        statements: Iterable[dict[str, Any]],
+        credential: Credential,
+        *,
+        batch: int = 1000,
+        version: str = "2.0.0",
+    ) -> int:
+        """The bulk path: store statements from any iterable (a generator of millions holds
+        `batch` of them at a time), each batch validated and stored by `record`, in a
+        transaction of its own: statement checks see it, listeners hear of it once it is
+        committed. Returns how many statements the LRS accepted (one already held, identical,
+        counts once and is not stored again).
+
+        A batch that is refused (an invalid statement, a conflict, a check's refusal) raises the
+        LRS's error and stores nothing of itself; an invalid statement is named by its index in
+        the whole iterable (`$[123456].actor`), any other refusal by the range of the batch.
+        The batches before it stay stored: they are committed already. Never inside the
+        application's transaction (a unit of work), which one commit could not keep bounded.
+        """
+        from lrs import spec
+        from lrs.errors import LRSError
+
+        if batch < 1:
+            raise ValueError(f"batch: at least 1, not {batch}")
+        if self.joined_transaction() is not None:
+            raise RuntimeError(
+                "record_many commits each batch itself: call it outside a unit of work"
+            )
+        source = iter(statements)
+        accepted = 0
+        while chunk := list(islice(source, batch)):
+            try:
+                spec.check_storable(chunk)
+                spec.validate_statements(chunk, version)
+            except spec.ValidationError as error:
+                raise _shifted(error, accepted) from None
+            try:
+                stored = self.record(chunk, credential, version=version, validated=True)
+            except LRSError as error:
+                last = accepted + len(chunk) - 1
+                raise type(error)(f"Statements $[{accepted}]–$[{last}]: {error.message}") from None
+            accepted += len(stored)
+        return accepted
+
     def get(self, statement_id: str, *, voided: bool = False) -> dict[str, Any]:
         with self.reading() as connection:
             return query.get_one(connection, statement_id, voided=voided)
@@ -352,3 +399,17 @@ def _scope(
         (agent_key(agent) or "") if agent else "",
         registration.lower() if registration else "",
     )
+
+
+_INDEX = re.compile(r"\$\[(\d+)\]")
+
+
+def _shifted(error: Any, offset: int) -> Exception:
+    """A batch's validation error (an lrs.spec.ValidationError), its statements' indexes counted
+    from the start of the whole load (`record_many`)."""
+    from lrs import spec
+
+    def shift(text: str) -> str:
+        return _INDEX.sub(lambda found: f"$[{int(found.group(1)) + offset}]", text)
+
+    return spec.ValidationError(shift(error.path), shift(error.message))
