@@ -61,7 +61,9 @@ def activity_export(agency_id: int) -> ResponseReturnValue:
     def body():  # noqa: ANN202 (a generator of CSV text)
         with engine.connect() as connection:
             yield from csv_chunks(
-                learner_activity.CSV_HEADER, learner_activity.csv_rows(query, connection)
+                learner_activity.CSV_HEADER,
+                learner_activity.csv_rows(query, connection),
+                made_safe=True,
             )
 
     return Response(

@@ -216,3 +216,12 @@ def test_drilling_from_a_person_to_their_attempts_and_statements(client, world):
     other_registration = world["registrations"]["ben_pursuit"]
     empty = client.get(f"/agencies/{capitol}/registrations/{other_registration.id}")
     assert "registered only" in empty.get_data(as_text=True)
+
+
+def test_a_name_a_spreadsheet_would_run_is_exported_as_text(client, world):
+    cy = world["people"]["cy"]
+    cy.last_name = "=HYPERLINK(1)"
+    db.session.commit()
+    sign_in(client, world["manager"].email, PASSWORD)
+    rows = report_csv(client, world["capitol"].id, course=world["incidents"].id, status="failed")
+    assert rows[0]["last_name"] == "'=HYPERLINK(1)"
