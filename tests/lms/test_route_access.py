@@ -36,6 +36,7 @@ from lms.packages import bundled
 from lms.packages.access import files_url
 from lms.packages.models import PackageImport
 from lms.packages.services import import_package
+from lms.reports import certificates
 from tests.builders.cmi5 import cmi5_zip
 from tests.builders.policy import policy_pdf
 from tests.builders.scorm import PACKAGES, SCORM12, zip_package
@@ -46,6 +47,7 @@ from tests.factories import (
     certify,
     make_administrator,
     make_agency,
+    make_cpt_entry,
     make_officer,
     make_person,
     make_post_staff,
@@ -253,6 +255,41 @@ PORTAL: list[Case] = [
         "reports.statement",
         "/agencies/{agency_a}/statements/00000000-0000-4000-8000-000000000000",
         NOT_OF_B,
+    ),
+    # Completion certificates: the verify page is public; the PDFs and the zip are the
+    # learner's own, or their agency's managers' and POST staff's.
+    get("certificates.verify_form", "/verify", PUBLIC),
+    get("certificates.verify", "/verify/{certificate_code}", PUBLIC),
+    get("certificates.verify", "/verify/AAAA-BBBB-CCCC-DDDD-EEEE-FFFF", every(404)),
+    get("certificates.own_certificate", "/profile/certificates/{entry_a}.pdf", OFFICERS_OWN),
+    get(
+        "certificates.learner_certificate",
+        "/agencies/{agency_a}/certificates/{entry_a}.pdf",
+        COMPLIANCE_OF_A,
+    ),
+    get(
+        "certificates.learner_certificate",
+        "/agencies/{agency_b}/certificates/{entry_b}.pdf",
+        COMPLIANCE_OF_B,
+    ),
+    get(
+        "certificates.learner_certificate",  # B's officer asked for under A
+        "/agencies/{agency_a}/certificates/{entry_b}.pdf",
+        NOT_OF_B,
+    ),
+    get("certificates.course_certificates", "/agencies/{agency_a}/certificates", COMPLIANCE_OF_A),
+    get("certificates.course_certificates", "/agencies/{agency_b}/certificates", COMPLIANCE_OF_B),
+    get(
+        "certificates.course_certificates_zip",
+        "/agencies/{agency_a}/certificates.zip?course={scorm_course}&since=2026-01-01"
+        "&until=2026-12-31",
+        COMPLIANCE_OF_A,
+    ),
+    get(
+        "certificates.course_certificates_zip",
+        "/agencies/{agency_b}/certificates.zip?course={scorm_course}&since=2026-01-01"
+        "&until=2026-12-31",
+        COMPLIANCE_OF_B,
     ),
     # The catalog and registrations.
     get("catalog.course_catalog", "/courses", SIGNED_IN),
@@ -553,6 +590,10 @@ def _make_world(app: Flask, folder: Path) -> World:
             policy_pdf("Bulletin"),
             "bulletin.pdf",
         )
+    entry_a = make_cpt_entry(officer, scorm_course, "2026-03-04T10:00:00Z")
+    entry_b = make_cpt_entry(officer_b, scorm_course, "2026-03-04T10:00:00Z")
+    with unit_of_work.job():
+        certificate_code = certificates.issue(entry_a).code
 
     clients = {"anonymous": app.test_client()}
     for role in SIGNED_IN_ROLES:
@@ -584,6 +625,9 @@ def _make_world(app: Flask, folder: Path) -> World:
         "certification_b": certification_b,
         "credential_key": credential.key,
         "bulletin": bulletin.id,
+        "entry_a": entry_a.id,
+        "entry_b": entry_b.id,
+        "certificate_code": certificate_code,
         "officers_file_path": urlsplit(
             files_url(officer, scorm_registration.package_version_id, "index.html")
         ).path,
