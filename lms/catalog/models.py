@@ -80,6 +80,7 @@ class Registration(db.Model):
     __table_args__ = (
         UniqueConstraint("uuid"),
         Index("ix_registration_person_status", "person_id", "status"),
+        Index("ix_registration_person_registered", "person_id", "registered_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -131,13 +131,13 @@ class ActivityPage:
 def parse_filter(agency: Agency, args: Mapping[str, str]) -> ActivityFilter:
     """The filter a query string asks for; a value that is not one names its field (422), a
     sub-affiliation, course or person that is not the agency's is not found (404)."""
-    sub_id = _integer(args, "sub_affiliation")
+    sub_id = integer_arg(args, "sub_affiliation")
     if sub_id is not None and not sub_affiliation_ids_under(agency, sub_id):
         raise ReportNotFound("No such sub-affiliation in this agency.", "sub_affiliation")
-    course_id = _integer(args, "course")
+    course_id = integer_arg(args, "course")
     if course_id is not None and db.session.get(Course, course_id) is None:
         raise ReportNotFound("No such course.", "course")
-    person_id = _integer(args, "person_id")
+    person_id = integer_arg(args, "person_id")
     if person_id is not None:
         person = db.session.get(Person, person_id)
         if person is None or person.agency_id != agency.id:
@@ -157,7 +157,7 @@ def parse_filter(agency: Agency, args: Mapping[str, str]) -> ActivityFilter:
     since, until = _date(args, "since"), _date(args, "until")
     if since and until and since > until:
         raise BadReportFilter("The date 'since' must not be after 'until'.", "since")
-    page = _integer(args, "page") or 1
+    page = integer_arg(args, "page") or 1
     if page < 1:
         raise BadReportFilter("The field 'page' must be 1 or more.", "page")
     person_text = args.get("person", "").strip()
@@ -177,7 +177,8 @@ def parse_filter(agency: Agency, args: Mapping[str, str]) -> ActivityFilter:
     )
 
 
-def _integer(args: Mapping[str, str], name: str) -> int | None:
+def integer_arg(args: Mapping[str, str], name: str) -> int | None:
+    """A whole-number field of a query string, or None when empty (BadReportFilter names it)."""
     text = args.get(name, "").strip()
     if not text:
         return None

@@ -20,7 +20,16 @@ class CptEntry(db.Model):
 
     __tablename__ = "cpt_entry"
     __table_args__ = (
-        Index("ix_cpt_entry_person_cycle", "person_id", "cycle_start"),
+        # The dashboard's sums read a person's cycle from the index alone (docs/dashboard.md).
+        Index(
+            "ix_cpt_entry_person_cycle",
+            "person_id",
+            "cycle_start",
+            "completed_on",
+            "credited_hours",
+            "psp_category",
+        ),
+        Index("ix_cpt_entry_person_mandates", "person_id", "mandate_codes", "completed_on"),
         Index("ix_cpt_entry_person_course_cycle", "person_id", "course_id", "cycle_start"),
     )
 

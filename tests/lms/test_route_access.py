@@ -222,6 +222,8 @@ PORTAL: list[Case] = [
     get("training.training_profile", "/profile", SIGNED_IN),
     get("training.profile_export", "/profile/entries.csv", SIGNED_IN),
     get("training.profile_export", "/profile/entries.json", SIGNED_IN),
+    get("dashboard.agency_dashboard", "/agencies/{agency_a}/dashboard", COMPLIANCE_OF_A),
+    get("dashboard.agency_dashboard", "/agencies/{agency_b}/dashboard", COMPLIANCE_OF_B),
     get("reports.activity", "/agencies/{agency_a}/activity", COMPLIANCE_OF_A),
     get("reports.activity", "/agencies/{agency_b}/activity?status=completed", COMPLIANCE_OF_B),
     get("reports.activity_export", "/agencies/{agency_a}/activity.csv", COMPLIANCE_OF_A),
