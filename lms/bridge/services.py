@@ -353,6 +353,7 @@ class BackgroundBridge:
                 finally:
                     db.session.remove()
                 run_followers()
+                db.session.remove()
             if not self._wanted.is_set():
                 self.idle.set()
 
@@ -376,8 +377,7 @@ def run_followers() -> None:
             job()
         except Exception:
             log.exception("a follower of the bridge failed; the next trigger tries again")
-        finally:
-            db.session.remove()
+            db.session.rollback()  # the caller's session stays theirs (lms bridge reuses it)
 
 
 def start_with(app: Flask) -> BackgroundBridge:

@@ -9,7 +9,6 @@ import json
 from flask import (
     Blueprint,
     Response,
-    current_app,
     render_template,
     request,
 )
@@ -87,7 +86,6 @@ def person_activity(agency_id: int, person_id: int) -> ResponseReturnValue:
         person=person,
         rows=learner_activity.rows_of_person(agency, person.id),
         entries=drill_down.entries_of(person),
-        endpoints=current_app.view_functions,
     )
 
 
