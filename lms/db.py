@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, event, select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -26,6 +27,7 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+CursorRow = TypeVar("CursorRow")
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -51,6 +53,22 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def lock_cursor(model: type[CursorRow], name: str) -> CursorRow:
+    """The reader's cursor row (a `model` with `name`, `seq` and `updated_at`), taken for
+    writing until the transaction ends: a row lock on PostgreSQL, the write lock on SQLite, so
+    two processes never read the same statements. Made on first use; of two processes making
+    it at once, the second waits for the first's and takes that."""
+    row = model.__table__.c  # type: ignore[attr-defined]
+    touch = update(model).where(row.name == name).values(updated_at=utcnow())
+    if db.session.execute(touch).rowcount == 0:  # type: ignore[attr-defined]
+        try:
+            with db.session.begin_nested():
+                db.session.add(model(name=name, seq=0))  # type: ignore[call-arg]
+        except IntegrityError:
+            db.session.execute(touch)
+    return db.session.execute(select(model).where(row.name == name).with_for_update()).scalar_one()
 
 
 @event.listens_for(Engine, "connect")

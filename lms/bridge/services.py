@@ -27,14 +27,13 @@ from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import bindparam, delete, insert, select, tuple_, update
-from sqlalchemy.exc import IntegrityError
 
 from lms import unit_of_work
 from lms.bridge import one_finish, rules
 from lms.bridge.interfaces import PassResult
 from lms.bridge.lookups import Lookups
 from lms.bridge.models import BridgeCursor
-from lms.db import db, utcnow
+from lms.db import db, lock_cursor, utcnow
 from lms.training.cycles import completion_date, cycle_of
 from lms.training.models import CptEntry
 
@@ -44,23 +43,7 @@ PASS_STATEMENTS = 2000  # per transaction: short enough not to hold the write lo
 
 
 def _lock_cursor() -> BridgeCursor:
-    """The cursor row, taken for writing until the transaction ends (made on first use; of two
-    processes making it at once, the second waits for the first's and takes that)."""
-    taken = db.session.execute(
-        update(BridgeCursor).where(BridgeCursor.name == CURSOR).values(updated_at=utcnow())
-    )
-    if taken.rowcount == 0:
-        try:
-            with db.session.begin_nested():
-                db.session.add(BridgeCursor(name=CURSOR, seq=0))
-        except IntegrityError:
-            db.session.execute(
-                update(BridgeCursor).where(BridgeCursor.name == CURSOR).values(updated_at=utcnow())
-            )
-    cursor = db.session.execute(
-        select(BridgeCursor).where(BridgeCursor.name == CURSOR).with_for_update()
-    ).scalar_one()
-    return cursor
+    return lock_cursor(BridgeCursor, CURSOR)
 
 
 def run_pass(limit: int = PASS_STATEMENTS, *, lookups: Lookups | None = None) -> PassResult:

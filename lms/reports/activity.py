@@ -22,13 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import case, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import case, delete, func, insert, select
 
 from lms import unit_of_work
 from lms.bridge.lookups import Lookups
 from lms.catalog.models import Registration
-from lms.db import db, utcnow
+from lms.db import db, lock_cursor
 from lms.player import verbs
 from lms.reports.interfaces import ActivityStatus
 from lms.reports.models import ActivityEvent, ActivitySummary, ReportCursor
@@ -61,22 +60,7 @@ class PassResult:
 
 
 def _lock_cursor() -> ReportCursor:
-    """The cursor row, taken for writing until the unit ends (a row lock on PostgreSQL, the
-    write lock on SQLite), so two processes never read the same statements."""
-    taken = db.session.execute(
-        update(ReportCursor).where(ReportCursor.name == CURSOR).values(updated_at=utcnow())
-    )
-    if taken.rowcount == 0:
-        try:
-            with db.session.begin_nested():
-                db.session.add(ReportCursor(name=CURSOR, seq=0))
-        except IntegrityError:
-            db.session.execute(
-                update(ReportCursor).where(ReportCursor.name == CURSOR).values(updated_at=utcnow())
-            )
-    return db.session.execute(
-        select(ReportCursor).where(ReportCursor.name == CURSOR).with_for_update()
-    ).scalar_one()
+    return lock_cursor(ReportCursor, CURSOR)
 
 
 def run_pass(limit: int = PASS_STATEMENTS, *, lookups: Lookups | None = None) -> PassResult:

@@ -10,6 +10,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from lms.accounts import agencies
 from lms.accounts.models import Agency, Person
 from lms.catalog.models import Registration
 from lms.db import db
@@ -23,11 +24,7 @@ from lrs.errors import NotFound as StatementNotFound
 EVENTS_SHOWN = 500
 
 
-def person_of(agency: Agency, person_id: int) -> Person:
-    person = db.session.get(Person, person_id)
-    if person is None or person.agency_id != agency.id:
-        raise ReportNotFound("No such person in this agency.", "person_id")
-    return person
+person_of = agencies.person_of  # one of the agency's people, or NotFound (404)
 
 
 def registration_of(agency: Agency, registration_id: int) -> Registration:
