@@ -49,6 +49,12 @@ def hours_of(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(Decimal("0.01"))
 
 
+def grouped_hours(hours: Decimal) -> str:
+    """Hours as people write them, in thousands: 12,345.5."""
+    whole, _, fraction = training.format_hours(hours).partition(".")
+    return f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+
+
 # --- What the dashboard shows -----------------------------------------------------------------
 
 
@@ -73,6 +79,10 @@ class Figures:
     @property
     def hours(self) -> Decimal:
         return hours_of(self.credited_cents)
+
+    @property
+    def hours_text(self) -> str:
+        return grouped_hours(self.hours)
 
     @property
     def worst_on_track(self) -> int:
@@ -606,6 +616,13 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class Share:
+    label: str
+    value: str
+    percent: float  # of the largest
+
+
+@dataclass(frozen=True)
 class Segment:
     label: str  # overdue | due soon | on track | short
     count: int
@@ -617,23 +634,19 @@ class Segment:
 class Charts:
     months: list[Bar]  # completions by month: columns
     months_height: int
-    hours: list[Bar]  # CPT hours by sub-affiliation: rows
-    hours_height: int
+    hours: list[Share]  # CPT hours by sub-affiliation
     mandates: list[Segment]  # peace officers by their worst mandate standing
     cpt: list[Segment]  # people who owe CPT: on track or short
 
 
 CHART_WIDTH = 640
-LABELS_WIDTH = 200  # the sub-affiliations' names, left of their bars
-ROW = 24  # a bar's row in the hours chart
 
 
 def charts(found: Dashboard) -> Charts:
     return Charts(
         months=_month_bars(found.months),
         months_height=200,
-        hours=(hours := _hour_bars(found)),
-        hours_height=max(1, len(hours)) * ROW + 8,
+        hours=_hour_bars(found),
         mandates=_segments(
             [
                 ("overdue", found.totals.worst_overdue),
@@ -673,22 +686,18 @@ def _month_bars(months: list[Month]) -> list[Bar]:
     return bars
 
 
-def _hour_bars(found: Dashboard) -> list[Bar]:
+def _hour_bars(found: Dashboard) -> list[Share]:
     """The CPT hours credited this cycle to each group one level below the scope (or to the
-    scope alone when nothing is below it), scaled to the largest."""
+    scope alone when nothing is below it), as widths in percent of the largest."""
     rows = [group for group in found.groups[1:] if group.depth == 1] or found.groups[:1]
     top = max((group.figures.credited_cents for group in rows), default=0) or 1
-    room = CHART_WIDTH - LABELS_WIDTH - 70  # the figure's text right of the bar
     return [
-        Bar(
-            label=group.name,
-            value=f"{group.figures.hours:,} h",
-            x=LABELS_WIDTH,
-            y=index * ROW + 4,
-            width=round(room * group.figures.credited_cents / top, 1),
-            height=ROW - 8,
+        Share(
+            group.name,
+            f"{group.figures.hours_text} h",
+            round(100 * group.figures.credited_cents / top, 1),
         )
-        for index, group in enumerate(rows)
+        for group in rows
     ]
 
 

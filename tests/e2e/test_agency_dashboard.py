@@ -33,7 +33,7 @@ def test_the_dashboard_figures_charts_and_actions(new_page: NewPage) -> None:
     assert completions > 0
     for chart in ("#months-chart", "#hours-chart", "#cpt-standing-chart"):
         expect(page.locator(chart)).to_be_visible()
-    expect(page.locator("#hours-desc")).to_contain_text("Patrol:")
+    expect(page.locator("#hours-chart")).to_contain_text("Patrol")
     months = page.locator("#months-table tbody tr")
     page.get_by_text("The figures").click()
     expect(months.first).to_be_visible()
