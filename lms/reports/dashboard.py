@@ -14,9 +14,12 @@ figures get the same judgement, so it is asked once for each set of figures (and
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import heapq
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
@@ -322,9 +325,30 @@ def _day(value: Any) -> dt.date | None:
 # --- The dashboard ----------------------------------------------------------------------------
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector held off while the figures are summed: the sums make tens of
+    thousands of small objects that die young and form no cycles, and each collection they set
+    off walks every object the process holds (a third of the dashboard's time at 10,000
+    learners, docs/dashboard.md). Restored afterwards, whatever happens; the page holds it
+    while it renders too, so that the figures' garbage is not collected there instead."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def dashboard(agency: Agency, today: dt.date, sub_affiliation_id: int | None = None) -> Dashboard:
     """The agency's dashboard for the cycle of `today`, or that of one sub-affiliation and
     every one below it (ReportNotFound if it is not one of the agency's)."""
+    with collector_paused():
+        return _dashboard(agency, today, sub_affiliation_id)
+
+
+def _dashboard(agency: Agency, today: dt.date, sub_affiliation_id: int | None) -> Dashboard:
     cycle = cycle_of(today)
     tree = sub_affiliation_tree(agency)
     chosen: SubAffiliation | None = None
@@ -341,13 +365,21 @@ def dashboard(agency: Agency, today: dt.date, sub_affiliation_id: int | None = N
             query = query.where(Person.sub_affiliation_id.in_(scope_ids))
         return query
 
-    people = _people(in_scope)
-    _add_cycle_figures(in_scope, people, cycle)
-    _add_mandates_done(in_scope, people)
-    judge = _Judge(cycle, today)
-    for person in people.values():
-        judge(person)
-    groups = _groups(agency, tree, chosen, people, _enrollments(in_scope, cycle))
+    with _Reads() as reads:  # the people's figures first: they are judged while the rest is read
+        people_rows = reads.submit(in_scope(_people_query()))
+        cycle_rows = reads.submit(in_scope(_cycle_query(cycle)))
+        mandate_rows = reads.submit(in_scope(_mandates_query()))
+        enrollment_rows = reads.submit(in_scope(_enrollments_query(cycle)))
+        month_rows = reads.submit(in_scope(_months_query(cycle)))
+        people = _people(people_rows())
+        _add_cycle_figures(cycle_rows(), people)
+        _add_mandates_done(mandate_rows(), people)
+        judge = _Judge(cycle, today)
+        for person in people.values():
+            judge(person)
+        enrollments: dict[int | None, int] = dict(enrollment_rows())
+        months = _months(month_rows(), cycle, today)
+    groups = _groups(agency, tree, chosen, people, enrollments)
     return Dashboard(
         agency=agency,
         cycle=cycle,
@@ -356,25 +388,61 @@ def dashboard(agency: Agency, today: dt.date, sub_affiliation_id: int | None = N
         tree=tree,
         totals=groups[0].figures,
         groups=groups,
-        months=_months(in_scope, cycle, today),
+        months=months,
         attention=_attention(people),
     )
 
 
 # --- The queries: each one pass over an index, grouped in SQL -----------------------------------
 
+PARALLEL_READS = 2  # connections reading at once (the database works while Python waits)
+
+
+class _Reads:
+    """The dashboard's queries, each on a pooled connection of its own, PARALLEL_READS at a
+    time: the database (SQLite's C code too, which lets go of the GIL) answers one while
+    Python reads another's rows. Each reads what is committed when it starts, a few
+    milliseconds apart. An in-memory SQLite database, which no second connection sees, is
+    read on the session's connection, one query after another."""
+
+    def __init__(self) -> None:
+        self.engine = db.engine
+        shared = self.engine.url.database in (None, "", ":memory:")
+        self.pool = None if shared else ThreadPoolExecutor(PARALLEL_READS, "dashboard-read")
+
+    def __enter__(self) -> _Reads:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, query: Any) -> Callable[[], list[Any]]:
+        """The query's rows, when asked for."""
+        if self.pool is None:
+            rows = db.session.execute(query).all()
+            return lambda: rows
+        return self.pool.submit(self._read, query).result
+
+    def _read(self, query: Any) -> list[Any]:
+        with self.engine.connect() as connection:
+            return list(connection.execute(query).all())
+
 
 def _cents_sum(column: Any) -> Any:
     return sql_cast(func.round(func.coalesce(func.sum(column), 0) * 100), Integer)
 
 
-def _people(in_scope: Any) -> dict[int, _Person]:
+def _people_query() -> Any:
     """Everyone in scope, with their roles (person by agency, role_grant by person)."""
-    found: dict[int, tuple[int | None, list[str]]] = {}
-    query = select(Person.id, Person.sub_affiliation_id, RoleGrant.role).outerjoin(
+    return select(Person.id, Person.sub_affiliation_id, RoleGrant.role).outerjoin(
         RoleGrant, RoleGrant.person_id == Person.id
     )
-    for person_id, sub_id, role in db.session.execute(in_scope(query)):
+
+
+def _people(rows: list[Any]) -> dict[int, _Person]:
+    found: dict[int, tuple[int | None, list[str]]] = {}
+    for person_id, sub_id, role in rows:
         roles = found.setdefault(person_id, (sub_id, []))[1]
         if role is not None:
             roles.append(role)
@@ -383,7 +451,7 @@ def _people(in_scope: Any) -> dict[int, _Person]:
     }
 
 
-def _add_cycle_figures(in_scope: Any, people: dict[int, _Person], cycle: Cycle) -> None:
+def _cycle_query(cycle: Cycle) -> Any:
     """Per person: the cycle's completions, their credited hours, and those by PSP category
     (cpt_entry by person and cycle), in hundredths of an hour."""
     by_category = [
@@ -392,13 +460,16 @@ def _add_cycle_figures(in_scope: Any, people: dict[int, _Person], cycle: Cycle) 
         )
         for category in CATEGORIES
     ]
-    query = (
+    return (
         select(Person.id, func.count(), _cents_sum(CptEntry.credited_hours), *by_category)
         .join(CptEntry, CptEntry.person_id == Person.id)
         .where(CptEntry.cycle_start == cycle.start_year)
         .group_by(Person.id)
     )
-    for person_id, completions, credited, *psp in db.session.execute(in_scope(query)):
+
+
+def _add_cycle_figures(rows: list[Any], people: dict[int, _Person]) -> None:
+    for person_id, completions, credited, *psp in rows:
         person = people[person_id]
         person.completions, person.credited_cents, person.psp_cents = (
             completions,
@@ -407,16 +478,19 @@ def _add_cycle_figures(in_scope: Any, people: dict[int, _Person], cycle: Cycle) 
         )
 
 
-def _add_mandates_done(in_scope: Any, people: dict[int, _Person]) -> None:
+def _mandates_query() -> Any:
     """Per person: the latest completion of each mandate over every cycle (a mandate's period
     is its own), from the entries whose course meets one, grouped by their mandate codes."""
-    query = (
+    return (
         select(Person.id, CptEntry.mandate_codes, func.max(CptEntry.completed_on, type_=String))
         .join(CptEntry, CptEntry.person_id == Person.id)
         .where(CptEntry.mandate_codes != "")
         .group_by(Person.id, CptEntry.mandate_codes)
     )
-    for person_id, codes, last in db.session.execute(in_scope(query)):
+
+
+def _add_mandates_done(rows: list[Any], people: dict[int, _Person]) -> None:
+    for person_id, codes, last in rows:
         person = people[person_id]
         if person.last_done is None:
             person.last_done = {}
@@ -427,24 +501,23 @@ def _add_mandates_done(in_scope: Any, people: dict[int, _Person]) -> None:
                 done[mandate] = last
 
 
-def _enrollments(in_scope: Any, cycle: Cycle) -> dict[int | None, int]:
+def _enrollments_query(cycle: Cycle) -> Any:
     """Registrations made in the cycle (its days in California), by the registrant's
     sub-affiliation (registration by person and time)."""
     starts = dt.datetime.combine(cycle.starts, dt.time(), CALIFORNIA).astimezone(dt.UTC)
     ends = dt.datetime.combine(cycle.next().starts, dt.time(), CALIFORNIA).astimezone(dt.UTC)
-    query = (
+    return (
         select(Person.sub_affiliation_id, func.count())
         .join(Registration, Registration.person_id == Person.id)
         .where(Registration.registered_at >= starts, Registration.registered_at < ends)
         .group_by(Person.sub_affiliation_id)
     )
-    return {sub_id: count for sub_id, count in db.session.execute(in_scope(query))}
 
 
-def _months(in_scope: Any, cycle: Cycle, today: dt.date) -> list[Month]:
+def _months_query(cycle: Cycle) -> Any:
     """Completions and credited hours by month of the cycle, from its first month to this one
     (or its last): grouped by day in SQL (at most 731 rows), by month here."""
-    query = (
+    return (
         select(
             func.min(CptEntry.completed_on, type_=String),
             func.count(),
@@ -455,8 +528,11 @@ def _months(in_scope: Any, cycle: Cycle, today: dt.date) -> list[Month]:
         .where(CptEntry.cycle_start == cycle.start_year)
         .group_by(CptEntry.completed_on)
     )
+
+
+def _months(rows: list[Any], cycle: Cycle, today: dt.date) -> list[Month]:
     by_month: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
-    for day, count, credited in db.session.execute(in_scope(query)):
+    for day, count, credited in rows:
         found = _day(day)
         assert found is not None
         totals = by_month[found.year, found.month]

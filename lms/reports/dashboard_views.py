@@ -24,14 +24,15 @@ MANAGERS = (Role.LP_ADMINISTRATOR, Role.TRAINING_MANAGER, Role.POST_STAFF)
 def agency_dashboard(agency_id: int) -> ResponseReturnValue:
     agency = agency_for_compliance(current_user, agency_id)
     sub_affiliation_id = integer_arg(request.args, "sub_affiliation")
-    found = dashboards.dashboard(agency, today(), sub_affiliation_id)
-    return render_template(
-        "reports/dashboard.html",
-        agency=agency,
-        found=found,
-        charts=dashboards.charts(found),
-        # The facilitation pages are those of the manager's own agency; the agency's page
-        # (NPO users, sub-affiliations) is its LP administrators' and POST staff's.
-        facilitates=manages(current_user) and current_user.agency_id == agency.id,
-        administers=current_user.has_role(Role.LP_ADMINISTRATOR, Role.POST_STAFF),
-    )
+    with dashboards.collector_paused():
+        found = dashboards.dashboard(agency, today(), sub_affiliation_id)
+        return render_template(
+            "reports/dashboard.html",
+            agency=agency,
+            found=found,
+            charts=dashboards.charts(found),
+            # The facilitation pages are those of the manager's own agency; the agency's page
+            # (NPO users, sub-affiliations) is its LP administrators' and POST staff's.
+            facilitates=manages(current_user) and current_user.agency_id == agency.id,
+            administers=current_user.has_role(Role.LP_ADMINISTRATOR, Role.POST_STAFF),
+        )
