@@ -298,3 +298,14 @@ def test_another_agencys_dashboard_is_not_found(client, world):
 def test_a_learner_has_no_dashboard_of_the_agency(client, world):
     sign_in(client, world["people"]["ana"].email, PASSWORD)
     assert client.get(f"/agencies/{world['capitol'].id}/dashboard").status_code in (403, 404)
+
+
+def test_the_cycle_collector_is_back_on_after_the_dashboard(world):
+    import gc
+
+    assert gc.isenabled()
+    dashboard.dashboard(world["capitol"], TODAY)
+    assert gc.isenabled()
+    with pytest.raises(dashboard.ReportNotFound):
+        dashboard.dashboard(world["capitol"], TODAY, 999_999)
+    assert gc.isenabled()
