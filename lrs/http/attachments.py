@@ -139,4 +139,5 @@ def multipart_response(document: Any, attachment_rows: list[Any]) -> tuple[bytes
             bytes(row.content),
         ]
     body = crlf.join(chunks) + crlf + b"--" + boundary.encode() + b"--" + crlf
-    return body, f'multipart/mixed; boundary="{boundary}"'
+    # A hex boundary needs no quotes (RFC 2046 §5.1.1), and some clients do not strip them.
+    return body, f"multipart/mixed; boundary={boundary}"

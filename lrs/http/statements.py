@@ -36,11 +36,16 @@ SINGLE = {"statementId", "voidedStatementId"}
 SINGLE_EXTRAS = {"format", "attachments"}
 
 
+# xAPI writes booleans `true` and `false`; TinCanPython sends Python's own `True` and `False`
+# (str() of a bool), which mean nothing else, so they are understood too (docs/conformance.md).
+BOOLEANS = {"true": True, "false": False, "True": True, "False": False}
+
+
 def _bool(params: dict[str, str], name: str) -> bool:
     value = params.get(name, "false")
-    if value not in ("true", "false"):
+    if value not in BOOLEANS:
         raise BadRequest(f"{name}: must be true or false, not {value!r}.")
-    return value == "true"
+    return BOOLEANS[value]
 
 
 def _json_response(document: Any, status: int = 200) -> Response:

@@ -44,5 +44,11 @@ def test_attachments_go_in_and_come_out_as_multipart(xapi):
     fetched = xapi.get_statements(statementId=statement_id, attachments="true")
     assert fetched.headers["Content-Type"].startswith("multipart/mixed")
     assert data in fetched.data and sha2.encode() in fetched.data
+    # The boundary is bare: clients that do not strip quotes (TinCanJS) find the parts.
+    boundary_sent = fetched.headers["Content-Type"].split("boundary=", 1)[1]
+    assert '"' not in boundary_sent and fetched.data.startswith(f"--{boundary_sent}".encode())
+    # TinCanPython writes Python's True; it is the same request.
+    again = xapi.get_statements(statementId=statement_id, attachments="True")
+    assert again.headers["Content-Type"].startswith("multipart/mixed") and data in again.data
     missing = xapi.post_statements(body_statement)
     assert missing.status_code == 400

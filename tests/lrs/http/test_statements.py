@@ -25,10 +25,25 @@ def test_bad_query_parameters_are_named(xapi):
         ({"since": "yesterday"}, "since"),
         ({"colour": "blue"}, "colour"),
         ({"statementId": str(uuid.uuid4()), "verb": "http://x.y/z"}, "verb"),
+        ({"ascending": "yes"}, "ascending"),
+        ({"related_agents": "TRUE"}, "related_agents"),
     ):
         response = xapi.get_statements(**params)
         assert response.status_code == 400, params
         assert name in response.json["error"], (params, response.json)
+
+
+def test_booleans_written_as_python_writes_them_are_understood(xapi):
+    """TinCanPython sends str(True): `True` and `False` mean what `true` and `false` mean."""
+    stored = xapi.post_statements([statement(), statement()])
+    assert stored.status_code == 200
+    first, second = stored.json
+    for spelled in ("true", "True"):
+        ids = [s["id"] for s in xapi.get_statements(ascending=spelled).json["statements"]]
+        assert ids[-2:] == [first, second], spelled
+    for spelled in ("false", "False"):
+        ids = [s["id"] for s in xapi.get_statements(ascending=spelled).json["statements"]]
+        assert ids[:2] == [second, first], spelled
 
 
 def test_statements_read_mine_sees_only_its_own(app, client, credential):
