@@ -8,7 +8,7 @@ import re
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from lms.db import db
@@ -81,6 +81,17 @@ def init_app(app: Flask) -> None:
         field = _field_of(str(error.orig))
         return error_response(409, f"Another record already has this {field}; nothing was saved.")
 
+    @app.errorhandler(DBAPIError)
+    def _database_error(error: DBAPIError) -> ResponseReturnValue:
+        if not unavailable(error):
+            return _server_error(error)
+        # The unit of work was rolled back before this answer: nothing of the request is kept.
+        log.warning("database unavailable: %s", error.orig)
+        body, status = error_response(
+            503, "The database is busy or restarting; nothing was saved. Please try again."
+        )
+        return body, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
     @app.before_request
     def _refuse_nul_characters() -> ResponseReturnValue | None:
         # No database stores U+0000 in text (PostgreSQL refuses it): refuse it by field name.
@@ -100,6 +111,20 @@ def init_app(app: Flask) -> None:
         return error_response(
             500, "The error was logged. Nothing you sent was half-saved; please try again."
         )
+
+
+RETRY_AFTER_SECONDS = 2
+
+
+def unavailable(error: DBAPIError) -> bool:
+    """Whether the database, not the request, failed: a lost connection, or the engine's own
+    refusal of a moment (a lock not freed in time, a deadlock, a serialization failure, a
+    server shutting down). Asking again later can succeed: 503 with Retry-After, not 500."""
+    if error.connection_invalidated or isinstance(error, OperationalError):
+        return True
+    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None) or ""
+    # 08: connection exception; 40001 serialization failure; 40P01 deadlock; 57P0x shutdown.
+    return code.startswith(("08", "40001", "40P01", "57P0"))
 
 
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)")

@@ -4,12 +4,14 @@ learning records the LRS stores in it included."""
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 
 import pytest
 from flask import abort, flash, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError, OperationalError
 from wtforms import StringField
 
 from lms import unit_of_work
@@ -69,6 +71,14 @@ def routes(app):
             abort(403)
         if ending == "bug":
             raise RuntimeError("a bug half-way")
+        if ending == "database-busy":  # what SQLite says when the write lock is not freed in time
+            raise OperationalError(
+                "UPDATE agency", {}, sqlite3.OperationalError("database is locked")
+            )
+        if ending == "database-gone":  # a lost connection (PostgreSQL restarted)
+            raise DBAPIError(
+                "SELECT 1", {}, ConnectionError("server closed"), connection_invalidated=True
+            )
         if ending == "duplicate":
             agencies.create_agency(name="Twin", agency_number="DUP01", in_post_program=True)
             db.session.add(Agency(name="Twin 2", agency_number="DUP01", in_post_program=True))
@@ -131,6 +141,19 @@ def test_a_view_that_returns_has_its_rows_and_statements_committed_once(app, cli
     assert agency_count() == before + 1
     assert stored(routes) == 1
     assert len(heard) == 1 and len(heard[0]) == 1  # the listener heard once, after the commit
+
+
+@pytest.mark.parametrize("ending", ["database-busy", "database-gone"])
+def test_a_database_that_is_busy_or_away_is_a_503_to_retry_and_nothing_is_saved(
+    app, client, routes, ending
+):
+    before = agency_count()
+    response = client.post(f"/test/unit/{ending}", headers={"Accept": "application/json"})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"].isdigit()
+    assert "try again" in response.get_json()["message"]
+    assert agency_count() == before
+    assert stored(routes) == 0
 
 
 def test_a_unique_value_taken_at_commit_is_a_conflict_and_nothing_is_saved(app, client, routes):
