@@ -47,7 +47,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         LRS_UNVERSIONED_REPLY=settings.lrs_unversioned_reply,
         SECRET_KEY=settings.secret_key or load_or_create_secret_key(instance_path),
         SQLALCHEMY_DATABASE_URI=database_url,
-        SQLALCHEMY_ENGINE_OPTIONS=engine_options(database_url),
+        SQLALCHEMY_ENGINE_OPTIONS=engine_options(
+            database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+        ),
         MAX_CONTENT_LENGTH=settings.max_content_length,
         LMS_MAX_PACKAGE_UPLOAD_BYTES=settings.max_package_upload_bytes,
         LMS_BRIDGE_AFTER_STORE=settings.bridge_after_store,
@@ -99,7 +101,7 @@ def _mount_lrs(app: Flask) -> None:
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     reply = app.config["LRS_UNVERSIONED_REPLY"]
     if url.startswith("sqlite"):
-        engine = prepare_engine(create_engine(url, **engine_options(url)))
+        engine = prepare_engine(create_engine(url, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]))
         source: Any = engine
     else:
         source = lambda: db.engine  # noqa: E731

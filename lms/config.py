@@ -40,6 +40,9 @@ class Settings:
     bridge_after_store: bool = True
     log_level: str = "INFO"
     lrs_unversioned_reply: str = "2.0.0"
+    # Connections each process keeps open, and how many more it may open at its busiest.
+    db_pool_size: int = 5
+    db_max_overflow: int = 10
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -63,7 +66,18 @@ class Settings:
             bridge_after_store=env.get("LMS_BRIDGE_AFTER_STORE", "1") not in ("0", "false", "no"),
             log_level=env.get("LMS_LOG_LEVEL", "INFO").upper(),
             lrs_unversioned_reply=_xapi_version(env.get("LRS_UNVERSIONED_REPLY", "2.0.0")),
+            db_pool_size=_count(env, "LMS_DB_POOL_SIZE", 5, least=1),
+            db_max_overflow=_count(env, "LMS_DB_MAX_OVERFLOW", 10, least=0),
         )
+
+
+def _count(env: os._Environ[str] | dict[str, str], name: str, default: int, least: int) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < least:
+        raise ValueError(f"{name} must be a whole number of at least {least}, not {text!r}")
+    return int(text)
 
 
 def _xapi_version(value: str) -> str:

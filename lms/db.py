@@ -84,7 +84,14 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
-def engine_options(database_url: str) -> dict[str, Any]:
+def engine_options(
+    database_url: str, *, pool_size: int = 5, max_overflow: int = 10
+) -> dict[str, Any]:
+    """The engine's settings: each process keeps up to `pool_size` connections open and opens
+    up to `max_overflow` more at its busiest (LMS_DB_POOL_SIZE, LMS_DB_MAX_OVERFLOW)."""
+    pool = {"pool_size": pool_size, "max_overflow": max_overflow}
     if database_url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 10}}
-    return {"pool_pre_ping": True}
+        if ":memory:" in database_url or database_url.rstrip("/") == "sqlite:":
+            return {"connect_args": {"timeout": 10}}  # one connection's database: no pool
+        return {"connect_args": {"timeout": 10}, **pool}
+    return {"pool_pre_ping": True, **pool}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import stat
 
+import pytest
 from flask import Flask
 
 from lms.app import create_app
@@ -40,6 +41,21 @@ def test_environment_variables_choose_database_and_key(tmp_path, monkeypatch):
     assert app.config["SECRET_KEY"] == "from-the-environment"
     assert app.config["SESSION_COOKIE_SECURE"] is False
     assert not (tmp_path / SECRET_KEY_FILE).exists()
+
+
+def test_the_connection_pool_is_sized_by_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("LMS_DB_POOL_SIZE", "12")
+    monkeypatch.setenv("LMS_DB_MAX_OVERFLOW", "0")
+    app = create_app()
+    with app.app_context():
+        from lms.db import db
+
+        assert (db.engine.pool.size(), db.engine.pool._max_overflow) == (12, 0)
+        assert app.extensions["lrs"].engine.pool.size() == 12  # the LRS's own SQLite engine
+    monkeypatch.setenv("LMS_DB_POOL_SIZE", "none")
+    with pytest.raises(ValueError, match="LMS_DB_POOL_SIZE"):
+        create_app()
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(app: Flask):
