@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
+# Test processes (pytest-xdist): one per core by default; `make test TEST_WORKERS=0` runs them in one.
+TEST_WORKERS ?= auto
 # Browser code from npm (package-lock.json), copied where the app serves it; never committed.
 VENDOR := lms/static/vendor
 
@@ -34,7 +36,7 @@ run: install
 test: install chromium
 	$(BIN)/ruff check lms lrs tests bench content_packages
 	$(BIN)/ruff format --check lms lrs tests bench content_packages
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # The browser tests drive Debian's Chromium; install it when we can, say how when we cannot.
 chromium:

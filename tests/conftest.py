@@ -34,6 +34,14 @@ CSRF_INPUT = re.compile(
 )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`make test` runs on pytest-xdist's workers (one per core); the browser tests all go to
+    one of them (`--dist loadgroup`), so one Chromium runs at a time beside the unit tests."""
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
