@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from flask.cli import FlaskGroup, run_command, with_appcontext
@@ -56,8 +58,6 @@ main.add_command(run)
 def serve(host: str, port: int | None, workers: int, threads: int, timeout: int) -> None:
     """The production server: gunicorn processes serving the app. The portal's address is
     LMS_BASE_URL, as for `lms run` (the address bound when it is unset, said loudly)."""
-    from gunicorn.app.base import BaseApplication
-
     configured = os.environ.get("LMS_BASE_URL")
     served = served_address(
         configured, host, port or 8000, https=False, port_given=port is not None
@@ -74,18 +74,32 @@ def serve(host: str, port: int | None, workers: int, threads: int, timeout: int)
     os.environ["LMS_BASE_URL"] = served.base_url
     click.echo(f"The portal's address (LMS_BASE_URL): {served.base_url}", err=True)
 
+    _gunicorn(create_app, f"{host}:{served.port}", workers, threads, timeout, accesslog=None)
+
+
+def _gunicorn(
+    load: Callable[[], object],
+    bind: str,
+    workers: int,
+    threads: int,
+    timeout: int,
+    accesslog: str | None,
+) -> None:
+    """Serve the WSGI app that `load` makes (in each worker) under gunicorn until stopped."""
+    from gunicorn.app.base import BaseApplication
+
     class Server(BaseApplication):  # type: ignore[misc]  # gunicorn's documented extension
         def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{served.port}")
+            self.cfg.set("bind", bind)
             self.cfg.set("workers", workers)
             self.cfg.set("threads", threads)
             self.cfg.set("timeout", timeout)
-            self.cfg.set("accesslog", None)  # lms.request logs every request already
+            self.cfg.set("accesslog", accesslog)
             if "control_socket_disable" in self.cfg.settings:  # gunicorn 25.1+: not wanted
                 self.cfg.set("control_socket_disable", True)
 
         def load(self) -> object:
-            return create_app()
+            return load()
 
     Server().run()
 
@@ -156,9 +170,85 @@ def lrs() -> None:
     """The Learning Record Store."""
 
 
+@lrs.command("serve")
+@click.option(
+    "--database-url",
+    envvar="LRS_DATABASE_URL",
+    required=True,
+    help="The LRS's own database (env LRS_DATABASE_URL); its tables are made if missing.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to bind.")
+@click.option("--port", type=int, default=8100, show_default=True)
+@click.option("--base-url", envvar="LRS_BASE_URL", default=None, help="Its public address.")
+@click.option("--workers", type=click.IntRange(1), default=2, show_default=True)
+@click.option("--threads", type=click.IntRange(1), default=4, show_default=True)
+@click.option("--timeout", type=click.IntRange(1), default=60, show_default=True)
+def lrs_serve(
+    database_url: str,
+    host: str,
+    port: int,
+    base_url: str | None,
+    workers: int,
+    threads: int,
+    timeout: int,
+) -> None:
+    """The LRS alone, without the portal: its own WSGI app (lrs.app) under gunicorn, on its
+    own database, at <base url>/xapi/. Credentials: `lms lrs credential create --database-url`."""
+    import secrets
+
+    from sqlalchemy import create_engine
+
+    from lms.config import normalise_database_url
+    from lrs.api import create_schema
+    from lrs.app import create_app as create_lrs_app
+    from lrs.backend.engine import prepare_engine
+
+    url = normalise_database_url(database_url)
+    base = (base_url or f"http://{host}:{port}").rstrip("/")
+    engine = prepare_engine(create_engine(url))
+    create_schema(engine)
+    engine.dispose()
+    # Every worker signs its `more` links with the same key: LRS_SECRET_KEY, or one made now
+    # for this run (links then last as long as the run).
+    key = os.environ.get("LRS_SECRET_KEY") or secrets.token_hex(32)
+    click.echo(f"The LRS's address: {base}/xapi/", err=True)
+    _gunicorn(
+        lambda: create_lrs_app(url, base, key),
+        f"{host}:{port}",
+        workers,
+        threads,
+        timeout,
+        accesslog="-",
+    )
+
+
 @lrs.group()
 def credential() -> None:
     """LRS credentials (HTTP Basic key and secret)."""
+
+
+def _credential_store(database_url: str | None) -> Any:
+    """The portal's LRS, or that of `lms lrs serve` on `database_url`."""
+    from flask import current_app
+
+    if database_url is None:
+        return current_app.extensions["lrs"]
+    from sqlalchemy import create_engine
+
+    from lms.config import normalise_database_url
+    from lrs.api import LearningRecordStore, create_schema
+
+    url = normalise_database_url(database_url)
+    engine = create_engine(url)
+    create_schema(engine)
+    return LearningRecordStore(engine, "http://lrs.invalid")
+
+
+STANDALONE = click.option(
+    "--database-url",
+    default=None,
+    help="The database of an LRS served alone (`lms lrs serve`); default: the portal's.",
+)
 
 
 @credential.command("create")
@@ -171,17 +261,16 @@ def credential() -> None:
     help="statements/write, statements/read, statements/read/mine, state, profile, define, "
     "all/read or all; repeat for several.",
 )
+@STANDALONE
 @with_appcontext
 @unit_of_work.command
-def credential_create(name: str, scopes: tuple[str, ...]) -> None:
+def credential_create(name: str, scopes: tuple[str, ...], database_url: str | None) -> None:
     """Create a credential and print it as one JSON object with `key` and `secret`."""
     import json
 
-    from flask import current_app
-
     from lrs.errors import LRSError
 
-    store = current_app.extensions["lrs"]
+    store = _credential_store(database_url)
     try:
         created, secret = store.create_credential(name, list(scopes))
     except LRSError as error:
@@ -200,16 +289,15 @@ def credential_create(name: str, scopes: tuple[str, ...]) -> None:
 
 @credential.command("revoke")
 @click.argument("key")
+@STANDALONE
 @with_appcontext
 @unit_of_work.command
-def credential_revoke(key: str) -> None:
+def credential_revoke(key: str, database_url: str | None) -> None:
     """Revoke a credential: its key and secret stop working at once."""
-    from flask import current_app
-
     from lrs.errors import NoSuchCredential
 
     try:
-        current_app.extensions["lrs"].revoke_credential(key)
+        _credential_store(database_url).revoke_credential(key)
     except NoSuchCredential:
         raise click.UsageError(f"no active credential with key {key}") from None
     click.echo(f"revoked {key}")

@@ -105,3 +105,73 @@ def test_cli_builds_and_checks_the_courses_named_and_fails_on_a_broken_one(tmp_p
     assert "1 of 2 courses failed" in both.output
     unknown = CliRunner().invoke(main, ["packages", "build", "nonesuch"])
     assert unknown.exit_code != 0 and "no bundled course nonesuch" in unknown.output
+
+
+def test_lms_lrs_serve_runs_the_lrs_alone_on_its_own_database(tmp_path, monkeypatch):
+    """What a third-party tool does: a credential for the LRS served alone, a statement sent
+    with it over HTTP and read back, its authority the LRS's own address."""
+    import base64
+    import http.client
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from lms.cli import main
+
+    alone = f"sqlite:///{tmp_path / 'lrs-alone.sqlite3'}"
+    monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path / "portal"))
+    made = CliRunner().invoke(
+        main,
+        ["lrs", "credential", "create", "tool", "--scope", "all", "--database-url", alone],
+    )
+    assert made.exit_code == 0, made.output
+    credential = json.loads(made.output)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    lms = os.path.join(os.path.dirname(sys.executable), "lms")
+    server = subprocess.Popen(  # noqa: S603 (our own command, fixed arguments)
+        [lms, "lrs", "serve", "--port", str(port), "--workers", "1"],
+        env={**os.environ, "LRS_DATABASE_URL": alone},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    token = base64.b64encode(f"{credential['key']}:{credential['secret']}".encode()).decode()
+    headers = {
+        "Authorization": f"Basic {token}",
+        "X-Experience-API-Version": "1.0.3",
+        "Content-Type": "application/json",
+    }
+    sent = {
+        "actor": {"mbox": "mailto:tool@example.org"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+        "object": {"id": "https://tool.example/activity"},
+    }
+
+    def ask(method: str, path: str, body: bytes | None = None) -> tuple[int, object]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request(method, f"/xapi{path}", body, headers)
+            answer = connection.getresponse()
+            return answer.status, json.loads(answer.read() or b"null")
+        finally:
+            connection.close()
+
+    try:
+        for _ in range(150):
+            try:
+                if ask("GET", "/about")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        status, ids = ask("POST", "/statements", json.dumps(sent).encode())
+        assert status == 200, ids
+        status, stored = ask("GET", f"/statements?statementId={ids[0]}")  # type: ignore[index]
+        assert status == 200
+        assert stored["object"]["id"] == "https://tool.example/activity"  # type: ignore[index]
+        assert stored["authority"]["account"]["homePage"] == f"http://127.0.0.1:{port}"  # type: ignore[index]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
