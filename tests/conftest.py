@@ -34,6 +34,7 @@ CSRF_INPUT = re.compile(
 )
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own, which reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """`make test` runs on pytest-xdist's workers (one per core); the browser tests all go to
     one of them (`--dist loadgroup`), so one Chromium runs at a time beside the unit tests."""
