@@ -201,11 +201,10 @@ def lrs_serve(
     from lms.config import normalise_database_url
     from lrs.api import create_schema
     from lrs.app import create_app as create_lrs_app
-    from lrs.backend.engine import prepare_engine
 
     url = normalise_database_url(database_url)
     base = (base_url or f"http://{host}:{port}").rstrip("/")
-    engine = prepare_engine(create_engine(url))
+    engine = create_engine(url)
     create_schema(engine)
     engine.dispose()
     # Every worker signs its `more` links with the same key: LRS_SECRET_KEY, or one made now

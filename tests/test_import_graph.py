@@ -188,11 +188,13 @@ def test_an_area_imports_no_area_after_it_except_from_its_views():
 
 
 # The LRS's public parts for the LMS: its Python API, its errors, its validation rules. The app
-# factory mounts its HTTP blueprint on its engine settings, and the one migration history builds
-# its tables; nothing else of the LMS reaches into the LRS's storage or operations.
+# factory mounts its HTTP blueprint on its engine settings, the one migration history builds
+# its tables, and `lms lrs serve` serves the LRS's own app alone; nothing else of the LMS
+# reaches into the LRS's storage or operations.
 LRS_PUBLIC = ("lrs.api", "lrs.errors", "lrs.spec")
 LRS_MOUNTING = {
     "lms.app": ("lrs.http.blueprint", "lrs.backend.engine"),
+    "lms.cli": ("lrs.app",),
     "lms.models_registry": ("lrs.backend.schema",),
 }
 
