@@ -1,12 +1,20 @@
 """What the browser tests share: signing in as a person would, importing a package as POST staff
-do, and reading the page's layout."""
+do, reading the page's layout, and recording a completion as the player would."""
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from flask import Flask
 from playwright.sync_api import Frame, Page, expect
+
+from lms.catalog.models import Course
+from lms.db import db
+from lms.player import records
+from lms.player.identity import course_iri
 
 # Opens a page in a fresh browser context; keyword arguments go to `browser.new_context`.
 NewPage = Callable[..., Page]
@@ -66,3 +74,29 @@ def frame_overflow(frame: Frame) -> int:
     return frame.evaluate(
         "() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth)"
     )
+
+
+def record_completion(app: Flask, post_id: str, title: str, verb: str) -> str:
+    """Record a completion of the demo course as the player would, and let the bridge run."""
+    with app.app_context():
+        course = db.session.query(Course).filter_by(title=title).one()
+        statement_id = str(uuid.uuid4())
+        records.record(
+            [
+                {
+                    "id": statement_id,
+                    "actor": {
+                        "objectType": "Agent",
+                        "account": {"homePage": records.base_url(), "name": post_id},
+                    },
+                    "verb": {"id": verb},
+                    "object": {
+                        "objectType": "Activity",
+                        "id": course_iri(course, records.base_url()),
+                    },
+                    "timestamp": dt.datetime.now(dt.UTC).isoformat(),
+                }
+            ]
+        )
+    assert app.extensions["bridge"].wait_idle(10)
+    return statement_id

@@ -4,10 +4,8 @@ signed in or not, checks a certificate's code on the verify page."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
-import uuid
 import zipfile
 from pathlib import Path
 
@@ -16,11 +14,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from lms.catalog.models import Course
-from lms.db import db
-from lms.player import records
-from lms.player.identity import course_iri
-from tests.e2e.helpers import NewPage, assert_accessible, sign_in
+from tests.e2e.helpers import NewPage, assert_accessible, record_completion, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -31,30 +25,6 @@ COURSE = "Dispatcher Critical Incidents"
 PASSED = "http://adlnet.gov/expapi/verbs/passed"
 CODE = re.compile(r"Verification code:\s*([A-Z2-7]{4}(?:-[A-Z2-7]{4}){5})")
 VERIFY_URL = re.compile(r"Verify at:\s*(\S+/verify/[A-Z2-7-]+)")
-
-
-def _complete(app: Flask, post_id: str, title: str) -> None:
-    """Record a completion of the demo course as the player would, and let the bridge run."""
-    with app.app_context():
-        course = db.session.query(Course).filter_by(title=title).one()
-        records.record(
-            [
-                {
-                    "id": str(uuid.uuid4()),
-                    "actor": {
-                        "objectType": "Agent",
-                        "account": {"homePage": records.base_url(), "name": post_id},
-                    },
-                    "verb": {"id": PASSED},
-                    "object": {
-                        "objectType": "Activity",
-                        "id": course_iri(course, records.base_url()),
-                    },
-                    "timestamp": dt.datetime.now(dt.UTC).isoformat(),
-                }
-            ]
-        )
-    assert app.extensions["bridge"].wait_idle(10)
 
 
 def _text(pdf: bytes) -> str:
@@ -76,7 +46,7 @@ def _download(page: Page, link_name: str, tmp_path: Path) -> tuple[str, bytes]:
 def test_a_learner_downloads_their_certificate(
     new_page: NewPage, live_app: Flask, tmp_path: Path
 ) -> None:
-    _complete(live_app, "D21-000-002", COURSE)
+    record_completion(live_app, "D21-000-002", COURSE, PASSED)
     page = new_page()
     sign_in(page, *DISPATCHER)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Training Profile").click()

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
-import uuid
 
 import pytest
 from flask import Flask
 from playwright.sync_api import expect
 
-from lms.catalog.models import Course
-from lms.db import db
-from lms.player import records
-from lms.player.identity import course_iri
-from tests.e2e.helpers import NewPage, sign_in
+from tests.e2e.helpers import NewPage, record_completion, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -30,34 +24,10 @@ PASSED = "http://adlnet.gov/expapi/verbs/passed"
 SATISFIED = "https://w3id.org/xapi/adl/verbs/satisfied"
 
 
-def _complete(app: Flask, post_id: str, title: str, verb: str) -> str:
-    """Record a completion of the demo course as the player would, and let the bridge run."""
-    with app.app_context():
-        course = db.session.query(Course).filter_by(title=title).one()
-        statement_id = str(uuid.uuid4())
-        records.record(
-            [
-                {
-                    "id": statement_id,
-                    "actor": {
-                        "objectType": "Agent",
-                        "account": {"homePage": records.base_url(), "name": post_id},
-                    },
-                    "verb": {"id": verb},
-                    "object": {
-                        "objectType": "Activity",
-                        "id": course_iri(course, records.base_url()),
-                    },
-                    "timestamp": dt.datetime.now(dt.UTC).isoformat(),
-                }
-            ]
-        )
-    assert app.extensions["bridge"].wait_idle(10)
-    return statement_id
-
-
 def test_a_completion_appears_on_the_training_profile(new_page: NewPage, live_app: Flask) -> None:
-    statement_id = _complete(live_app, "D21-000-002", "Dispatcher Critical Incidents", PASSED)
+    statement_id = record_completion(
+        live_app, "D21-000-002", "Dispatcher Critical Incidents", PASSED
+    )
     page = new_page()
     sign_in(page, *DISPATCHER)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Training Profile").click()
@@ -75,7 +45,7 @@ def test_a_completion_appears_on_the_training_profile(new_page: NewPage, live_ap
 def test_the_training_manager_filters_sorts_and_exports_compliance(
     new_page: NewPage, live_app: Flask
 ) -> None:
-    _complete(live_app, "M19-000-003", "Vehicle Pursuit Policy Update", SATISFIED)
+    record_completion(live_app, "M19-000-003", "Vehicle Pursuit Policy Update", SATISFIED)
     page = new_page()
     sign_in(page, *ADMIN)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Compliance").click()
