@@ -1,7 +1,8 @@
 """Every statement filter is answered through an index, on SQLite and on PostgreSQL: the plan of
 the query the LRS sends for each, read back with EXPLAIN. On PostgreSQL the planner is told to
-avoid sequential scans (`enable_seqscan = off`), as it does by itself once the tables are large,
-so that the test reads the plan a store of millions gets, not the one an empty table gets."""
+avoid sequential scans (`enable_seqscan = off`), as it does by itself once the tables are large;
+which index it then picks follows the statistics the rest of the suite left behind, so there
+the test asks for an index, not for the (kind, key, seq) one SQLite's plan must name."""
 
 from __future__ import annotations
 
@@ -72,8 +73,11 @@ def full_scans(name: str, plan: list[str]) -> list[str]:
 @pytest.mark.parametrize("filtered", list(FILTERED))
 def test_each_filter_is_read_through_the_statement_index(app, filtered):
     name, plan = plan_of(app.extensions["lrs"], FILTERED[filtered])
-    assert any(LOOKUP in line for line in plan), (name, plan)
     assert full_scans(name, plan) == [], (name, plan)
+    if name == "sqlite":  # its planner has no statistics here: the plan is the query's own
+        assert any(LOOKUP in line for line in plan), (name, plan)
+    else:  # PostgreSQL's follows the statistics the rest of the suite left: any index will do
+        assert any("Index" in line for line in plan), (name, plan)
 
 
 @pytest.mark.parametrize("unfiltered", list(UNFILTERED))
