@@ -196,17 +196,11 @@ def lrs_serve(
     own database, at <base url>/xapi/. Credentials: `lms lrs credential create --database-url`."""
     import secrets
 
-    from sqlalchemy import create_engine
-
-    from lms.config import normalise_database_url
-    from lrs.api import create_schema
     from lrs.app import create_app as create_lrs_app
 
-    url = normalise_database_url(database_url)
-    base = (base_url or f"http://{host}:{port}").rstrip("/")
-    engine = create_engine(url)
-    create_schema(engine)
+    url, engine = _standalone_engine(database_url)
     engine.dispose()
+    base = (base_url or f"http://{host}:{port}").rstrip("/")
     # Every worker signs its `more` links with the same key: LRS_SECRET_KEY, or one made now
     # for this run (links then last as long as the run).
     key = os.environ.get("LRS_SECRET_KEY") or secrets.token_hex(32)
@@ -226,21 +220,30 @@ def credential() -> None:
     """LRS credentials (HTTP Basic key and secret)."""
 
 
-def _credential_store(database_url: str | None) -> Any:
-    """The portal's LRS, or that of `lms lrs serve` on `database_url`."""
-    from flask import current_app
-
-    if database_url is None:
-        return current_app.extensions["lrs"]
+def _standalone_engine(database_url: str) -> tuple[str, Any]:
+    """The database URL of an LRS served alone, normalised, and an engine on it with the LRS's
+    tables made if missing."""
     from sqlalchemy import create_engine
 
     from lms.config import normalise_database_url
-    from lrs.api import LearningRecordStore, create_schema
+    from lrs.api import create_schema
 
     url = normalise_database_url(database_url)
     engine = create_engine(url)
     create_schema(engine)
-    return LearningRecordStore(engine, "http://lrs.invalid")
+    return url, engine
+
+
+def _credential_store(database_url: str | None) -> Any:
+    """The portal's LRS, or that of `lms lrs serve` on `database_url`."""
+    from flask import current_app
+
+    from lrs.api import LearningRecordStore
+
+    if database_url is None:
+        return current_app.extensions["lrs"]
+    # The base URL names the authority of statements stored; a credential store stores none.
+    return LearningRecordStore(_standalone_engine(database_url)[1], "http://lrs.invalid")
 
 
 STANDALONE = click.option(

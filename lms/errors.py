@@ -119,12 +119,17 @@ RETRY_AFTER_SECONDS = 2
 def unavailable(error: DBAPIError) -> bool:
     """Whether the database, not the request, failed: a lost connection, or the engine's own
     refusal of a moment (a lock not freed in time, a deadlock, a serialization failure, a
-    server shutting down). Asking again later can succeed: 503 with Retry-After, not 500."""
-    if error.connection_invalidated or isinstance(error, OperationalError):
+    server shutting down or out of resources). Asking again later can succeed: 503 with
+    Retry-After. A bug (a syntax error, a missing table) stays a 500."""
+    if error.connection_invalidated:
         return True
-    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None) or ""
-    # 08: connection exception; 40001 serialization failure; 40P01 deadlock; 57P0x shutdown.
-    return code.startswith(("08", "40001", "40P01", "57P0"))
+    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    if code:  # 08 connection, 40001 serialization, 40P01 deadlock, 53 resources, 57P0x shutdown
+        return str(code).startswith(("08", "40001", "40P01", "53", "57P0"))
+    message = str(error.orig).lower()
+    return isinstance(error, OperationalError) and any(
+        sign in message for sign in ("database is locked", "unable to open", "connection")
+    )
 
 
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)")

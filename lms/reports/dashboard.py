@@ -44,10 +44,6 @@ CATEGORIES = tuple(PSP_HOURS_REQUIRED)
 MANDATE_CODES = {mandate.value: mandate for mandate in Mandate}
 
 
-def cents(hours: Decimal) -> int:
-    return int((hours * 100).to_integral_value())
-
-
 def hours_of(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(Decimal("0.01"))
 

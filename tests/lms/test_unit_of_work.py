@@ -75,6 +75,8 @@ def routes(app):
             raise OperationalError(
                 "UPDATE agency", {}, sqlite3.OperationalError("database is locked")
             )
+        if ending == "database-bug":  # a query the schema cannot answer: a bug, not a moment
+            raise OperationalError("SELECT x", {}, sqlite3.OperationalError("no such table: x"))
         if ending == "database-gone":  # a lost connection (PostgreSQL restarted)
             raise DBAPIError(
                 "SELECT 1", {}, ConnectionError("server closed"), connection_invalidated=True
@@ -122,7 +124,8 @@ def stored(store) -> int:
 
 
 @pytest.mark.parametrize(
-    ("ending", "status"), [("domain-error", 422), ("abort", 403), ("bug", 500)]
+    ("ending", "status"),
+    [("domain-error", 422), ("abort", 403), ("bug", 500), ("database-bug", 500)],
 )
 def test_a_view_failing_half_way_leaves_nothing_written(app, client, routes, ending, status):
     before = agency_count()
