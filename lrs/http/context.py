@@ -29,6 +29,8 @@ ALTERNATE_HEADERS = {
     "if-none-match",
 }
 ALTERNATE_METHODS = {"GET", "PUT", "POST", "DELETE", "HEAD"}
+# A GET parameter that only defeats browser caches (@xapi/xapi's `useCacheBuster`); ignored.
+CACHE_BUSTER = "cachebuster"
 # The headers the resources read, besides Authorization and the version (checked on their own).
 READ_HEADERS = ("Content-Type", "If-Match", "If-None-Match", "Accept-Language")
 
@@ -88,6 +90,11 @@ def from_flask(request: Request) -> XapiRequest:
     params = single_params(request)
     if request.method == "POST" and "method" in params:
         return _alternate(request, params)
+    if request.method in ("GET", "HEAD"):
+        # @xapi/xapi's `useCacheBuster` adds `cachebuster=<time>` to a GET so that no browser
+        # cache answers it. 1.0.3 §3.2.s3.b7 lets an LRS recognise parameters of its own: this
+        # one is recognised, and means nothing.
+        params.pop(CACHE_BUSTER, None)
     return XapiRequest(
         method=request.method,
         params=params,

@@ -47,3 +47,35 @@ def test_an_alternate_request_form_sent_as_a_json_string_is_read(client, credent
         headers={**xapi.headers, "Content-Type": "application/x-www-form-urlencoded"},
     )
     assert response.status_code == 204
+
+
+def test_a_cache_buster_on_a_get_is_ignored(client, credential):
+    """@xapi/xapi's `useCacheBuster` adds `cachebuster=<time>` to its GETs; the request is
+    answered as without it. On other methods, and any other unknown name, it is still a 400."""
+    created, secret = credential
+    xapi = XapiClient(client, created.key, secret, "1.0.3")
+    agent = json.dumps({"mbox": "mailto:hello@example.com"})
+    activity = "https://github.com/xapijs/xapi"
+    busted = {"cachebuster": "1733330000000"}
+    gets = {
+        "/statements": {"limit": "1"},
+        "/activities": {"activityId": activity},
+        "/agents": {"agent": agent},
+        "/activities/state": {"activityId": activity, "agent": agent},
+        "/activities/profile": {"activityId": activity},
+        "/agents/profile": {"agent": agent},
+    }
+    for path, params in gets.items():
+        for method in ("GET", "HEAD"):
+            response = xapi.request(method, path, query_string={**params, **busted})
+            assert response.status_code == 200, (method, path, response.data)
+        other = xapi.request("GET", path, query_string={**params, "cachebust": "1"})
+        assert other.status_code == 400, path
+    put = xapi.request(
+        "PUT",
+        "/activities/state",
+        query_string={"activityId": activity, "agent": agent, "stateId": "s", **busted},
+        json={"a": 1},
+    )
+    assert put.status_code == 400
+    assert b"cachebuster" in put.data
