@@ -8,11 +8,12 @@ import re
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from lms.db import db
 from lms.domain import DomainError, NotAllowed, NotFound
+from lrs.errors import RETRY_AFTER_SECONDS, database_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(DBAPIError)
     def _database_error(error: DBAPIError) -> ResponseReturnValue:
-        if not unavailable(error):
+        if not database_unavailable(error):
             return _server_error(error)
         # The unit of work was rolled back before this answer: nothing of the request is kept.
         log.warning("database unavailable: %s", error.orig)
@@ -111,25 +112,6 @@ def init_app(app: Flask) -> None:
         return error_response(
             500, "The error was logged. Nothing you sent was half-saved; please try again."
         )
-
-
-RETRY_AFTER_SECONDS = 2
-
-
-def unavailable(error: DBAPIError) -> bool:
-    """Whether the database, not the request, failed: a lost connection, or the engine's own
-    refusal of a moment (a lock not freed in time, a deadlock, a serialization failure, a
-    server shutting down or out of resources). Asking again later can succeed: 503 with
-    Retry-After. A bug (a syntax error, a missing table) stays a 500."""
-    if error.connection_invalidated:
-        return True
-    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
-    if code:  # 08 connection, 40001 serialization, 40P01 deadlock, 53 resources, 57P0x shutdown
-        return str(code).startswith(("08", "40001", "40P01", "53", "57P0"))
-    message = str(error.orig).lower()
-    return isinstance(error, OperationalError) and any(
-        sign in message for sign in ("database is locked", "unable to open", "connection")
-    )
 
 
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)")

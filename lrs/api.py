@@ -9,9 +9,11 @@ request check sees every authenticated HTTP request before its resource answers.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import secrets
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -22,6 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from lrs import credentials
 from lrs.backend.engine import WRITE, prepare_engine, take_write_lock
+from lrs.backend.group_commit import GroupCommit
 from lrs.credentials import Credential, IssuedCredential
 from lrs.identifiers import activity_key, agent_key
 from lrs.ops import command, documents, query
@@ -30,6 +33,8 @@ from lrs.ops.documents import Document, Preconditions, Scope
 from lrs.ops.query import StatementPage, StatementQuery
 
 log = logging.getLogger(__name__)
+_GROUP_COMMIT_LOCK = threading.Lock()
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 Listener = Callable[[list[int]], None]
 
 
@@ -135,6 +140,7 @@ class LearningRecordStore:
         self._listeners: list[Listener] = []
         self._statement_checks: list[StatementCheck] = []
         self._request_checks: list[RequestCheck] = []
+        self._grouped: GroupCommit | None = None
 
     @property
     def engine(self) -> Engine:
@@ -202,44 +208,93 @@ class LearningRecordStore:
         version: str = "2.0.0",
         attachments: dict[str, Attachment] | None = None,
         validated: bool = False,
+        join: bool = True,
     ) -> list[str]:
-        """Validate and store statements as sent with `credential`; returns their ids."""
+        """Validate and store statements as sent with `credential`; returns their ids once they
+        are committed.
+
+        In the application's transaction if there is one (and `join`), committed with it;
+        otherwise through the group commit (lrs.backend.group_commit): in one transaction with
+        the other writes of the moment, each in a SAVEPOINT of its own. The HTTP resource
+        passes `join=False`: a client's statements are the LRS's own business, whatever request
+        of the application carries them."""
         if not validated:
             from lrs import spec
 
             spec.check_storable(statements)
             statements = spec.validate_statements(statements, version)
-        stored_seqs: list[int] = []
-        joined = self.joined_transaction()
-        with self.writing() as connection:
-            take_write_lock(connection)
-            pending = [(statements, credential, version, attachments)]
-            ids: list[str] | None = None
-            while pending:
-                batch, author, batch_version, batch_attachments = pending.pop(0)
-                if self._statement_checks:
-                    write = StatementWrite(
-                        author, command.not_yet_stored(connection, batch), connection
-                    )
-                    for check in self._statement_checks:
-                        check(write)
-                    pending.extend((s, c, "2.0.0", None) for s, c in write.followers)
-                result = command.store(
-                    connection,
-                    batch,
-                    authority=credentials.authority_for(author, self.base_url),
-                    credential_id=author.id,
-                    version=batch_version,
-                    attachments=batch_attachments,
-                    voids_only_own=author.agent is not None,
-                )
-                stored_seqs.extend(result.stored_seqs)
-                ids = result.ids if ids is None else ids
-        if stored_seqs and joined is not None:
+
+        def work(connection: Connection) -> tuple[list[str], list[int]]:
+            return self._store(connection, statements, credential, version, attachments)
+
+        joined = self.joined_transaction() if join else None
+        if joined is None:
+            ids, _ = self.group_commit.run(work, len(statements))
+            return ids
+        with joined.writing() as connection:
+            ids, stored_seqs = work(connection)
+        if stored_seqs:
             joined.after_commit(lambda: self.notify(stored_seqs))
-        elif stored_seqs:
-            self.notify(stored_seqs)
-        return ids or []
+        return ids
+
+    @property
+    def group_commit(self) -> GroupCommit:
+        """This process's group commit of statement writes (its counters tell how it groups)."""
+        with _GROUP_COMMIT_LOCK:
+            if self._grouped is None:
+                self._grouped = GroupCommit(self._write_transaction, self._notify_group)
+            return self._grouped
+
+    @contextmanager
+    def _write_transaction(self) -> Iterator[Connection]:
+        """A transaction of the LRS's own with the write lock taken, committed on leaving."""
+        with self.engine.connect() as connection:
+            connection.execution_options(**WRITE)
+            with connection.begin():
+                take_write_lock(connection)
+                yield connection
+
+    def _notify_group(self, results: list[tuple[list[str], list[int]]]) -> None:
+        seqs = [seq for _, stored_seqs in results for seq in stored_seqs]
+        if seqs:
+            self.notify(seqs)
+
+    def _store(
+        self,
+        connection: Connection,
+        statements: list[dict[str, Any]],
+        credential: Credential,
+        version: str,
+        attachments: dict[str, Attachment] | None,
+    ) -> tuple[list[str], list[int]]:
+        """Store validated statements on a connection that holds the write lock: the checks
+        first, then the statements and the followers the checks asked for. Returns the ids of
+        the statements sent and the sequence numbers of all newly stored."""
+        take_write_lock(connection)
+        stored_seqs: list[int] = []
+        pending = [(statements, credential, version, attachments)]
+        ids: list[str] | None = None
+        while pending:
+            batch, author, batch_version, batch_attachments = pending.pop(0)
+            if self._statement_checks:
+                write = StatementWrite(
+                    author, command.not_yet_stored(connection, batch), connection
+                )
+                for check in self._statement_checks:
+                    check(write)
+                pending.extend((s, c, "2.0.0", None) for s, c in write.followers)
+            result = command.store(
+                connection,
+                batch,
+                authority=credentials.authority_for(author, self.base_url),
+                credential_id=author.id,
+                version=batch_version,
+                attachments=batch_attachments,
+                voids_only_own=author.agent is not None,
+            )
+            stored_seqs.extend(result.stored_seqs)
+            ids = result.ids if ids is None else ids
+        return ids or [], stored_seqs
 
     def record_many(
         self,
@@ -316,6 +371,13 @@ class LearningRecordStore:
         the caller iterates."""
         with self.engine.connect() as connection:
             yield from query.about_activities(connection, activity_ids, verbs, batch)
+
+    def consistent_through(self) -> dt.datetime:
+        """The time up to which every statement stored is visible now (the Unix epoch when
+        nothing is stored yet): read it before a query, and every statement stored up to it is
+        among those the query can see."""
+        with self.reading() as connection:
+            return query.newest_stored(connection) or EPOCH
 
     def newest_seq(self) -> int:
         with self.reading() as connection:

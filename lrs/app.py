@@ -11,13 +11,18 @@ The schema is the one `lms db upgrade` builds (one migration history for both).
 
 from __future__ import annotations
 
+import logging
 import os
 
-from flask import Flask
-from sqlalchemy import create_engine
+from flask import Flask, jsonify
+from flask.typing import ResponseReturnValue
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from lrs.api import LearningRecordStore
 from lrs.http.blueprint import create_blueprint
+
+log = logging.getLogger(__name__)
 
 
 def create_app(
@@ -31,4 +36,16 @@ def create_app(
     store = LearningRecordStore(engine, base_url, secret_key=secret_key)
     app.extensions["lrs"] = store
     app.register_blueprint(create_blueprint(store), url_prefix="/xapi")
+
+    @app.get("/healthz")
+    def healthz() -> ResponseReturnValue:
+        """The process answers, and its database does too (503 when it does not)."""
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            log.exception("health check: the database does not answer")
+            return jsonify(status="unavailable", database="unreachable"), 503
+        return jsonify(status="ok", database="ok")
+
     return app

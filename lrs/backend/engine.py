@@ -15,7 +15,8 @@ _prepared: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def prepare_engine(engine: Engine) -> Engine:
-    """On SQLite, let the LRS open its write transactions with BEGIN IMMEDIATE.
+    """On SQLite, let the LRS open its write transactions with BEGIN IMMEDIATE, in WAL mode,
+    waiting up to 10 s for the write lock.
 
     pysqlite's own transaction handling defers BEGIN to the first write, so two writers can both
     read, then one fails to upgrade its lock. SQLAlchemy's documented recipe hands BEGIN to us.
@@ -26,6 +27,10 @@ def prepare_engine(engine: Engine) -> Engine:
     @event.listens_for(engine, "connect")
     def _driver_autocommit(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None
+        # Readers beside the writer, and a wait for the write lock instead of an error (the
+        # portal sets the same on its own connections; the LRS alone needs them too).
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA busy_timeout=10000")
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:

@@ -8,10 +8,17 @@ import logging
 
 from flask import Blueprint, Response, g, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from lrs import spec
-from lrs.api import LearningRecordStore, ResourceRequest
-from lrs.errors import BadRequest, LRSError, Unauthorized
+from lrs.api import EPOCH, LearningRecordStore, ResourceRequest
+from lrs.errors import (
+    RETRY_AFTER_SECONDS,
+    BadRequest,
+    LRSError,
+    Unauthorized,
+    database_unavailable,
+)
 from lrs.http import context, documents, resources, statements
 from lrs.http.context import VERSION_HEADER, XapiRequest
 
@@ -33,8 +40,19 @@ CORS_HEADERS = {
 }
 
 
-def consistent_through() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+def consistent_through(lrs: LearningRecordStore) -> str:
+    """X-Experience-API-Consistent-Through (xAPI Communication §2.1.3): the `stored` time of
+    the newest statement visible when the request began its reads (`g.consistent_through`, set
+    by the statements resource before its query) or when it ended, so that every statement
+    stored up to it is certain to be visible; truncated to milliseconds, never rounded up.
+    The Unix epoch when it cannot be read (the database is away)."""
+    moment = g.get("consistent_through")
+    if moment is None:
+        try:
+            moment = lrs.consistent_through()
+        except SQLAlchemyError:
+            moment = EPOCH
+    return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def create_blueprint(lrs: LearningRecordStore, name: str = "xapi") -> Blueprint:
@@ -73,7 +91,7 @@ def create_blueprint(lrs: LearningRecordStore, name: str = "xapi") -> Blueprint:
         response.headers[VERSION_HEADER] = xreq.version if xreq else lrs.unversioned_reply
         response.headers.update(CORS_HEADERS)
         if request.endpoint == f"{bp.name}.statements":
-            response.headers["X-Experience-API-Consistent-Through"] = consistent_through()
+            response.headers["X-Experience-API-Consistent-Through"] = consistent_through(lrs)
         if response.status_code == 401:
             response.headers["WWW-Authenticate"] = 'Basic realm="LRS"'
         return response
@@ -81,6 +99,15 @@ def create_blueprint(lrs: LearningRecordStore, name: str = "xapi") -> Blueprint:
     @bp.errorhandler(LRSError)
     def _lrs_error(error: LRSError) -> ResponseReturnValue:
         return _error(error.status, error.message)
+
+    @bp.errorhandler(DBAPIError)
+    def _database_error(error: DBAPIError) -> ResponseReturnValue:
+        if not database_unavailable(error):
+            raise error  # a bug: the application's own 500
+        log.warning("database unavailable: %s", error.orig)
+        response = _error(503, "The database is busy or restarting; nothing was stored. Try again.")
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @bp.errorhandler(spec.ValidationError)
     def _invalid(error: spec.ValidationError) -> ResponseReturnValue:

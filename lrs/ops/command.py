@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -44,6 +45,22 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+_last_stored = dt.datetime.min.replace(tzinfo=dt.UTC)
+_stored_lock = threading.Lock()
+
+
+def _stored_instants(count: int) -> dt.datetime:
+    """The first of `count` instants a microsecond apart for the statements of one write, after
+    every instant this process gave before: `stored` grows with `seq` even when two writes of
+    one group take their time within the same microseconds, or the clock steps back. Between
+    processes the write lock orders them (each takes its time after the one before committed)."""
+    global _last_stored
+    with _stored_lock:
+        start = max(_now(), _last_stored + dt.timedelta(microseconds=1))
+        _last_stored = start + dt.timedelta(microseconds=max(count - 1, 0))
+        return start
+
+
 def _format_time(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
@@ -78,7 +95,7 @@ def store(
     `voids_only_own` (a credential limited to one agent) a voiding statement may target only a
     statement stored under the same credential."""
     take_write_lock(connection)
-    now = _now()
+    now = _stored_instants(len(statements))
     ids: list[str] = []
     seen: set[str] = set()
     for statement in statements:

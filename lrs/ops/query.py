@@ -65,6 +65,15 @@ def sent_with(connection: Connection, statement_id: str, credential_id: int) -> 
     return found is not None and found.credential_id == credential_id
 
 
+def newest_stored(connection: Connection) -> dt.datetime | None:
+    """The `stored` time of the newest statement committed, None if there is none. Every
+    statement stored at or before it is visible from now on: writes take the write lock before
+    they take their `stored` times, so one still uncommitted has later ones (the value of
+    X-Experience-API-Consistent-Through)."""
+    s = schema.statement
+    return connection.execute(select(s.c.stored).order_by(s.c.seq.desc()).limit(1)).scalar()
+
+
 def _filter(kind: str, key: str, narrow: bool) -> Any:
     ix = schema.statement_index.alias(f"ix_{kind}")
     condition = and_(ix.c.seq == schema.statement.c.seq, ix.c.kind == kind, ix.c.key == key)

@@ -26,3 +26,25 @@ def test_the_lrs_runs_on_its_own(migrated_database_url):
         for table in reversed(schema.metadata.sorted_tables):
             connection.execute(table.delete())
     store.engine.dispose()
+
+
+def test_health_and_a_database_that_is_away(migrated_database_url, tmp_path):
+    """/healthz says whether the database answers; when it does not, the statements resource
+    answers 503 with Retry-After and the xAPI error body, never a 500."""
+    app = create_app(migrated_database_url, "https://lrs.test")
+    assert app.test_client().get("/healthz").json == {"status": "ok", "database": "ok"}
+    app.extensions["lrs"].engine.dispose()
+
+    away = create_app(
+        f"sqlite:///{tmp_path / 'no-such-folder' / 'lrs.sqlite3'}", "https://lrs.test"
+    )
+    client = away.test_client()
+    health = client.get("/healthz")
+    assert health.status_code == 503 and health.json["database"] == "unreachable"
+    token = base64.b64encode(b"key:secret").decode()
+    headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": "2.0.0"}
+    posted = client.post("/xapi/statements", json=statement(), headers=headers)
+    assert posted.status_code == 503
+    assert posted.headers["Retry-After"] == "2"
+    assert "database" in posted.json["error"]
+    assert posted.headers["X-Experience-API-Consistent-Through"] == "1970-01-01T00:00:00.000Z"
