@@ -31,6 +31,10 @@ def prepare_engine(engine: Engine) -> Engine:
         # portal sets the same on its own connections; the LRS alone needs them too).
         dbapi_connection.execute("PRAGMA journal_mode=WAL")
         dbapi_connection.execute("PRAGMA busy_timeout=10000")
+        # An acknowledged statement survives a power cut: each commit syncs the log (one sync
+        # per group of writes, lrs/backend/group_commit.py). This listener runs after any the
+        # application set for every engine (the portal's NORMAL, for its own rows).
+        dbapi_connection.execute("PRAGMA synchronous=FULL")
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:

@@ -48,3 +48,15 @@ def test_health_and_a_database_that_is_away(migrated_database_url, tmp_path):
     assert posted.headers["Retry-After"] == "2"
     assert "database" in posted.json["error"]
     assert posted.headers["X-Experience-API-Consistent-Through"] == "1970-01-01T00:00:00.000Z"
+
+
+def test_an_acknowledged_statement_survives_a_power_cut_on_sqlite(tmp_path):
+    """The LRS's SQLite connections sync the write-ahead log at every commit (one commit per
+    group of writes), and wait for the write lock rather than fail."""
+    app = create_app(f"sqlite:///{tmp_path / 'lrs.sqlite3'}", "https://lrs.test")
+    engine = app.extensions["lrs"].engine
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
+    engine.dispose()
