@@ -307,17 +307,21 @@ class Server:
         self.counter_block = 0
 
     def _wait(self, seconds: float = 60) -> None:
-        """Until the LRS answers (it has no /healthz of its own: the About resource needs no
-        credential and reads no table)."""
+        """Until the LRS answers /healthz (or, served from a commit before the LRS had one,
+        its About resource, which needs no credential)."""
         deadline = time.monotonic() + seconds
+        path = "/healthz"
         while True:
             if self.process.poll() is not None:
                 raise SystemExit(f"the LRS did not start: see {self.log_path}")
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                connection.request("GET", "/xapi/about")
-                if connection.getresponse().status == 200:
+                connection.request("GET", path)
+                status = connection.getresponse().status
+                if status == 200:
                     return
+                if status == 404:
+                    path = "/xapi/about"
             except OSError:
                 pass
             if time.monotonic() > deadline:
