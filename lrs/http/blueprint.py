@@ -90,6 +90,12 @@ def create_blueprint(lrs: LearningRecordStore, name: str = "xapi") -> Blueprint:
         xreq = g.get("xapi")
         response.headers[VERSION_HEADER] = xreq.version if xreq else lrs.unversioned_reply
         response.headers.update(CORS_HEADERS)
+        # No xAPI answer may be reused from a cache. Without this a document's GET carries only
+        # Last-Modified, and RFC 9111 §4.2.2 lets a browser keep it fresh for a tenth of its
+        # age: TinCanJS's synchronous GET right after its own PUT read the old content from
+        # Chromium's cache without asking the LRS. no-store also keeps learners' records out of
+        # disk caches.
+        response.headers.setdefault("Cache-Control", "no-store")
         if request.endpoint == f"{bp.name}.statements":
             response.headers["X-Experience-API-Consistent-Through"] = consistent_through(lrs)
         if response.status_code == 401:
