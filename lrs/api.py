@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from sqlalchemy.engine import Connection, Engine
 
 from lrs import credentials
-from lrs.backend.engine import WRITE, prepare_engine, take_write_lock
+from lrs.backend.engine import WRITE, no_writer_now, prepare_engine, take_write_lock
 from lrs.backend.group_commit import GroupCommit
 from lrs.credentials import Credential, IssuedCredential
 from lrs.identifiers import activity_key, agent_key
@@ -373,11 +373,19 @@ class LearningRecordStore:
             yield from query.about_activities(connection, activity_ids, verbs, batch)
 
     def consistent_through(self) -> dt.datetime:
-        """The time up to which every statement stored is visible now (the Unix epoch when
-        nothing is stored yet): read it before a query, and every statement stored up to it is
-        among those the query can see."""
-        with self.reading() as connection:
-            return query.newest_stored(connection) or EPOCH
+        """The time up to which every statement stored is visible from now on (the value of
+        X-Experience-API-Consistent-Through), on a connection of its own: ask it before a
+        query's first read, and the query sees every statement stored up to it.
+
+        Now, when no write holds the write lock (one that takes it later takes later `stored`
+        times); while one does, the `stored` time of the newest statement committed (the
+        writer took its times after that commit), or the Unix epoch if there is none."""
+        moment = dt.datetime.now(dt.UTC)
+        with self.engine.connect() as connection:
+            if no_writer_now(connection):
+                return moment
+            with connection.begin():
+                return query.newest_stored(connection) or EPOCH
 
     def newest_seq(self) -> int:
         with self.reading() as connection:

@@ -11,6 +11,8 @@ from sqlalchemy.engine import Connection, Engine
 # Statements are numbered in the order they become visible: one writer at a time.
 WRITE_LOCK_KEY = 7_100_251_003
 WRITE = {"lrs_write": True}
+# How long a SQLite connection of the LRS waits for the write lock before it gives up.
+BUSY_TIMEOUT_MS = 10_000
 _prepared: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
@@ -30,7 +32,7 @@ def prepare_engine(engine: Engine) -> Engine:
         # Readers beside the writer, and a wait for the write lock instead of an error (the
         # portal sets the same on its own connections; the LRS alone needs them too).
         dbapi_connection.execute("PRAGMA journal_mode=WAL")
-        dbapi_connection.execute("PRAGMA busy_timeout=10000")
+        dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         # An acknowledged statement survives a power cut: each commit syncs the log (one sync
         # per group of writes, lrs/backend/group_commit.py). This listener runs after any the
         # application set for every engine (the portal's NORMAL, for its own rows).
@@ -55,3 +57,35 @@ def take_write_lock(connection: Connection) -> None:
     """
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
+
+
+def no_writer_now(connection: Connection) -> bool:
+    """Whether no statement write holds the write lock at this instant, asked without waiting
+    and on a connection outside any transaction. A writer that takes the lock after this takes
+    its `stored` times after it too (X-Experience-API-Consistent-Through).
+
+    PostgreSQL: the advisory lock is tried in shared mode and let go at once. SQLite: the write
+    lock is tried (BEGIN IMMEDIATE with no wait) and let go at once (ROLLBACK); a writer that
+    asks for it in that instant waits a millisecond."""
+    if connection.dialect.name == "postgresql":
+        free = connection.exec_driver_sql(
+            "SELECT CASE WHEN pg_try_advisory_lock_shared(%(key)s) "
+            "THEN pg_advisory_unlock_shared(%(key)s) ELSE false END",
+            {"key": WRITE_LOCK_KEY},
+        ).scalar()
+        connection.rollback()
+        return bool(free)
+    driver = connection.connection.dbapi_connection
+    assert driver is not None
+    driver.execute("PRAGMA busy_timeout=0")
+    try:
+        driver.execute("BEGIN IMMEDIATE")
+    except Exception as busy:  # sqlite3.OperationalError: database is locked
+        if "locked" not in str(busy) and "busy" not in str(busy):
+            raise
+        return False
+    else:
+        driver.execute("ROLLBACK")
+        return True
+    finally:
+        driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")

@@ -40,18 +40,19 @@ CORS_HEADERS = {
 }
 
 
-def consistent_through(lrs: LearningRecordStore) -> str:
-    """X-Experience-API-Consistent-Through (xAPI Communication §2.1.3): the `stored` time of
-    the newest statement visible when the request began its reads (`g.consistent_through`, set
-    by the statements resource before its query) or when it ended, so that every statement
-    stored up to it is certain to be visible; truncated to milliseconds, never rounded up.
-    The Unix epoch when it cannot be read (the database is away)."""
-    moment = g.get("consistent_through")
-    if moment is None:
-        try:
-            moment = lrs.consistent_through()
-        except SQLAlchemyError:
-            moment = EPOCH
+def consistent_through(lrs: LearningRecordStore) -> dt.datetime:
+    """X-Experience-API-Consistent-Through (xAPI Communication §2.1.3), asked before anything
+    else of a statements request is read (`LearningRecordStore.consistent_through`): every
+    statement stored up to it is among those the request can see. The Unix epoch when the
+    database does not answer."""
+    try:
+        return lrs.consistent_through()
+    except SQLAlchemyError:
+        return EPOCH
+
+
+def _header_time(moment: dt.datetime) -> str:
+    """Truncated to the millisecond, never rounded up."""
     return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
@@ -65,6 +66,8 @@ def create_blueprint(lrs: LearningRecordStore, name: str = "xapi") -> Blueprint:
     def _prepare() -> ResponseReturnValue | None:
         if request.method == "OPTIONS":
             return Response(status=204)
+        if request.endpoint == f"{bp.name}.statements":
+            g.consistent_through = consistent_through(lrs)  # before the request reads anything
         xreq = context.from_flask(request)
         xreq.version = lrs.unversioned_reply
         g.xapi = xreq
@@ -97,7 +100,8 @@ def create_blueprint(lrs: LearningRecordStore, name: str = "xapi") -> Blueprint:
         # disk caches.
         response.headers.setdefault("Cache-Control", "no-store")
         if request.endpoint == f"{bp.name}.statements":
-            response.headers["X-Experience-API-Consistent-Through"] = consistent_through(lrs)
+            moment = g.get("consistent_through") or consistent_through(lrs)
+            response.headers["X-Experience-API-Consistent-Through"] = _header_time(moment)
         if response.status_code == 401:
             response.headers["WWW-Authenticate"] = 'Basic realm="LRS"'
         return response

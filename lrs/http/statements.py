@@ -6,10 +6,10 @@ import datetime as dt
 import json
 from typing import Any
 
-from flask import Response, g, url_for
+from flask import Response, url_for
 
 from lrs import spec
-from lrs.api import EPOCH, LearningRecordStore
+from lrs.api import LearningRecordStore
 from lrs.errors import BadRequest, Forbidden
 from lrs.http.attachments import check_attachments, multipart_response, read_statement_body
 from lrs.http.context import XapiRequest, agent_param
@@ -140,8 +140,6 @@ def get(lrs: LearningRecordStore, request: XapiRequest, accept_language: str | N
     with_attachments = _bool(params, "attachments")
 
     with lrs.reading() as connection:
-        # Before the query: what is stored up to it, the query sees (blueprint).
-        g.consistent_through = query.newest_stored(connection) or EPOCH
         if statement_query is None:
             document = _single(connection, params, mine)
             statements = [document]

@@ -6,6 +6,7 @@ its commit. On both databases; the last test serves the LRS with several process
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import http.client
 import json
 import os
@@ -262,20 +263,59 @@ def test_concurrent_clients_over_http_get_their_own_answers(client, credential):
     assert {s["id"] for s in everything} == acknowledged
 
 
-def test_consistent_through_names_what_is_visible(client, credential, store):
+def _through(answer) -> str:
+    return answer.headers["X-Experience-API-Consistent-Through"]
+
+
+def _millis(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def test_consistent_through_is_now_when_no_write_is_under_way(client, credential, store):
     created, secret = credential
     xapi = XapiClient(client, created.key, secret)
-    empty = xapi.get_statements()
-    assert empty.headers["X-Experience-API-Consistent-Through"] == "1970-01-01T00:00:00.000Z"
-    ids = store.record([sent(), sent()], created)
-    answer = xapi.get_statements()
-    newest = store.get(ids[-1])["stored"]
-    through = answer.headers["X-Experience-API-Consistent-Through"]
-    # The newest visible statement's stored time, truncated to the millisecond.
-    assert through == newest[:23] + "Z"
-    posted = xapi.post_statements([sent()])
-    after = store.get(posted.get_json()[0])["stored"]
-    assert posted.headers["X-Experience-API-Consistent-Through"] == after[:23] + "Z"
+    before = _millis(dt.datetime.now(dt.UTC))
+    assert before <= _through(xapi.get_statements()) <= _millis(dt.datetime.now(dt.UTC))
+    store.record([sent()], created)
+    before = _millis(dt.datetime.now(dt.UTC))
+    assert before <= _through(xapi.post_statements([sent()])) <= _millis(dt.datetime.now(dt.UTC))
+
+
+def test_consistent_through_waits_behind_a_write_under_way(client, credential, store):
+    """While a write holds the write lock (it takes its `stored` times after the lock), the
+    header is the newest committed statement's `stored` time: a query answered meanwhile misses
+    nothing stored up to it, and the write in flight is stored after it."""
+    created, secret = credential
+    xapi = XapiClient(client, created.key, secret)
+    committed = store.record([sent()], created)
+    newest = store.get(committed[0])["stored"]
+    holding, release = threading.Event(), threading.Event()
+
+    def hold(write: StatementWrite) -> None:
+        if any(s["object"].get("id") == HELD for s in write.statements):
+            holding.set()
+            assert release.wait(20)
+
+    store.add_statement_check(hold)
+    in_flight = sent(object={"objectType": "Activity", "id": HELD})
+    app = current_app._get_current_object()
+
+    def write() -> None:
+        with app.app_context():
+            store.record([in_flight], created)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        assert holding.wait(20)
+        answer = xapi.get_statements()
+    finally:
+        release.set()
+        writer.join(20)
+        store._statement_checks.remove(hold)
+    assert _through(answer) == newest[:23] + "Z"
+    assert [s["id"] for s in answer.get_json()["statements"]] == committed
+    assert store.get(in_flight["id"])["stored"] > newest
 
 
 # --- Several processes ------------------------------------------------------------------------
