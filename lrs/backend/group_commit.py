@@ -132,6 +132,11 @@ class GroupCommit:
         for write in group:
             write.result = write.error = None
         with self._begin() as connection:
+            if len(group) == 1:
+                # Alone, a write needs no SAVEPOINT: its failure rolls back the transaction,
+                # which holds nothing else, and is its own answer.
+                group[0].result = group[0].work(connection)
+                return
             for write in group:
                 try:
                     with connection.begin_nested():
