@@ -66,6 +66,18 @@ class StatementWrite:
         return credentials.system(self.connection, key, name)
 
 
+@dataclass
+class Recorded:
+    """What a statement write stored: the ids of the statements sent, the sequence numbers of
+    those newly stored (followers included), and the `stored` time of the newest of them (None
+    if every statement was held already). Once it is committed, every statement stored up to
+    that time is visible: the writer took its times after the write lock."""
+
+    ids: list[str]
+    seqs: list[int] = field(default_factory=list)
+    newest_stored: dt.datetime | None = None
+
+
 @dataclass(frozen=True)
 class ResourceRequest:
     """An authenticated HTTP request, as a request check sees it before its resource answers."""
@@ -218,24 +230,46 @@ class LearningRecordStore:
         the other writes of the moment, each in a SAVEPOINT of its own. The HTTP resource
         passes `join=False`: a client's statements are the LRS's own business, whatever request
         of the application carries them."""
+        return self.record_statements(
+            statements,
+            credential,
+            version=version,
+            attachments=attachments,
+            validated=validated,
+            join=join,
+        ).ids
+
+    def record_statements(
+        self,
+        statements: list[dict[str, Any]],
+        credential: Credential,
+        *,
+        version: str = "2.0.0",
+        attachments: dict[str, Attachment] | None = None,
+        validated: bool = False,
+        join: bool = True,
+    ) -> Recorded:
+        """`record`, with the `stored` time of the newest statement it stored."""
         if not validated:
             from lrs import spec
 
             spec.check_storable(statements)
             statements = spec.validate_statements(statements, version)
 
-        def work(connection: Connection) -> tuple[list[str], list[int]]:
-            return self._store(connection, statements, credential, version, attachments)
-
         joined = self.joined_transaction() if join else None
         if joined is None:
-            ids, _ = self.group_commit.run(work, len(statements))
-            return ids
+            return self.group_commit.run(
+                lambda connection: self._store(
+                    connection, statements, credential, version, attachments, locked=True
+                ),
+                len(statements),
+            )
         with joined.writing() as connection:
-            ids, stored_seqs = work(connection)
-        if stored_seqs:
-            joined.after_commit(lambda: self.notify(stored_seqs))
-        return ids
+            recorded = self._store(connection, statements, credential, version, attachments)
+        seqs = recorded.seqs
+        if seqs:
+            joined.after_commit(lambda: self.notify(seqs))
+        return recorded
 
     @property
     def group_commit(self) -> GroupCommit:
@@ -254,8 +288,8 @@ class LearningRecordStore:
                 take_write_lock(connection)
                 yield connection
 
-    def _notify_group(self, results: list[tuple[list[str], list[int]]]) -> None:
-        seqs = [seq for _, stored_seqs in results for seq in stored_seqs]
+    def _notify_group(self, results: list[Recorded]) -> None:
+        seqs = [seq for recorded in results for seq in recorded.seqs]
         if seqs:
             self.notify(seqs)
 
@@ -266,14 +300,16 @@ class LearningRecordStore:
         credential: Credential,
         version: str,
         attachments: dict[str, Attachment] | None,
-    ) -> tuple[list[str], list[int]]:
-        """Store validated statements on a connection that holds the write lock: the checks
-        first, then the statements and the followers the checks asked for. Returns the ids of
-        the statements sent and the sequence numbers of all newly stored."""
-        take_write_lock(connection)
-        stored_seqs: list[int] = []
+        *,
+        locked: bool = False,
+    ) -> Recorded:
+        """Store validated statements under the write lock (taken here unless `locked`): the
+        checks first, then the statements and the followers the checks asked for."""
+        if not locked:
+            take_write_lock(connection)
+        recorded = Recorded(ids=[])
         pending = [(statements, credential, version, attachments)]
-        ids: list[str] | None = None
+        first = True
         while pending:
             batch, author, batch_version, batch_attachments = pending.pop(0)
             if self._statement_checks:
@@ -292,9 +328,11 @@ class LearningRecordStore:
                 attachments=batch_attachments,
                 voids_only_own=author.agent is not None,
             )
-            stored_seqs.extend(result.stored_seqs)
-            ids = result.ids if ids is None else ids
-        return ids or [], stored_seqs
+            recorded.seqs.extend(result.stored_seqs)
+            recorded.newest_stored = result.newest_stored or recorded.newest_stored
+            if first:
+                recorded.ids, first = result.ids, False
+        return recorded
 
     def record_many(
         self,

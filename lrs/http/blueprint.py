@@ -66,7 +66,7 @@ def create_blueprint(lrs: LearningRecordStore, name: str = "xapi") -> Blueprint:
     def _prepare() -> ResponseReturnValue | None:
         if request.method == "OPTIONS":
             return Response(status=204)
-        if request.endpoint == f"{bp.name}.statements":
+        if request.endpoint == f"{bp.name}.statements" and request.method in ("GET", "HEAD"):
             g.consistent_through = consistent_through(lrs)  # before the request reads anything
         xreq = context.from_flask(request)
         xreq.version = lrs.unversioned_reply

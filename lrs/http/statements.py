@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from flask import Response, url_for
+from flask import Response, g, url_for
 
 from lrs import spec
 from lrs.api import LearningRecordStore
@@ -89,7 +89,7 @@ def _store(
     check_attachments(statements, attachments)
     check_signatures(statements, attachments)
     # Through the group commit, with the other clients' writes of the moment (lrs.api).
-    return lrs.record(
+    recorded = lrs.record_statements(
         statements,
         credential,
         version=request.version,
@@ -97,6 +97,10 @@ def _store(
         validated=True,
         join=False,
     )
+    if recorded.newest_stored is not None:
+        # Committed: every statement stored up to it is visible (no probe needed).
+        g.consistent_through = recorded.newest_stored
+    return recorded.ids
 
 
 def _check_limits(request: XapiRequest, statements: list[dict[str, Any]]) -> None:

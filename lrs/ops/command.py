@@ -17,7 +17,6 @@ from sqlalchemy import and_, insert, select, update
 from sqlalchemy.engine import Connection
 
 from lrs.backend import schema
-from lrs.backend.engine import take_write_lock
 from lrs.errors import BadRequest, Conflict, Forbidden
 from lrs.identifiers import activity_key, agent_key, dumps, ifi_of
 from lrs.ops import comparison, indexing
@@ -39,6 +38,8 @@ class StoreResult:
     ids: list[str]
     # The sequence numbers of the statements newly stored (not those already held).
     stored_seqs: list[int] = field(default_factory=list)
+    # The `stored` time of the newest of them.
+    newest_stored: dt.datetime | None = None
 
 
 def _now() -> dt.datetime:
@@ -91,10 +92,10 @@ def store(
     attachments: dict[str, Attachment] | None = None,
     voids_only_own: bool = False,
 ) -> StoreResult:
-    """Store the statements in one transaction (the caller's), all or none. With
+    """Store the statements in one transaction (the caller's, which holds the write lock:
+    lrs.backend.engine.take_write_lock), all or none. With
     `voids_only_own` (a credential limited to one agent) a voiding statement may target only a
     statement stored under the same credential."""
-    take_write_lock(connection)
     now = _stored_instants(len(statements))
     ids: list[str] = []
     seen: set[str] = set()
@@ -126,6 +127,7 @@ def store(
             result.stored_seqs = [_insert(connection, st, credential_id, only_by) for st in fresh]
         else:
             result.stored_seqs = _insert_plain(connection, fresh, credential_id)
+        result.newest_stored = dt.datetime.fromisoformat(fresh[-1]["stored"])
     for sha2, attachment in (attachments or {}).items():
         _store_attachment(connection, sha2, attachment)
     return result
