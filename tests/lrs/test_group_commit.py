@@ -171,37 +171,40 @@ def test_a_bad_request_in_a_group_fails_alone_and_leaves_nothing_of_itself(store
     ]
 
 
-def test_nothing_is_acknowledged_before_its_commit(store, credential):
-    """The group's commit fails: every write of it raises, none is stored, no listener hears."""
-    created, _ = credential
-    heard: list[list[int]] = []
-    store.on_committed(heard.append)
-    failing = {"on": False}
-
-    def fail_commit(connection) -> None:
-        if failing["on"]:
-            raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
-
+def _held_then_three(store, created, on_commit):
+    """One write held, three queued behind it (so a group of one, then one of three), with
+    `on_commit(connection)` listening to every commit meanwhile: the statements sent and what
+    each write answered."""
+    first = sent(object={"objectType": "Activity", "id": HELD})
+    others = [sent() for _ in range(3)]
     engine = store.engine
-    event.listen(engine, "commit", fail_commit)
+    event.listen(engine, "commit", on_commit)
     try:
-        first = sent(object={"objectType": "Activity", "id": HELD})
-        others = [sent() for _ in range(3)]
-        failing["on"] = True
         with held_group(store, 3):
             results = _in_threads(
                 [lambda: store.record([first], created)]
                 + [lambda s=s: store.record([s], created) for s in others]
             )
-        failing["on"] = False
     finally:
-        event.remove(engine, "commit", fail_commit)
+        event.remove(engine, "commit", on_commit)
+    return [first, *others], results
 
+
+def test_nothing_is_acknowledged_before_its_commit(store, credential):
+    """The group's commit fails: every write of it raises, none is stored, no listener hears."""
+    created, _ = credential
+    heard: list[list[int]] = []
+    store.on_committed(heard.append)
+
+    def fail_commit(connection) -> None:
+        raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
+
+    statements, results = _held_then_three(store, created, fail_commit)
     assert all(isinstance(result, OperationalError) for result in results), results
     assert _rows(store) == []
     assert heard == []
     # And the next write goes through.
-    assert store.record([others[0]], created) == [others[0]["id"]]
+    assert store.record([statements[1]], created) == [statements[1]["id"]]
 
 
 class Deadlock(Exception):
@@ -214,28 +217,16 @@ def test_a_group_the_engine_refused_for_a_moment_runs_again(store, credential):
     created, _ = credential
     heard: list[list[int]] = []
     store.on_committed(heard.append)
-    refusals = {"left": 0}
+    refusals = {"left": 1}
 
     def refuse_once(connection) -> None:
         if refusals["left"]:
             refusals["left"] -= 1
             raise OperationalError("COMMIT", {}, Deadlock("deadlock detected"))
 
-    engine = store.engine
-    event.listen(engine, "commit", refuse_once)
-    try:
-        first = sent(object={"objectType": "Activity", "id": HELD})
-        others = [sent() for _ in range(3)]
-        refusals["left"] = 1
-        with held_group(store, 3):
-            results = _in_threads(
-                [lambda: store.record([first], created)]
-                + [lambda s=s: store.record([s], created) for s in others]
-            )
-    finally:
-        event.remove(engine, "commit", refuse_once)
-    assert results == [[first["id"]]] + [[s["id"]] for s in others]
-    assert [row[2] for row in _rows(store)] == [first["id"]] + [s["id"] for s in others]
+    statements, results = _held_then_three(store, created, refuse_once)
+    assert results == [[s["id"]] for s in statements]
+    assert [row[2] for row in _rows(store)] == [s["id"] for s in statements]
     assert [len(seqs) for seqs in heard] == [1, 3]
 
 
