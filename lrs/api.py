@@ -213,31 +213,11 @@ class LearningRecordStore:
                 log.exception("LRS listener failed after statements %s were stored", seqs)
 
     def record(
-        self,
-        statements: list[dict[str, Any]],
-        credential: Credential,
-        *,
-        version: str = "2.0.0",
-        attachments: dict[str, Attachment] | None = None,
-        validated: bool = False,
-        join: bool = True,
+        self, statements: list[dict[str, Any]], credential: Credential, **options: Any
     ) -> list[str]:
         """Validate and store statements as sent with `credential`; returns their ids once they
-        are committed.
-
-        In the application's transaction if there is one (and `join`), committed with it;
-        otherwise through the group commit (lrs.backend.group_commit): in one transaction with
-        the other writes of the moment, each in a SAVEPOINT of its own. The HTTP resource
-        passes `join=False`: a client's statements are the LRS's own business, whatever request
-        of the application carries them."""
-        return self.record_statements(
-            statements,
-            credential,
-            version=version,
-            attachments=attachments,
-            validated=validated,
-            join=join,
-        ).ids
+        are committed (`record_statements`, whose options these are)."""
+        return self.record_statements(statements, credential, **options).ids
 
     def record_statements(
         self,
@@ -249,7 +229,14 @@ class LearningRecordStore:
         validated: bool = False,
         join: bool = True,
     ) -> Recorded:
-        """`record`, with the `stored` time of the newest statement it stored."""
+        """Validate and store statements as sent with `credential`, once committed: their
+        ids, the sequence numbers stored, and the `stored` time of the newest (`Recorded`).
+
+        In the application's transaction if there is one (and `join`), committed with it;
+        otherwise through the group commit (lrs.backend.group_commit): in one transaction with
+        the other writes of the moment, each in a SAVEPOINT of its own. The HTTP resource
+        passes `join=False`: a client's statements are the LRS's own business, whatever request
+        of the application carries them."""
         if not validated:
             from lrs import spec
 
