@@ -13,7 +13,6 @@ import datetime as dt
 import logging
 import re
 import secrets
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -33,7 +32,6 @@ from lrs.ops.documents import Document, Preconditions, Scope
 from lrs.ops.query import StatementPage, StatementQuery
 
 log = logging.getLogger(__name__)
-_GROUP_COMMIT_LOCK = threading.Lock()
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 Listener = Callable[[list[int]], None]
 
@@ -152,7 +150,8 @@ class LearningRecordStore:
         self._listeners: list[Listener] = []
         self._statement_checks: list[StatementCheck] = []
         self._request_checks: list[RequestCheck] = []
-        self._grouped: GroupCommit | None = None
+        # This process's group commit of statement writes (its counters tell how it groups).
+        self.group_commit = GroupCommit(self._write_transaction, self._notify_group)
 
     @property
     def engine(self) -> Engine:
@@ -257,14 +256,6 @@ class LearningRecordStore:
         if seqs:
             joined.after_commit(lambda: self.notify(seqs))
         return recorded
-
-    @property
-    def group_commit(self) -> GroupCommit:
-        """This process's group commit of statement writes (its counters tell how it groups)."""
-        with _GROUP_COMMIT_LOCK:
-            if self._grouped is None:
-                self._grouped = GroupCommit(self._write_transaction, self._notify_group)
-            return self._grouped
 
     @contextmanager
     def _write_transaction(self) -> Iterator[Connection]:
