@@ -310,9 +310,11 @@ class BackgroundBridge:
         self.idle.set()
 
     def trigger(self, seqs: Iterable[int] = ()) -> None:
-        self.idle.clear()
-        self._wanted.set()
+        # `idle` changes only under the lock, together with `_wanted`: a pass that ends just as
+        # a trigger arrives cannot call the bridge idle with that trigger's pass still to run.
         with self._lock:
+            self.idle.clear()
+            self._wanted.set()
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="cpt-bridge", daemon=True)
                 self._thread.start()
@@ -337,8 +339,9 @@ class BackgroundBridge:
                     db.session.remove()
                 run_followers()
                 db.session.remove()
-            if not self._wanted.is_set():
-                self.idle.set()
+            with self._lock:
+                if not self._wanted.is_set():
+                    self.idle.set()
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         return self.idle.wait(timeout)
