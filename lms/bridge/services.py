@@ -353,8 +353,10 @@ _followers: list[Callable[[], object]] = []
 def add_follower(job: Callable[[], object]) -> None:
     """Have `job` (another reader of the LRS in stored order, with a cursor of its own) run
     after each of the bridge's catch-ups, in the same thread, so that the two never contend
-    for the write lock, and in `lms bridge`. It makes its own units of work."""
-    _followers.append(job)
+    for the write lock, and in `lms bridge`. It makes its own units of work. A job added again
+    is kept once: every app a process makes subscribes its areas' jobs."""
+    if job not in _followers:
+        _followers.append(job)
 
 
 def run_followers() -> None:

@@ -251,3 +251,23 @@ def test_attendance_recorded_by_anyone_but_a_roster_gives_no_cpt(app, officer):
     bridge.catch_up()  # the pass after each commit may have read them already: count on the cursor
     assert db.session.query(CptEntry).count() == 0
     assert bridge.cursor_state().skipped_unentitled == 1
+
+
+def test_each_follower_runs_once_a_pass_however_many_apps_the_process_made(
+    app, migrated_database_url, tmp_path, monkeypatch
+):
+    """Every app subscribes its areas' jobs; a process that makes several (a test run, a CLI
+    beside a server) must still run each once after a catch-up, not once per app made."""
+    from lms.reports import activity
+    from tests.conftest import make_test_app
+
+    monkeypatch.setattr(bridge, "_followers", list(bridge._followers))
+    for number in range(3):
+        make_test_app(migrated_database_url, tmp_path / f"instance-{number}")
+    assert bridge._followers.count(activity.catch_up) == 1
+    runs: list[int] = []
+    job = lambda: runs.append(1)  # noqa: E731
+    bridge.add_follower(job)
+    bridge.add_follower(job)
+    bridge.run_followers()
+    assert runs == [1]
