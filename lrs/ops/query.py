@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from lrs.backend import schema
 from lrs.errors import NotFound
 from lrs.identifiers import activity_key, agent_key, registration_key, verb_key
+from lrs.ops import indexing
 
 MAX_PAGE = 500
 
@@ -93,11 +94,15 @@ def _index_filters(query: StatementQuery) -> list[tuple[str, str, bool]]:
     filters = []
     if query.registration:
         filters.append(("registration", registration_key(query.registration), True))
-    if query.agent is not None:
+    if query.agent is not None and query.verb:
+        # Both in one row (indexing.AGENT_VERB): one index range holds exactly their matches.
+        pair = indexing.pair_key(agent_key(query.agent) or "", verb_key(query.verb))
+        filters.append((indexing.AGENT_VERB, pair, not query.related_agents))
+    elif query.agent is not None:
         filters.append(("agent", agent_key(query.agent) or "", not query.related_agents))
     if query.activity:
         filters.append(("activity", activity_key(query.activity), not query.related_activities))
-    if query.verb:
+    if query.verb and query.agent is None:
         filters.append(("verb", verb_key(query.verb), True))
     return filters
 

@@ -86,3 +86,24 @@ def test_a_query_without_filters_walks_the_stored_order_or_the_stored_time(app, 
     assert full_scans(name, plan) == [], (name, plan)
     indexes = ("INTEGER PRIMARY KEY", "ix_lrs_statement_stored", "pk_lrs_statement")
     assert any(index in line for line in plan for index in indexes), (name, plan)
+
+
+def test_agent_and_verb_read_one_range_of_their_own_rows(app):
+    """Agent+verb drives from its (agent, verb) rows alone, with no check of the agent's or the
+    verb's rows statement by statement: one index range holds exactly the matches."""
+    store = app.extensions["lrs"]
+    sent: list[tuple[str, object]] = []
+
+    def keep(connection, cursor, statement, parameters, context, executemany):
+        if "LIMIT" in statement.upper():
+            sent.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", keep)
+    try:
+        store.query(FILTERED["agent+verb+since"])
+    finally:
+        event.remove(store.engine, "before_cursor_execute", keep)
+    statement, parameters = sent[-1]
+    assert "EXISTS" not in statement.upper(), statement
+    values = parameters.values() if isinstance(parameters, dict) else parameters
+    assert "agent_verb" in list(values), parameters

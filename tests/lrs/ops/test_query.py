@@ -106,3 +106,59 @@ def test_filters_combine(xapi):
         registration=registration,
     ).json["statements"]
     assert [s["id"] for s in found] == [wanted]
+
+
+COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+ATTENDED = "http://adlnet.gov/expapi/verbs/attended"
+
+
+def _ids(xapi, **params):
+    return {s["id"] for s in xapi.get_statements(**params).json["statements"]}
+
+
+def test_agent_and_verb_together_match_as_each_does_alone(xapi):
+    """Agent+verb is read from (agent, verb) rows of its own: it must find what the two filters
+    would find each on its own, with related agents, groups and statements targeting others."""
+    completed = xapi.post_statements(statement()).json[0]
+    attended = xapi.post_statements(statement(verb={"id": ATTENDED})).json[0]
+    taught = xapi.post_statements(
+        statement(actor=DISPATCHER, verb={"id": ATTENDED}, context={"instructor": OFFICER})
+    ).json[0]
+    team = {"objectType": "Group", "member": [OFFICER, DISPATCHER]}
+    by_group = xapi.post_statements(statement(actor=team)).json[0]
+    referring = xapi.post_statements(
+        statement(
+            actor=DISPATCHER,
+            verb={"id": ATTENDED},
+            object={"objectType": "StatementRef", "id": completed},
+        )
+    ).json[0]
+    officer, dispatcher = json.dumps(OFFICER), json.dumps(DISPATCHER)
+
+    assert _ids(xapi, agent=officer, verb=COMPLETED) == {completed, by_group, referring}
+    assert _ids(xapi, agent=officer, verb=ATTENDED) == {attended, referring}
+    assert _ids(xapi, agent=dispatcher, verb=COMPLETED) == {by_group, referring}
+    assert _ids(xapi, agent=dispatcher, verb=ATTENDED) == {taught, referring}
+    related = _ids(xapi, agent=officer, verb=ATTENDED, related_agents="true")
+    assert related == {attended, taught, referring}
+    failed = "http://adlnet.gov/expapi/verbs/failed"
+    assert _ids(xapi, agent=officer, verb=failed) == set()
+    for agent in (officer, dispatcher):
+        for verb in (COMPLETED, ATTENDED):
+            alone = _ids(xapi, agent=agent) & _ids(xapi, verb=verb)
+            assert _ids(xapi, agent=agent, verb=verb) == alone, (agent, verb)
+
+
+def test_a_statement_whose_target_arrives_later_matches_the_targets_agent_and_verb(xapi):
+    target_id = str(uuid.uuid4())
+    referring = xapi.post_statements(
+        statement(
+            actor=DISPATCHER,
+            verb={"id": ATTENDED},
+            object={"objectType": "StatementRef", "id": target_id},
+        )
+    ).json[0]
+    assert _ids(xapi, agent=json.dumps(OFFICER), verb=COMPLETED) == set()
+    xapi.post_statements(statement(id=target_id))
+    found = _ids(xapi, agent=json.dumps(OFFICER), verb=COMPLETED)
+    assert found == {target_id, referring}
