@@ -112,6 +112,17 @@ COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 ATTENDED = "http://adlnet.gov/expapi/verbs/attended"
 
 
+def _dispatcher_attended(xapi, target: str) -> str:
+    """The id of a statement of the dispatcher's that targets `target` by StatementRef."""
+    return xapi.post_statements(
+        statement(
+            actor=DISPATCHER,
+            verb={"id": ATTENDED},
+            object={"objectType": "StatementRef", "id": target},
+        )
+    ).json[0]
+
+
 def _ids(xapi, **params):
     return {s["id"] for s in xapi.get_statements(**params).json["statements"]}
 
@@ -126,13 +137,7 @@ def test_agent_and_verb_together_match_as_each_does_alone(xapi):
     ).json[0]
     team = {"objectType": "Group", "member": [OFFICER, DISPATCHER]}
     by_group = xapi.post_statements(statement(actor=team)).json[0]
-    referring = xapi.post_statements(
-        statement(
-            actor=DISPATCHER,
-            verb={"id": ATTENDED},
-            object={"objectType": "StatementRef", "id": completed},
-        )
-    ).json[0]
+    referring = _dispatcher_attended(xapi, completed)
     officer, dispatcher = json.dumps(OFFICER), json.dumps(DISPATCHER)
 
     assert _ids(xapi, agent=officer, verb=COMPLETED) == {completed, by_group, referring}
@@ -151,13 +156,7 @@ def test_agent_and_verb_together_match_as_each_does_alone(xapi):
 
 def test_a_statement_whose_target_arrives_later_matches_the_targets_agent_and_verb(xapi):
     target_id = str(uuid.uuid4())
-    referring = xapi.post_statements(
-        statement(
-            actor=DISPATCHER,
-            verb={"id": ATTENDED},
-            object={"objectType": "StatementRef", "id": target_id},
-        )
-    ).json[0]
+    referring = _dispatcher_attended(xapi, target_id)
     assert _ids(xapi, agent=json.dumps(OFFICER), verb=COMPLETED) == set()
     xapi.post_statements(statement(id=target_id))
     found = _ids(xapi, agent=json.dumps(OFFICER), verb=COMPLETED)
