@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, Response, sync_playwright
 from sqlalchemy import Table
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.serving import make_server
 
 from lms import demo, models_registry, unit_of_work
@@ -41,13 +41,30 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 10_000
 
 
+def _rewrite_tables(app: Flask, rows: Sequence[tuple[Table, list[dict[str, Any]]]] = ()) -> None:
+    """Empty every table and put `rows` back, in one transaction, once the bridge is idle (not
+    while it writes what a test made). A page that closes can still send statements after the
+    wait, and the pass they start meets this transaction (its cursor row in between, or a
+    deadlock on it): wait for that pass and do it again."""
+    for attempt in range(3):
+        if "bridge" in app.extensions:
+            app.extensions["bridge"].wait_idle()
+        try:
+            with app.app_context():
+                db.session.remove()
+                with db.engine.begin() as connection:
+                    _delete_all(connection)
+                    for table, table_rows in rows:
+                        if table_rows:
+                            connection.execute(table.insert(), table_rows)
+            return
+        except (IntegrityError, OperationalError):
+            if attempt == 2:
+                raise
+
+
 def _empty_tables(app: Flask) -> None:
-    if "bridge" in app.extensions:  # not while the bridge writes what a test made
-        app.extensions["bridge"].wait_idle()
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as connection:
-            _delete_all(connection)
+    _rewrite_tables(app)
 
 
 def _delete_all(connection: Any) -> None:
@@ -134,23 +151,7 @@ def demo_data(
     """Every test starts from the demo data alone and leaves the tables empty. The tables are
     emptied and the rows put back in one transaction, after the bridge is idle: a pass the
     last test's statements started cannot write its cursor in between."""
-    for attempt in range(3):
-        if "bridge" in live_app.extensions:
-            live_app.extensions["bridge"].wait_idle()
-        try:
-            with live_app.app_context():
-                db.session.remove()
-                with db.engine.begin() as connection:
-                    _delete_all(connection)
-                    for table, rows in demo_rows:
-                        if rows:
-                            connection.execute(table.insert(), rows)
-            break
-        except IntegrityError:
-            # A statement the last test's page sent as it closed started a pass after the
-            # wait, and its cursor row came in between: wait for that pass and load again.
-            if attempt == 2:
-                raise
+    _rewrite_tables(live_app, demo_rows)
     yield
     _empty_tables(live_app)
 
