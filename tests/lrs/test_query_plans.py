@@ -39,21 +39,26 @@ UNFILTERED = {
 }
 
 
-def plan_of(store, query: StatementQuery) -> tuple[str, list[str]]:
-    """The database's name and its plan of the page query the LRS sends for `query`."""
-    engine = store.engine
+def sent_for(store, query: StatementQuery) -> tuple[str, object]:
+    """The page query the LRS sends for `query`, and its parameters."""
     sent: list[tuple[str, object]] = []
 
     def keep(connection, cursor, statement, parameters, context, executemany):
         if "LIMIT" in statement.upper():
             sent.append((statement, parameters))
 
-    event.listen(engine, "before_cursor_execute", keep)
+    event.listen(store.engine, "before_cursor_execute", keep)
     try:
         store.query(query)
     finally:
-        event.remove(engine, "before_cursor_execute", keep)
-    statement, parameters = sent[-1]
+        event.remove(store.engine, "before_cursor_execute", keep)
+    return sent[-1]
+
+
+def plan_of(store, query: StatementQuery) -> tuple[str, list[str]]:
+    """The database's name and its plan of the page query the LRS sends for `query`."""
+    engine = store.engine
+    statement, parameters = sent_for(store, query)
     with engine.connect() as connection:
         name = connection.dialect.name
         if name == "sqlite":
@@ -91,19 +96,7 @@ def test_a_query_without_filters_walks_the_stored_order_or_the_stored_time(app, 
 def test_agent_and_verb_read_one_range_of_their_own_rows(app):
     """Agent+verb drives from its (agent, verb) rows alone, with no check of the agent's or the
     verb's rows statement by statement: one index range holds exactly the matches."""
-    store = app.extensions["lrs"]
-    sent: list[tuple[str, object]] = []
-
-    def keep(connection, cursor, statement, parameters, context, executemany):
-        if "LIMIT" in statement.upper():
-            sent.append((statement, parameters))
-
-    event.listen(store.engine, "before_cursor_execute", keep)
-    try:
-        store.query(FILTERED["agent+verb+since"])
-    finally:
-        event.remove(store.engine, "before_cursor_execute", keep)
-    statement, parameters = sent[-1]
+    statement, parameters = sent_for(app.extensions["lrs"], FILTERED["agent+verb+since"])
     assert "EXISTS" not in statement.upper(), statement
     values = parameters.values() if isinstance(parameters, dict) else parameters
     assert "agent_verb" in list(values), parameters
